@@ -1,0 +1,73 @@
+"""Layouts: a Sheet → a Document. Each family module recognizes its own shape from header cells and
+keywords; this module runs them over the sheet and fills the document-level fields."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import LayoutError
+from ..model import Document, Source
+from ..readers.sheet import Sheet
+from .common import department_in, is_title, money_unit_in, title_text, year_of_heading
+from .overall import parse_overall
+from .project_form import parse_forms
+from .project_table import parse_project_tables
+
+
+def build_document(sheet: Sheet) -> Document:
+    rows = sheet.rows
+    title = None
+    department = None
+    money_unit = None
+    heading_year = None
+    for row in rows:
+        text = row.text
+        if title is None and is_title(text) and (row.is_text or len(row.nonempty()) == 1):
+            title = title_text(row.nonempty()[0].text)
+        for cell in row.nonempty():
+            department = department or department_in(cell.text)
+            money_unit = money_unit or money_unit_in(cell.text)
+        if heading_year is None and row.is_text and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
+            heading_year = year_of_heading(text)
+
+    tables = parse_project_tables(rows, department)
+    forms = parse_forms(rows, tables.consumed, department)
+    overall = parse_overall(rows)
+    projects = tables.projects + forms.projects
+    if not projects and overall is None:
+        raise LayoutError("未识别出绩效目标表：没有找到含“项目名称”和“绩效指标”（或 一级/三级指标、指标值）的表头，"
+                          "也没有“总体绩效目标”章节", sheet.name)
+
+    depts = tables.departments + forms.departments
+    if department is None and depts and len(set(depts)) == 1:
+        department = depts[0]
+        for p in projects:
+            p.department = p.department or department
+    money_unit = money_unit or forms.money_unit
+    year = _year(title, projects) or heading_year
+    units = list(tables.units)
+    for u in forms.units:
+        if not any(x.name == u.name and x.code == u.code for x in units):
+            units.append(u)
+    return Document(
+        source=Source(name=sheet.name, sha256=sheet.sha256, format=sheet.format),
+        title=title,
+        year=year,
+        department=department,
+        money_unit=money_unit if (money_unit or tables.has_budget_columns) else None,
+        total=tables.total,
+        units=units,
+        overall=overall,
+        projects=projects,
+    )
+
+
+def _year(title: str | None, projects) -> int | None:
+    """The year printed in the title, unless it is only part of a project name inside the title."""
+    if not title:
+        return None
+    text = title
+    for p in projects:
+        if p.name and p.name in text:
+            text = text.replace(p.name, "")
+    return year_of_heading(text)

@@ -1,0 +1,248 @@
+"""One form per project: header fields (项目名称, 项目编码, 主管部门, 实施单位, 资金 rows, 资金支出计划,
+绩效目标) above an indicator grid. A document may hold many such forms, each with a title line
+(`1.…绩效目标表`) and a unit line (`318001丰润区财政局本级  单位：万元`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Budget, Project, SpendingPoint, Unit
+from ..readers.sheet import Row
+from ..textnorm import ascii_digits, is_amount, parse_amount, squash, strip_seps
+from .common import (
+    BUDGET_ROLES,
+    field_label,
+    is_title,
+    loc_of,
+    money_unit_in,
+    split_unit_code,
+    strip_code_suffix,
+    title_text,
+)
+from .grid import GridColumns, LevelState, grid_columns, mend_split_rows, read_indicator_row
+
+_MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末|前)?$")
+
+
+@dataclass
+class Form:
+    heading: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    budget: dict[str, str] = field(default_factory=dict)
+    plan_months: list[tuple[int, int]] = field(default_factory=list)  # (column, month)
+    plan: list[SpendingPoint] | None = None
+    unit: tuple[str, str | None] | None = None
+    grid: GridColumns | None = None
+    grid_width: int = 0
+    state: LevelState = field(default_factory=LevelState)
+    indicators: list = field(default_factory=list)
+    first_row: Row | None = None
+    pending_columns: dict[int, str] = field(default_factory=dict)  # column → role, values in the next row
+    after_budget_block: bool = False
+
+    def started(self) -> bool:
+        return bool(self.fields.get("name") or self.indicators or self.fields.get("code"))
+
+
+@dataclass
+class FormResult:
+    projects: list[Project] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    money_unit: str | None = None
+    consumed: set[int] = field(default_factory=set)
+
+
+def _value_after(cells, k: int) -> tuple[str, int]:
+    """The value cell after the label at k: the next slot that is not the label's own merge and not a label."""
+    j = k + 1
+    while j < len(cells) and cells[j].hspan and cells[j].text == cells[k].text:
+        j += 1
+    if j >= len(cells):
+        return "", j
+    if field_label(cells[j].text):
+        return "", j
+    return cells[j].text, j
+
+
+def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> FormResult:
+    result = FormResult()
+    form = Form()
+    heading: str | None = None
+    unit: tuple[str, str | None] | None = None
+
+    def finish() -> None:
+        nonlocal form
+        if form.started():
+            result.projects.append(_project(form, department, result))
+        form = Form(unit=unit)
+
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if i in skip:
+            i += 1
+            continue
+        if row.is_text:
+            text = row.cells[0].text
+            if is_title(text) and "\n" not in text:
+                finish()
+                heading = title_text(text)
+                form.heading = heading
+            mu = money_unit_in(text)
+            if mu:
+                result.money_unit = result.money_unit or mu
+            i += 1
+            continue
+        cells = row.cells
+        labels = [(k, field_label(c.text)) for k, c in enumerate(cells) if c.text and not c.hspan]
+        labels = [(k, r) for k, r in labels if r]
+        # a unit line: `318001丰润区财政局本级 | 单位：万元`
+        if not labels and any(money_unit_in(c.text) for c in cells):
+            for c in cells:
+                mu = money_unit_in(c.text)
+                if mu:
+                    result.money_unit = result.money_unit or mu
+                elif c.text and split_unit_code(c.text)[1]:
+                    if form.started():
+                        finish()
+                    name, code = split_unit_code(c.text)
+                    unit = (strip_code_suffix(name), code)
+                    form.unit = unit
+            result.consumed.add(i)
+            i += 1
+            continue
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        header = grid_columns(row, below)
+        if header is not None:
+            if form.grid is not None and form.indicators and header[0].header_texts == form.grid.header_texts:
+                result.consumed.update(range(i, i + header[1]))
+                i += header[1]  # header repeated on the next page
+                continue
+            if form.grid is not None and form.indicators:
+                finish()
+            form.grid, used = header
+            form.grid_width = len(row.cells)
+            result.consumed.update(range(i, i + used))
+            i += used
+            continue
+        if any(r == "name" for _, r in labels) and (form.fields.get("name") or form.indicators):
+            keep_heading = form.heading if not form.started() else None
+            finish()
+            form.heading = keep_heading
+        if form.grid is not None and not labels:
+            mended = mend_split_rows([row] + ([rows[i + 1]] if i + 1 < len(rows) else []), form.grid_width)
+            if len(mended) == 1 and i + 1 < len(rows):
+                row = mended[0]
+                result.consumed.add(i + 1)
+                i += 1
+            ind = read_indicator_row(row, form.grid, form.state)
+            if ind is not None:
+                form.indicators.append(ind)
+                form.first_row = form.first_row or row
+            result.consumed.add(i)
+            i += 1
+            continue
+        if labels or form.pending_columns or form.after_budget_block or form.plan_months:
+            _read_fields(form, row, labels)
+            form.first_row = form.first_row or row
+            result.consumed.add(i)
+        i += 1
+    finish()
+    return result
+
+
+def _read_fields(form: Form, row: Row, labels: list[tuple[int, str]]) -> None:
+    cells = row.cells
+    if not labels:
+        if form.pending_columns:
+            for k, role in form.pending_columns.items():
+                if k < len(cells) and cells[k].text:
+                    _store(form, role, cells[k].text)
+            form.pending_columns = {}
+            return
+        if form.plan_months:
+            points = []
+            for k, month in form.plan_months:
+                text = cells[k].text if k < len(cells) else ""
+                points.append(SpendingPoint(month=month, cumulative_pct=_pct(text)))
+            form.plan = points
+            form.plan_months = []
+            return
+        if form.after_budget_block:
+            texts = [c.text for c in cells if c.text and not c.hspan and not is_amount(c.text)]
+            if texts and not form.fields.get("content"):
+                form.fields["content"] = texts[-1]
+            form.after_budget_block = False
+        return
+    form.after_budget_block = False
+    label_roles = [r for _, r in labels]
+    if "plan" in label_roles:
+        months = []
+        for k, c in enumerate(cells):
+            m = _MONTH.match(ascii_digits(squash(c.text)))
+            if m and 1 <= int(m.group(1)) <= 12:
+                months.append((k, int(m.group(1))))
+        form.plan_months = months
+        return
+    # a row of labels only (`年度资金总额 | 财政拨款 | 其他资金`): the values are in the next row, by column
+    valued = [(k, r) for k, r in labels if _value_after(cells, k)[0]]
+    if len(labels) >= 2 and not valued or (
+            labels and all(r in ("goal", "long_goal") for _, r in labels) and len(labels) >= 2
+            and not any(len(c.text) > 12 for c in cells if c.text)):
+        form.pending_columns = {k: r for k, r in labels if r != "budget_block"}
+        if any(r == "budget_block" for r in label_roles):
+            form.after_budget_block = False
+        return
+    for k, role in labels:
+        if role == "budget_block":
+            form.after_budget_block = True
+            continue
+        value, _ = _value_after(cells, k)
+        if value:
+            _store(form, role, value)
+
+
+def _store(form: Form, role: str, value: str) -> None:
+    if role in BUDGET_ROLES:
+        form.budget.setdefault(role, value)
+    elif role == "goal":
+        form.fields["goal"] = value
+    else:
+        form.fields.setdefault(role, value)
+
+
+def _pct(text: str) -> float | None:
+    s = ascii_digits(squash(text)).rstrip("%％")
+    return parse_amount(s)
+
+
+def _project(form: Form, department: str | None, result: FormResult) -> Project:
+    f = form.fields
+    unit_name, unit_code = form.unit if form.unit else (None, None)
+    if f.get("unit"):
+        name, code = split_unit_code(f["unit"])
+        unit_name, unit_code = strip_code_suffix(name), code
+    if unit_name and not any(u.name == unit_name and u.code == unit_code for u in result.units):
+        result.units.append(Unit(name=unit_name, code=unit_code, budget=None))
+    dept = None
+    if f.get("department"):
+        dept = strip_code_suffix(split_unit_code(f["department"])[0])
+        result.departments.append(dept)
+    name = strip_seps(f.get("name", "")) or _name_from_heading(form.heading) or "（未命名项目）"
+    budget = None
+    if form.budget:
+        budget = Budget(**{k: parse_amount(form.budget.get(k)) for k in BUDGET_ROLES})
+    goal = f.get("goal") or f.get("long_goal")
+    return Project(department=dept or department, unit=unit_name, unit_code=unit_code, name=name,
+                   code=f.get("code") or None, content=f.get("content") or None, budget=budget,
+                   spending_plan=form.plan, goal=goal or None, indicators=form.indicators,
+                   loc=loc_of(form.first_row) if form.first_row else None)
+
+
+def _name_from_heading(heading: str | None) -> str | None:
+    if not heading:
+        return None
+    return re.sub(r"(?:项目)?(?:支出)?绩效目标(?:申报|批复)?表$", "", heading).strip() or None

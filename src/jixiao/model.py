@@ -1,0 +1,155 @@
+"""The interchange model `jixiao.document/1` (see shared/spec/document.md) as pydantic v2 classes.
+
+Field order follows the spec so the JSON reads like the spec's tables.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from . import SCHEMA_ID
+
+Kind = Literal["number", "range", "compound", "bool", "deadline", "text"]
+Op = Literal[">=", ">", "<=", "<", "="]
+
+
+class Part(BaseModel):
+    label: str | None = None
+    op: Op | None = None
+    value: float | None = None
+    unit: str | None = None
+
+
+class Target(BaseModel):
+    raw: str
+    kind: Kind
+    op: Op | None = None
+    value: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    parts: list[Part] | None = None
+
+
+class Budget(BaseModel):
+    total: float | None = None
+    fiscal: float | None = None
+    special: float | None = None
+    other: float | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.total, self.fiscal, self.special, self.other))
+
+
+class Loc(BaseModel):
+    """Where something was read: 1-based page, table, row, col, text line; bbox in PDF points."""
+
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    line: int | None = None
+    bbox: list[float] | None = None
+
+
+class Indicator(BaseModel):
+    seq: int
+    level1: str | None = None
+    level2: str | None = None
+    level2_code: str | None = None
+    name: str
+    description: str | None = None
+    annual: Target | None = None
+    period: Target | None = None
+    basis: str | None = None
+    loc: Loc | None = None
+    problem: str | None = Field(default=None, description="set when the item could not be fully parsed")
+
+
+class SpendingPoint(BaseModel):
+    month: int
+    cumulative_pct: float | None = None
+
+
+class Project(BaseModel):
+    department: str | None = None
+    unit: str | None = None
+    unit_code: str | None = None
+    name: str
+    code: str | None = None
+    content: str | None = None
+    budget: Budget | None = None
+    spending_plan: list[SpendingPoint] | None = None
+    goal: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    loc: Loc | None = None
+
+
+class Unit(BaseModel):
+    name: str
+    code: str | None = None
+    budget: Budget | None = None
+
+
+class Section(BaseModel):
+    title: str
+    goal: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Overall(BaseModel):
+    goal: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+
+
+class Source(BaseModel):
+    name: str
+    sha256: str
+    format: Literal["text", "html", "docx", "xlsx", "pdf"]
+
+
+class Problem(BaseModel):
+    """Something the parser kept raw instead of guessing; the review reports it."""
+
+    message: str
+    raw: str | None = None
+    loc: Loc | None = None
+
+
+class Document(BaseModel):
+    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    source: Source
+    title: str | None = None
+    year: int | None = None
+    department: str | None = None
+    money_unit: str | None = None
+    total: Budget | None = None
+    units: list[Unit] = Field(default_factory=list)
+    overall: Overall | None = None
+    projects: list[Project] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+
+    model_config = {"populate_by_name": True}
+
+    def to_json_dict(self) -> dict:
+        data = self.model_dump(by_alias=True, mode="json")
+        _drop_empty_locs(data)
+        return data
+
+
+def _drop_empty_locs(obj: object) -> None:
+    """Remove `loc: null`, empty loc keys and `problem: null` so the JSON carries only what is known."""
+    if isinstance(obj, dict):
+        for key in ("loc", "problem"):
+            if key in obj and obj[key] is None:
+                del obj[key]
+        loc = obj.get("loc")
+        if isinstance(loc, dict):
+            for k in [k for k, v in loc.items() if v is None]:
+                del loc[k]
+        for v in obj.values():
+            _drop_empty_locs(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            _drop_empty_locs(v)
