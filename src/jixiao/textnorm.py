@@ -22,6 +22,7 @@ def clean_text(value: str | None) -> str:
     if "<" in s:
         s = _BLOCK_TAG.sub("\n", s)
         s = _TAG.sub("", s)
+        s = re.sub(r"[ \t]*\n[ \t]*", "\n", s)  # spaces between paragraph tags are layout, not text
     if "&" in s:
         s = html.unescape(s)
     if "[bookmark" in s:

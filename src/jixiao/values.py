@@ -44,14 +44,16 @@ _UNIT_WORDS = sorted(
     reverse=True,
 )
 _ASCII_UNIT = r"(?:%|‰|％|[A-Za-z]{1,5}(?![A-Za-z]))"
-_CJK_UNIT = "(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + ")"
+_CJK_UNIT = ("(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS)
+             + r"|(?![以或及内之每的和与至到共约])[\u4e00-\u9fff](?=$|[^\u4e00-\u9fff]|以上|以下|以内|内))")
 _UNIT = rf"(?:{_ASCII_UNIT}|{_CJK_UNIT})(?:\s*[/／]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?)?"
-_NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM = r"(?:(?<![\d%.])[-+])?\d+(?:,\d{3})*(?:\.\d+)?"
 _OP_RE = "|".join(re.escape(s) for s, _ in _OPS)
 _POST_RE = "|".join(re.escape(s) for s, _ in _POST)
 
 _CLAUSE = re.compile(
-    rf"(?P<op>{_OP_RE})?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?\s*(?P<post>{_POST_RE})?"
+    rf"(?P<op>{_OP_RE})?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?"
+    rf"(?:\s*(?:-|~|～|—|－|至|到)\s*(?P<high>{_NUM})\s*(?P<unit2>{_UNIT})?)?\s*(?P<post>{_POST_RE})?"
 )
 _RANGE = re.compile(
     rf"^(?P<label>[^\d]*?)(?P<lo>{_NUM})\s*(?P<u1>{_UNIT})?\s*(?:-|~|～|—|－|至|到)\s*(?P<hi>{_NUM})\s*(?P<u2>{_UNIT})?\s*$"
@@ -112,9 +114,9 @@ def _is_deadline(s: str) -> bool:
     return year_end and not has_date or (year_end and has_date)
 
 
-def _clauses(s: str) -> list[tuple[Part, int, int]]:
+def _clauses(s: str) -> list[tuple[Part, float | None, int]]:
     """Every `op? number unit? post?` clause with its span; the label is the text before it."""
-    found: list[tuple[Part, int, int]] = []
+    found: list[tuple[Part, float | None, int]] = []
     prev_end = 0
     for m in _CLAUSE.finditer(s):
         start = m.start()
@@ -130,12 +132,17 @@ def _clauses(s: str) -> list[tuple[Part, int, int]]:
         post = m.group("post")
         if op is None and post:
             op = dict(_POST)[post]
-        unit = m.group("unit")
+        unit = m.group("unit") or m.group("unit2")
         if unit:
             unit = re.sub(r"\s+", "", unit)
-        label = s[prev_end:start].strip(" ，,；;：:、。()（）")
-        found.append((Part(label=label or None, op=op or "=", value=_number(m.group("num")), unit=unit or None),
-                      start, m.end()))
+        if m.group("high") is not None:
+            op = None  # a range inside a compound keeps its low end; the raw text keeps the rest
+        else:
+            op = op or "="
+        label = re.split(r"[，,；;。]", s[prev_end:start])[-1].strip(" ，,；;：:、。()（）")
+        high = _number(m.group("high")) if m.group("high") is not None else None
+        found.append((Part(label=label or None, op=op, value=_number(m.group("num")), unit=unit or None),
+                      high, m.end()))
         prev_end = m.end()
     if not found:
         for m in _CN_CLAUSE.finditer(s):
@@ -144,7 +151,7 @@ def _clauses(s: str) -> list[tuple[Part, int, int]]:
                 continue
             label = s[prev_end:m.start()].strip(" ，,；;：:、。")
             found.append((Part(label=label or None, op=op_of(m.group("op")) or "=", value=value,
-                               unit=m.group("unit")), m.start(), m.end()))
+                               unit=m.group("unit")), None, m.end()))
             prev_end = m.end()
     return found
 
@@ -172,7 +179,9 @@ def parse_target(raw: str | None) -> Target | None:
                 return Target(raw=text, kind="range", value=lo, high=hi, unit=u2 or u1)
     clauses = _clauses(compact)
     if len(clauses) == 1:
-        part = clauses[0][0]
+        part, high = clauses[0][0], clauses[0][1]
+        if high is not None and part.value is not None and part.value < high:
+            return Target(raw=text, kind="range", value=part.value, high=high, unit=part.unit)
         return Target(raw=text, kind="number", op=part.op, value=part.value, unit=part.unit)
     if len(clauses) > 1:
         return Target(raw=text, kind="compound", parts=[p for p, _, _ in clauses])

@@ -8,6 +8,7 @@ import re
 from ..errors import LayoutError
 from ..model import Document, Source
 from ..readers.sheet import Sheet
+from .cell_lines import regroup_cell_lines
 from .common import department_in, is_title, money_unit_in, title_text, year_of_heading
 from .overall import parse_overall
 from .project_form import parse_forms
@@ -15,7 +16,7 @@ from .project_table import parse_project_tables
 
 
 def build_document(sheet: Sheet) -> Document:
-    rows = sheet.rows
+    rows = regroup_cell_lines(sheet.rows)
     title = None
     department = None
     money_unit = None

@@ -44,7 +44,7 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def header_role(text: str) -> str | None:
-    s = squash(text)
+    s = squash(text).rstrip("：:")
     s = re.sub(r"^[（(]?\d{1,2}[)）.、]", "", s)
     for role, pattern in _ROLE_PATTERNS:
         if pattern.match(s):

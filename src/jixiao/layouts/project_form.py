@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Budget, Project, SpendingPoint, Unit
-from ..readers.sheet import Row
+from ..readers.sheet import Cell, Row
 from ..textnorm import ascii_digits, is_amount, parse_amount, squash, strip_seps
 from .common import (
     BUDGET_ROLES,
@@ -23,6 +23,8 @@ from .common import (
 )
 from .grid import GridColumns, LevelState, grid_columns, mend_split_rows, read_indicator_row
 
+_INLINE_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*(\S.*)$", re.S)
+_INLINE_ROLES = {"name", "code", "department", "unit", "content", "goal", "long_goal"}
 _MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末|前)?$")
 
 
@@ -85,6 +87,12 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
         if i in skip:
             i += 1
             continue
+        if row.is_text:
+            text = row.cells[0].text
+            inline = _INLINE_FIELD.match(text)
+            if inline and field_label(inline.group(1)) in _INLINE_ROLES:
+                row = Row([Cell(inline.group(1), 1), Cell(inline.group(2).strip(), 2)], table=0, line=row.line,
+                          page=row.page)
         if row.is_text:
             text = row.cells[0].text
             if is_title(text) and "\n" not in text:

@@ -100,7 +100,6 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
     unit: tuple[str, str | None] | None = None
     current: Project | None = None
     state = LevelState()
-    body = list(range(start, len(rows)))
     i = start
     while i < len(rows):
         row = rows[i]

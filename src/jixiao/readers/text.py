@@ -7,13 +7,14 @@ a blank line between rows, and a cell's further lines without the tab.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..textnorm import clean_text
 from .sheet import Cell, Row
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?[\s:|\-—=+]+\|?\s*$")
-_SPACE_SPLIT = re.compile(r"(?:[ \u3000]{2,}|\u3000)")
+_SPACE_SPLIT = re.compile(r"(?:[ \u3000]{2,}|\u3000)")  # two spaces or an ideographic space end a cell
 
 
 def _is_blank(line: str) -> bool:
@@ -32,6 +33,41 @@ def _mode(lines: list[str]) -> str:
     if spaced >= 3:
         return "space"
     return "tab"
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _spaced_cells(line: str) -> list[tuple[int, str]]:
+    """Cells of a space-aligned line with the display column where each starts."""
+    out = []
+    wide = line.replace("\u3000", "  ")
+    for m in re.finditer(r"\S+(?: \S+)*", wide):
+        out.append((_display_width(wide[: m.start()]), m.group(0)))
+    return out
+
+
+def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Place the cells of a run of space-aligned lines under the columns of its widest line."""
+    parsed = [(n, _spaced_cells(line)) for n, line in run]
+    template = max(parsed, key=lambda p: len(p[1]))[1]
+    starts = [pos for pos, _ in template]
+    rows = []
+    for n, cells in parsed:
+        slots = [""] * len(starts)
+        last = -1
+        for pos, text in cells:
+            k = min(range(len(starts)), key=lambda c: abs(starts[c] - pos))
+            if k <= last:
+                k = last + 1
+            if k >= len(slots):
+                slots[-1] = (slots[-1] + " " + text).strip()
+                continue
+            slots[k] = text
+            last = k
+        rows.append((n, slots))
+    return rows
 
 
 def read_text_rows(text: str) -> list[Row]:
@@ -67,7 +103,21 @@ def read_text_rows(text: str) -> list[Row]:
             emit(["\n".join(parts) for parts in block], block_line, True)
             block = None
 
+    spaced_run: list[tuple[int, str]] = []
+
+    def close_spaced() -> None:
+        if spaced_run:
+            for n, slots in _align_spaced(spaced_run):
+                emit(slots, n, True)
+            spaced_run.clear()
+
     for number, line in enumerate(lines, start=1):
+        if mode == "space":
+            body = line.rstrip()
+            if body and len(_spaced_cells(body)) >= 2 or (spaced_run and body[:1] in (" ", "\u3000") and body.strip()):
+                spaced_run.append((number, body))
+                continue
+            close_spaced()
         if mode == "tab" and line.startswith("\t") and "\t" not in line[1:].rstrip("\t "):
             if block is None:
                 block = []
@@ -89,9 +139,8 @@ def read_text_rows(text: str) -> list[Row]:
             emit(cells, number, True)
         elif mode == "tab" and "\t" in body:
             emit(body.split("\t"), number, True)
-        elif mode == "space" and len(parts := _SPACE_SPLIT.split(body.strip())) >= 2:
-            emit(parts, number, True)
         else:
             emit([body], number, False)
     close_block()
+    close_spaced()
     return rows
