@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..errors import LayoutError
-from ..model import Document, Source
+from ..model import Document, Problem, Source
 from ..readers.sheet import Sheet
 from .cell_lines import regroup_cell_lines
 from .common import department_in, is_title, money_unit_in, title_text, year_of_heading
@@ -28,7 +28,7 @@ def build_document(sheet: Sheet) -> Document:
         for cell in row.nonempty():
             department = department or department_in(cell.text)
             money_unit = money_unit or money_unit_in(cell.text)
-        if heading_year is None and row.is_text and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
+        if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
             heading_year = year_of_heading(text)
 
     tables = parse_project_tables(rows, department)
@@ -39,6 +39,9 @@ def build_document(sheet: Sheet) -> Document:
         raise LayoutError("未识别出绩效目标表：没有找到含“项目名称”和“绩效指标”（或 一级/三级指标、指标值）的表头，"
                           "也没有“总体绩效目标”章节", sheet.name)
 
+    if projects and overall is None and not any(p.indicators for p in projects):
+        raise LayoutError("找到了项目，但没有任何绩效指标：表格缺少“绩效指标”列或“三级指标/指标值”列", sheet.name)
+    problems = _mark_truncation(rows, projects)
     depts = tables.departments + forms.departments
     if department is None and depts and len(set(depts)) == 1:
         department = depts[0]
@@ -60,6 +63,7 @@ def build_document(sheet: Sheet) -> Document:
         units=units,
         overall=overall,
         projects=projects,
+        problems=problems,
     )
 
 
@@ -72,3 +76,23 @@ def _year(title: str | None, projects) -> int | None:
         if p.name and p.name in text:
             text = text.replace(p.name, "")
     return year_of_heading(text)
+
+
+def _mark_truncation(rows, projects) -> list[Problem]:
+    """A file cut off mid-character ends in U+FFFD: what was read last may be incomplete."""
+    if not rows or not rows[-1].cells or "\ufffd" not in rows[-1].cells[-1].text[-2:]:
+        return []
+    problem = Problem(message="文件在末尾被截断，最后一行的内容可能不完整", raw=rows[-1].cells[-1].text[-40:])
+    if projects:
+        p = projects[-1]
+        if p.indicators:
+            last = p.indicators[-1]
+            last.problem = "文件在此处被截断，该指标可能不完整"
+            for t in (last.annual, last.period):
+                if t is not None and t.raw.endswith("\ufffd"):
+                    t.raw = t.raw.rstrip("\ufffd") or "\ufffd"
+        for attr in ("goal", "content", "name"):
+            value = getattr(p, attr)
+            if value and value.endswith("\ufffd"):
+                setattr(p, attr, value.rstrip("\ufffd") or None)
+    return [problem]

@@ -105,7 +105,14 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
             i += 1
             continue
         cells = row.cells
-        labels = [(k, field_label(c.text)) for k, c in enumerate(cells) if c.text and not c.hspan]
+        lone = [c.text for c in cells if c.text and not c.hspan]
+        if len(lone) == 1 and is_title(lone[0]) and not field_label(lone[0]):
+            finish()
+            heading = title_text(lone[0])
+            form.heading = heading
+            i += 1
+            continue
+        labels = [(k, field_label(c.text)) for k, c in enumerate(cells) if c.text and not c.hspan and not c.vspan]
         labels = [(k, r) for k, r in labels if r]
         # a unit line: `318001丰润区财政局本级 | 单位：万元`
         if not labels and any(money_unit_in(c.text) for c in cells):
@@ -190,6 +197,8 @@ def _read_fields(form: Form, row: Row, labels: list[tuple[int, str]]) -> None:
     if "plan" in label_roles:
         months = []
         for k, c in enumerate(cells):
+            if c.hspan:
+                continue
             m = _MONTH.match(ascii_digits(squash(c.text)))
             if m and 1 <= int(m.group(1)) <= 12:
                 months.append((k, int(m.group(1))))

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from ..model import Budget, Indicator, Project, Unit
 from ..readers.sheet import Row
 from ..textnorm import is_amount, squash, strip_seps
-from .common import BUDGET_ROLES, budget_from, header_role, loc_of, split_unit_code, strip_code_suffix
+from .common import (
+    BUDGET_ROLES,
+    budget_from,
+    department_in,
+    header_role,
+    is_title,
+    loc_of,
+    money_unit_in,
+    split_unit_code,
+    strip_code_suffix,
+)
 from .grid import GridColumns, LevelState, grid_columns, mend_split_rows, read_indicator_row
 from .indicator_text import parse_indicator_text
 
@@ -130,6 +140,10 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
         texts = [c.text for c in cells]
         if not any(texts):
             i += 1
+            continue
+        lone = [t for t in texts if t]
+        if len(lone) == 1 and (is_title(lone[0]) or money_unit_in(lone[0]) or department_in(lone[0])):
+            i += 1  # a title or note that a spreadsheet keeps inside the grid
             continue
         if _is_total_row(texts):
             result.total = budget_from(values)

@@ -74,8 +74,11 @@ def decode_text(data: bytes) -> str:
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if exc.start < len(data) - 3:
+                continue
+            # cut inside the last character: the file was truncated, the rest is good
+            text = data[: exc.start].decode(encoding, errors="strict") + "\ufffd"
         if _plausible(text):
             return text
     from charset_normalizer import from_bytes
