@@ -85,7 +85,7 @@ def print_summary(doc: Document) -> None:
         console.print(f"合计：总计 {_money(doc.total.total)}  财政拨款 {_money(doc.total.fiscal)}")
     table = Table(show_lines=False)
     for col in ("#", "单位", "项目", "总计", "产出", "效益", "满意度", "成本", "未解析"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for n, p in enumerate(doc.projects, start=1):
         counts = {k: sum(1 for i in p.indicators if i.level1 == k) for k in ("产出指标", "效益指标", "满意度指标", "成本指标")}
         problems = sum(1 for i in p.indicators if i.problem)

@@ -53,11 +53,11 @@ def parse_overall(rows: list[Row]) -> Overall | None:
     last_field: str | None = None
     found = False
     for row in rows:
-        if not row.is_text:
-            if mode:
-                mode = None
+        lone = row.nonempty()
+        if len(lone) != 1:
+            mode = None if not row.is_text else mode
             continue
-        text = row.cells[0].text
+        text = lone[0].text
         m = _OVERALL_HEAD.match(text)
         if m and not _SECTION.match(text) and len(text) < 40 or (m and mode is None and m.group(1) and not found):
             found = True

@@ -121,10 +121,11 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
                 if mu:
                     result.money_unit = result.money_unit or mu
                 elif c.text and split_unit_code(c.text)[1]:
-                    if form.started():
-                        finish()
                     name, code = split_unit_code(c.text)
-                    unit = (strip_code_suffix(name), code)
+                    new_unit = (strip_code_suffix(name), code)
+                    if form.started() and not (new_unit == form.unit and not form.indicators):
+                        finish()  # a unit line repeated on a new page inside a form does not end it
+                    unit = new_unit
                     form.unit = unit
             result.consumed.add(i)
             i += 1
@@ -160,7 +161,7 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
             result.consumed.add(i)
             i += 1
             continue
-        if labels or form.pending_columns or form.after_budget_block or form.plan_months:
+        if labels or form.pending_columns or form.after_budget_block or form.plan_months or len(_months(row)) >= 2:
             _read_fields(form, row, labels)
             form.first_row = form.first_row or row
             result.consumed.add(i)
@@ -169,22 +170,34 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
     return result
 
 
+def _months(row: Row) -> list[tuple[int, int]]:
+    out = []
+    for k, c in enumerate(row.cells):
+        if c.hspan or c.vspan:
+            continue
+        m = _MONTH.match(ascii_digits(squash(c.text)))
+        if m and 1 <= int(m.group(1)) <= 12:
+            out.append((k, int(m.group(1))))
+    return out
+
+
 def _read_fields(form: Form, row: Row, labels: list[tuple[int, str]]) -> None:
     cells = row.cells
+    months = _months(row)
+    if len(months) >= 2:
+        form.plan_months = months  # 3月底 | 6月底 | …: the spending plan's columns, with or without its label
+        return
+    if form.plan_months and not [r for _, r in labels if r != "plan"]:
+        form.plan = [SpendingPoint(month=m, cumulative_pct=_pct(cells[k].text if k < len(cells) else ""))
+                     for k, m in form.plan_months]
+        form.plan_months = []
+        return
     if not labels:
         if form.pending_columns:
             for k, role in form.pending_columns.items():
                 if k < len(cells) and cells[k].text:
                     _store(form, role, cells[k].text)
             form.pending_columns = {}
-            return
-        if form.plan_months:
-            points = []
-            for k, month in form.plan_months:
-                text = cells[k].text if k < len(cells) else ""
-                points.append(SpendingPoint(month=month, cumulative_pct=_pct(text)))
-            form.plan = points
-            form.plan_months = []
             return
         if form.after_budget_block:
             texts = [c.text for c in cells if c.text and not c.hspan and not is_amount(c.text)]
@@ -194,15 +207,7 @@ def _read_fields(form: Form, row: Row, labels: list[tuple[int, str]]) -> None:
         return
     form.after_budget_block = False
     label_roles = [r for _, r in labels]
-    if "plan" in label_roles:
-        months = []
-        for k, c in enumerate(cells):
-            if c.hspan:
-                continue
-            m = _MONTH.match(ascii_digits(squash(c.text)))
-            if m and 1 <= int(m.group(1)) <= 12:
-                months.append((k, int(m.group(1))))
-        form.plan_months = months
+    if label_roles == ["plan"]:
         return
     # a row of labels only (`年度资金总额 | 财政拨款 | 其他资金`): the values are in the next row, by column
     valued = [(k, r) for k, r in labels if _value_after(cells, k)[0]]

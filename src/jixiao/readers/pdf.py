@@ -32,7 +32,7 @@ def _open(data: bytes):
         raise ReadError(f"PDF 文件已损坏或被截断（{name}）") from exc
 
 
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+、|[•●·\-—])")
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+、|[•●·\-—])")
 _SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？")
 
 
@@ -46,7 +46,7 @@ def unwrap(text: str | None) -> str:
         if not ln:
             continue
         if _LIST_MARK.match(ln) and out.rstrip().endswith(_SENTENCE_END + ("。",)) or (
-                _LIST_MARK.match(ln) and re.search(r"[\u4e00-\u9fff。；]$", out) and re.match(r"^\s*\d{1,2}[.、]", ln)):
+                _LIST_MARK.match(ln) and re.search(r"[\u4e00-\u9fff。；]$", out) and re.match(r"^\s*\d{1,2}[.、](?!\d)", ln)):
             out += "\n" + ln
         elif out and out[-1].isascii() and out[-1].isalpha() and ln[0].isascii() and ln[0].isalpha():
             out += " " + ln
@@ -103,6 +103,31 @@ def _resolve(table, page_no: int, table_no: int, first_row: int) -> list[Row]:
     return rows
 
 
+def _paragraphs(lines: list[dict]) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Rejoin the lines of a wrapped paragraph: a line that reaches the right margin continues on the next
+    line when that one starts at the left margin just below it."""
+    if not lines:
+        return []
+    right = max(ln["x1"] for ln in lines)
+    out: list[list] = []
+    for ln in lines:
+        text = ln["text"].strip()
+        box = [ln["x0"], ln["top"], ln["x1"], ln["bottom"]]
+        if out:
+            prev_text, prev_box, prev_line = out[-1]
+            char = (prev_line["x1"] - prev_line["x0"]) / max(1, len(prev_line["text"]))
+            height = prev_line["bottom"] - prev_line["top"]
+            reaches = prev_line["x1"] >= right - 2 * char or (
+                prev_line["x1"] >= right - 8 * char and not prev_text.endswith(("。", "：", ":")))
+            if (reaches and ln["top"] - prev_line["bottom"] < height
+                    and ln["x0"] <= prev_box[0] + 2.5 * char and not _LIST_MARK.match(text)):
+                out[-1] = [prev_text + text, [min(prev_box[0], box[0]), prev_box[1], max(prev_box[2], box[2]),
+                                              box[3]], ln]
+                continue
+        out.append([text, box, ln])
+    return [(t, tuple(b)) for t, b, _ in out]
+
+
 def read_pdf(data: bytes) -> tuple[list[Row], int]:
     pdf = _open(data)
     try:
@@ -128,11 +153,10 @@ def read_pdf(data: bytes) -> tuple[list[Row], int]:
                     return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
 
                 lines = page.filter(outside).extract_text_lines(layout=False, strip=True) if chars else []
-                for ln in lines:
-                    text = ln["text"].strip()
-                    if text and not _PAGE_NUMBER.match(text):
-                        items.append((ln["top"], 0, (text, (ln["x0"], ln["top"], ln["x1"], ln["bottom"]))))
-                for k, t in enumerate(tables):
+                lines = [ln for ln in lines if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"])]
+                for text, box in _paragraphs(lines):
+                    items.append((box[1], 0, (text, box)))
+                for t in tables:
                     items.append((t.bbox[1], 1, t))
                 items.sort(key=lambda it: (it[0], it[1]))
                 first_item = True

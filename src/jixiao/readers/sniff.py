@@ -61,15 +61,15 @@ def decode_text(data: bytes) -> str:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff")
     sample = data[:4000]
-    if len(sample) >= 4:
+    if b"\x00" in sample:
         even_nul = sample[0::2].count(0)
         odd_nul = sample[1::2].count(0)
-        half = len(sample) // 2
-        if odd_nul > half * 0.3 and even_nul < half * 0.05:
-            return data.decode("utf-16-le", errors="replace")
-        if even_nul > half * 0.3 and odd_nul < half * 0.05:
-            return data.decode("utf-16-be", errors="replace")
-    if b"\x00" in sample:
+        # UTF-16 without a BOM: the NULs of ASCII characters all fall on one side
+        for codec, ok in (("utf-16-le", even_nul * 20 <= odd_nul), ("utf-16-be", odd_nul * 20 <= even_nul)):
+            if ok:
+                text = data[: len(data) // 2 * 2].decode(codec, errors="replace")
+                if _plausible(text):
+                    return text
         raise ReadError("二进制文件，不是文本、HTML、DOCX、XLSX 或 PDF")
     for encoding in ("utf-8", "gb18030"):
         try:

@@ -1,0 +1,85 @@
+"""Layout variants the seeds only hint at, written by hand in tests/data/."""
+
+from __future__ import annotations
+
+from conftest import DATA
+
+from jixiao.ingest import parse_path
+
+
+def _targets(ind):
+    return (ind.annual.raw if ind.annual else None, ind.period.raw if ind.period else None)
+
+
+def test_national_form_header_fields_and_score_levels():
+    doc = parse_path(DATA / "form_national.txt")
+    assert doc.year == 2024 and doc.department == "某市民政局"
+    [p] = doc.projects
+    assert (p.name, p.unit, p.unit_code) == ("社区居家养老服务补助", "某市养老服务指导中心", "101003")
+    assert (p.budget.total, p.budget.fiscal, p.budget.other) == (120.0, 100.0, 20.0)
+    assert p.goal.startswith("为全市60岁以上失能老人")  # the 年度 goal, not the 中长期 one
+    assert [i.level1 for i in p.indicators] == ["产出指标"] * 5 + ["效益指标", "满意度指标"]
+    assert p.indicators[1].level2 == "数量指标"  # a blank 二级 cell continues the one above
+    assert p.indicators[1].annual.op == ">=" and p.indicators[1].annual.value == 2
+
+
+def test_operator_and_unit_columns_are_joined_and_extra_columns_ignored():
+    doc = parse_path(DATA / "grid_columns.txt")
+    assert [p.name for p in doc.projects] == ["校园安保服务", "学生营养餐补助"]
+    assert [p.unit for p in doc.projects] == ["某区第一中学", "某区第二小学"]
+    first = doc.projects[0].indicators
+    assert _targets(first[0]) == ("≥40人", "≥40人")
+    assert first[0].basis == "计划标准"
+    assert _targets(first[3]) == ("明显提升", "明显提升")  # 定性 is not an operator
+    assert first[1].annual.unit == "次/日"
+    second = doc.projects[1].indicators
+    assert second[1].annual.kind == "deadline"
+    assert (second[2].level1, second[2].level2) == ("成本指标", "经济成本指标")
+    assert all("10" not in (i.annual.raw if i.annual else "") for i in first)  # 分值 never leaks
+
+
+def test_self_evaluation_table_in_pipes_reads_the_target_side():
+    doc = parse_path(DATA / "selfeval_pipes.txt")
+    [p] = doc.projects
+    assert p.name == "高标准农田建设" and p.unit == "某县农田建设中心"
+    assert [i.annual.raw for i in p.indicators] == ["≥2000亩", "100%", "2023年12月底前", "≥50公斤", "≥15年", "≥90%"]
+    assert p.indicators[4].level2 == "可持续影响指标"
+
+
+def test_space_aligned_columns_keep_blank_cells():
+    doc = parse_path(DATA / "form_spaces.txt")
+    [p] = doc.projects
+    assert p.name == "城市道路照明维护"
+    assert [(i.level1, i.level2) for i in p.indicators][:3] == [("产出指标", "数量指标"), ("产出指标", "质量指标"),
+                                                              ("产出指标", "时效指标")]
+    assert _targets(p.indicators[2]) == ("24小时内", "24小时内")
+    assert p.indicators[2].annual.op == "<="
+
+
+def test_one_cell_per_line_with_wrapped_level_name():
+    doc = parse_path(DATA / "form_cell_per_line.txt")
+    [p] = doc.projects
+    assert p.name == "图书馆数字资源采购" and p.unit == "某市图书馆"
+    assert [(i.level1, i.level2, i.name, i.annual.raw) for i in p.indicators] == [
+        ("产出指标", "数量指标", "采购数据库数量", "≥8个"),
+        ("产出指标", "质量指标", "资源可用率", "≥99%"),
+        ("效益指标", "社会效益指标", "数字资源访问量", "≥50万人次"),
+        ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%"),
+    ]
+
+
+def test_header_split_over_two_rows():
+    doc = parse_path(DATA / "two_row_header.txt")
+    [p] = doc.projects
+    assert p.code == "P001"
+    assert [_targets(i) for i in p.indicators] == [("≥10场", "≥20场"), ("有效", "显著")]
+
+
+def test_broken_running_text_item_is_kept_raw_and_marked(tmp_path):
+    f = tmp_path / "broken.txt"
+    f.write_text("项目名称\t绩效目标\t绩效指标\n某项目\t目标。\t1、产出指标: 培训人次。2、满意度指标: 满意度, 年度指标值: ≥90%。\n",
+                 encoding="utf-8")
+    [p] = parse_path(f).projects
+    assert p.indicators[0].name == "培训人次" and p.indicators[0].annual is None
+    assert p.indicators[0].problem
+    assert p.indicators[1].annual.raw == "≥90%" and p.indicators[1].problem is None
