@@ -46,7 +46,8 @@ _UNIT_WORDS = sorted(
 _ASCII_UNIT = r"(?:%|‰|％|[A-Za-z]{1,5}(?![A-Za-z]))"
 _CJK_UNIT = ("(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS)
              + r"|(?![以或及内之每的和与至到共约])[\u4e00-\u9fff](?=$|[^\u4e00-\u9fff]|以上|以下|以内|内))")
-_UNIT = rf"(?:{_ASCII_UNIT}|{_CJK_UNIT})(?:\s*[/／]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?)?"
+_UNIT = (rf"(?:{_ASCII_UNIT}|{_CJK_UNIT})"
+         rf"(?:\s*[/／]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?){{0,2}}")
 _NUM = r"(?:(?<![\d%.])[-+])?\d+(?:,\d{3})*(?:\.\d+)?"
 _OP_RE = "|".join(re.escape(s) for s, _ in _OPS)
 _POST_RE = "|".join(re.escape(s) for s, _ in _POST)

@@ -9,7 +9,7 @@ from ..errors import LayoutError
 from ..model import Document, Problem, Source
 from ..readers.sheet import Sheet
 from .cell_lines import regroup_cell_lines
-from .common import department_in, is_title, money_unit_in, title_text, year_of_heading
+from .common import department_in, field_label, is_title, money_unit_in, title_text, year_of_heading
 from .overall import parse_overall
 from .project_form import parse_forms
 from .project_table import parse_project_tables
@@ -27,7 +27,7 @@ def build_document(sheet: Sheet) -> Document:
             title = title_text(row.nonempty()[0].text)
         for cell in row.nonempty():
             department = department or department_in(cell.text)
-            money_unit = money_unit or money_unit_in(cell.text)
+            money_unit = money_unit or money_unit_in(cell.text) or _label_money_unit(cell.text)
         if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
             heading_year = year_of_heading(text)
 
@@ -65,6 +65,17 @@ def build_document(sheet: Sheet) -> Document:
         projects=projects,
         problems=problems,
     )
+
+
+_LABEL_UNIT = re.compile(r"[（(]\s*(万元|元|亿元|千元)\s*[)）]")
+
+
+def _label_money_unit(text: str) -> str | None:
+    """`项目资金（万元）`, `总计(万元)`: the unit printed on a funding label."""
+    m = _LABEL_UNIT.search(text)
+    if m and len(text) <= 20 and field_label(text) in ("budget_block", "total", "fiscal", "special", "other"):
+        return m.group(1)
+    return None
 
 
 def _year(title: str | None, projects) -> int | None:
