@@ -11,6 +11,7 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _HEADING = re.compile(r"^\s*#{1,6}\s+", re.M)
 _BLANKS = re.compile(r"\n(?:[ \t\u3000\xa0]*\n)+")
 _TRAIL_WS = re.compile(r"[ \t\u3000\xa0]+\n")
+_WS = re.compile(r"\s+")
 SEPARATORS = "，,；;。：:、"
 
 
@@ -18,6 +19,9 @@ def clean_text(value: str | None) -> str:
     """HTML tags removed, entities decoded, bookmark and heading marks removed, whitespace trimmed."""
     if not value:
         return ""
+    if "\n" not in value and "\r" not in value and "<" not in value and "&" not in value \
+            and "[" not in value and "#" not in value and "\xa0" not in value:
+        return value.strip(" \t\u3000\ufeff")  # the common case: one plain line
     s = value.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in s:
         s = _BLOCK_TAG.sub("\n", s)
@@ -48,7 +52,7 @@ def or_none(value: str | None) -> str | None:
 
 def squash(value: str) -> str:
     """Remove all whitespace: used to compare labels such as `其中：财政    资金`."""
-    return re.sub(r"\s+", "", value)
+    return _WS.sub("", value)
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％＋－", "0123456789.,%+-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Budget, Loc
 from ..readers.sheet import Row
@@ -43,7 +44,11 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def header_role(text: str) -> str | None:
+    """The role of a header cell (`项目名称（资金使用单位）` → name), or None. Header cells are short."""
+    if len(text) > 40:
+        return None
     s = squash(text).rstrip("：:")
     s = re.sub(r"^[（(]?\d{1,2}[)）.、]", "", s)
     for role, pattern in _ROLE_PATTERNS:
@@ -69,7 +74,10 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def field_label(text: str) -> str | None:
+    if len(text) > 40:
+        return None
     s = squash(text)
     for role, pattern in _FIELD_PATTERNS:
         if pattern.match(s):

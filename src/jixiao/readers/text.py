@@ -24,12 +24,12 @@ def _is_blank(line: str) -> bool:
 def _mode(lines: list[str]) -> str:
     tabbed = sum(1 for ln in lines if "\t" in ln.strip(" \t"))
     cell_lines = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:].rstrip("\t "))
-    piped = sum(1 for ln in lines if _PIPE_ROW.match(ln))
-    spaced = sum(1 for ln in lines if len(_SPACE_SPLIT.split(ln.strip())) >= 3)
+    piped = sum(1 for ln in lines if ln.lstrip().startswith("|") and _PIPE_ROW.match(ln))
     if piped >= 2 and piped >= tabbed:
         return "pipe"
     if tabbed or cell_lines:
         return "tab"
+    spaced = sum(1 for ln in lines if len(_SPACE_SPLIT.split(ln.strip())) >= 3)
     if spaced >= 3:
         return "space"
     return "tab"
