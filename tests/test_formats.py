@@ -13,9 +13,10 @@ from conftest import DATA, SEEDS
 from jixiao.ingest import parse_path
 
 FORMATS = DATA / "formats"
-TEXTS = {p.name[:3]: p for p in SEEDS} | {"form_national": DATA / "form_national.txt"}
+TEXTS = {p.name[:3]: p for p in SEEDS} | {"form_national": DATA / "form_national.txt",
+                                          "two_row_header": DATA / "two_row_header.txt"}
 # seeds 001 and 003 have rows taller than a PDF page: a row split across pages is not rejoined (see README)
-PDF_OK = ["000", "002", "004", "form_national"]
+PDF_OK = ["000", "002", "004", "form_national", "two_row_header"]
 
 
 def _strip(obj, squash_space: bool = False):
@@ -84,3 +85,43 @@ def test_percent_formatted_spreadsheet_cell_is_not_read_as_a_fraction(tmp_path):
     [p] = parse_path(path).projects
     assert p.indicators[0].annual.raw == "95%" and p.indicators[0].annual.value == 95
     assert p.indicators[1].annual.raw == "90"
+
+
+def test_xlsx_with_one_sheet_per_unit():
+    expected = _strip(parse_path(TEXTS["001"]).to_json_dict())
+    doc = parse_path(FORMATS / "001_units.xlsx")
+    assert _strip(doc.to_json_dict()) == expected
+    assert len({p.loc.page for p in doc.projects}) == 2  # the sheet is the page of a location
+
+
+def test_pdf_table_over_several_pages_with_repeated_header():
+    from jixiao.readers import read_path
+
+    sheet = read_path(FORMATS / "000.pdf")
+    assert sheet.pages == 3
+    tables = {r.table for r in sheet.rows if not r.is_text}
+    assert tables == {1}  # one table joined across the three pages
+    headers = [r for r in sheet.rows if not r.is_text and r.cells[0].text == "主管部门"]
+    assert [r.page for r in headers] == [1, 2, 3]
+    doc = parse_path(FORMATS / "000.pdf")
+    assert len(doc.projects) == 14 and not any(p.name == "项目名称" for p in doc.projects)
+
+
+@pytest.mark.parametrize("name,message", [("encrypted.pdf", "密码"), ("encrypted.docx", "密码")])
+def test_password_protected(name, message):
+    from jixiao.errors import ReadError
+
+    with pytest.raises(ReadError, match=message):
+        parse_path(FORMATS / name)
+
+
+def test_merged_cells_are_marked_by_readers():
+    from jixiao.readers import read_path
+
+    for ext in ("docx", "xlsx", "html", "pdf"):
+        sheet = read_path(FORMATS / f"004.{ext}")
+        grid_rows = [r for r in sheet.rows if not r.is_text and r.cells and r.cells[0].text == "产出指标"]
+        assert any(r.cells[0].vspan for r in grid_rows), ext  # 一级指标 merged down
+        goal_rows = [r for r in sheet.rows if not r.is_text and r.cells[0].text == "绩效目标"]
+        assert goal_rows and goal_rows[0].cells[-1].hspan, ext  # the goal spans the rest of its row
+        assert "\n" in goal_rows[0].cells[1].text, ext  # a cell with a line break keeps it

@@ -48,10 +48,10 @@ def _cell(row: Row, index: int | None) -> str:
     return "" if c.hspan else c.text
 
 
-def roles_of(row: Row) -> dict[str, int]:
+def roles_of(row: Row, skip_vspan: bool = False) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, c in enumerate(row.cells):
-        if c.hspan or not c.text:
+        if c.hspan or not c.text or (skip_vspan and c.vspan):
             continue
         role = header_role(c.text)
         if role and role not in out:
@@ -74,7 +74,7 @@ def grid_columns(row: Row, below: Row | None) -> tuple[GridColumns, int] | None:
         return None
     used = 1
     if below is not None and not below.is_text:
-        below_roles = roles_of(below)
+        below_roles = roles_of(below, skip_vspan=True)  # a header cell merged down is not a sub-header
         sub = {r: i for r, i in below_roles.items() if r in INDICATOR_ROLES}
         numeric = any(parse_target(c.text) and parse_target(c.text).kind == "number"
                       for c in below.cells if c.text and not header_role(c.text))

@@ -27,7 +27,8 @@ def _open(data: bytes):
         raise ReadError("PDF 有密码保护，无法读取") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
         name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
+        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ()))
+        if "Password" in name + inner or "Encrypt" in name + inner:
             raise ReadError("PDF 有密码保护，无法读取") from exc
         raise ReadError(f"PDF 文件已损坏或被截断（{name}）") from exc
 

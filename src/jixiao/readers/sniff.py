@@ -32,6 +32,8 @@ def sniff_format(data: bytes, name: str = "") -> str:
             return "xlsx"
         raise ReadError("ZIP 文件既不是 DOCX 也不是 XLSX")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptedPackage".encode("utf-16-le") in data[:1_000_000]:
+            raise ReadError("文件有密码保护（加密的 Office 文档），无法读取")
         lower = name.lower()
         if lower.endswith(".doc"):
             raise ReadError("旧版 Word (.doc) 格式不受支持，请另存为 DOCX 或 PDF")
