@@ -83,3 +83,22 @@ def test_broken_running_text_item_is_kept_raw_and_marked(tmp_path):
     assert p.indicators[0].name == "培训人次" and p.indicators[0].annual is None
     assert p.indicators[0].problem
     assert p.indicators[1].annual.raw == "≥90%" and p.indicators[1].problem is None
+
+
+def test_flat_export_repeats_project_cells_on_every_indicator_row():
+    doc = parse_path(DATA / "grid_flat.txt")
+    assert doc.department == "某市科技局"
+    assert [(p.name, p.budget.total, len(p.indicators)) for p in doc.projects] == [("科技创新券", 100.0, 3),
+                                                                                 ("专利资助", 50.0, 2)]
+    assert doc.projects[1].goal == "鼓励发明专利申请。"
+
+
+def test_running_text_without_value_labels():
+    from jixiao.layouts.indicator_text import parse_indicator_text
+
+    items = parse_indicator_text("（1）产出指标-数量指标-培训人数≥100人；（2）满意度指标：学员满意度：≥90%。")
+    assert [(i.seq, i.level1, i.level2, i.name, i.annual.raw) for i in items] == [
+        (1, "产出指标", "数量指标", "培训人数", "≥100人"), (2, "满意度指标", None, "学员满意度", "≥90%")]
+    # a comma before a vague word is not taken as a value: kept raw and marked
+    [kept] = parse_indicator_text("1、效益指标：技能提升，有效提升。")
+    assert kept.annual is None and kept.problem

@@ -12,7 +12,8 @@ from ..taxonomy import canonical_level1, canonical_level2
 from ..textnorm import strip_seps
 from ..values import parse_target
 
-_ITEM_START = re.compile(r"(?:(?<=^)|(?<=[。；;，,\s>）)]))\s*(\d{1,3})\s*[、．]|(?:(?<=^)|(?<=[。；;\s]))(\d{1,3})\.(?!\d)")
+_ITEM_START = re.compile(r"(?:(?<=^)|(?<=[。；;，,\s>）)]))\s*(\d{1,3})\s*[、．]|(?:(?<=^)|(?<=[。；;\s]))(\d{1,3})\.(?!\d)"
+                         r"|(?:(?<=^)|(?<=[。；;，,\s]))[（(](\d{1,3})[)）]")
 
 _VALUE_LABELS: list[tuple[str, str]] = [
     ("实施周期指标值", "period"), ("中长期指标值", "period"), ("长期指标值", "period"), ("实施期指标值", "period"),
@@ -26,9 +27,32 @@ _LABEL_RE = re.compile(
 _ROLE_OF = dict(_VALUE_LABELS)
 _L1 = re.compile(
     r"^\s*(?:(\d{1,2})\s*[-－]\s*)?(产出指标|效益指标|满意度指标|成本指标|效果指标|产出|效益|满意度|成本)"
-    r"(?:\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）])?\s*[:：;；,，\s]\s*"
+    r"(?:\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）])?\s*[:：;；,，\s\-－—/]\s*"
 )
-_L2 = re.compile(r"^\s*((?:\d{2}\s*[-－]\s*)?[^:：;；,，\d]{1,16}?)\s*[:：;；]\s*")
+_L2 = re.compile(r"^\s*((?:\d{2}\s*[-－]\s*)?[^:：;；,，\d\-－—/]{1,16}?)\s*[:：;；\-－—/]\s*")
+_VALUE_START = re.compile(
+    r"(?:≥|≤|>=|<=|＞|＜|>|<|＝|=|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|大于|小于|高于|低于|超过|少于|达到)\s*[-+]?\d"
+)
+_DEFINITE = ("number", "range", "compound", "bool", "deadline")
+
+
+def _split_unlabelled(head: str) -> tuple[str, str] | None:
+    """`培训人次：≥800人次`, `培训人数≥100人`, `满意度，≥90%`: name and value with no 指标值 label.
+    A colon always separates; a comma or a bare operator only when what follows is a definite value."""
+    if "：" in head or ":" in head:
+        name, value = re.split(r"[:：]", head, maxsplit=1)
+        if strip_seps(name) and strip_seps(value):
+            return strip_seps(name), strip_seps(value)
+    m = _VALUE_START.search(head)
+    if m and strip_seps(head[: m.start()]):
+        return strip_seps(head[: m.start()]), strip_seps(head[m.start():])
+    parts = re.split(r"[，,]", head)
+    if len(parts) >= 2:
+        value = strip_seps(parts[-1])
+        target = parse_target(value)
+        if target is not None and target.kind in _DEFINITE:
+            return strip_seps(head[: head.rfind(parts[-1])]), value
+    return None
 
 
 def split_items(text: str) -> list[tuple[int, str]]:
@@ -36,7 +60,7 @@ def split_items(text: str) -> list[tuple[int, str]]:
     starts: list[tuple[int, int, int]] = []  # (seq, match start, body start)
     expected: int | None = None
     for m in _ITEM_START.finditer(text):
-        seq = int(m.group(1) or m.group(2))
+        seq = int(m.group(1) or m.group(2) or m.group(3))
         if expected is None:
             if text[: m.start()].strip():
                 continue
@@ -77,7 +101,11 @@ def parse_item(seq: int, body: str, loc: Loc | None = None) -> Indicator | None:
     name = strip_seps(head)
     problem = None
     if not labels:
-        problem = "未找到“指标值”标签，条目原文保留在名称中"
+        split = _split_unlabelled(head)
+        if split:
+            name, fields["annual"] = split
+        else:
+            problem = "未找到“指标值”标签，条目原文保留在名称中"
     if not name:
         name = text
         problem = problem or "未能识别指标名称"
