@@ -101,6 +101,118 @@ def print_summary(doc: Document) -> None:
                 console.print(f"[yellow]未完全解析[/yellow] {p.name} 第{i.seq}项：{i.problem}：{i.name}")
 
 
+class ReviewFormat(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+    html = "html"
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+@app.command()
+def review(
+    paths: list[Path] = typer.Argument(..., help="要审核的文件或目录"),
+    fmt: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f", help="text、json、xlsx 或 html"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="报告文件（xlsx、html 必填；json 缺省时打印）"),
+    config: Path | None = typer.Option(None, "--config", "-c", help="审核配置（TOML）：停用规则、调整严重程度和阈值"),
+    max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
+) -> None:
+    """按财政部绩效目标管理规则审核绩效目标表，按部门、项目列出问题并排序。"""
+    from .review import Settings, review_document
+    from .review.report import build_report, write_html, write_json, write_xlsx
+
+    try:
+        settings = Settings.load(config)
+    except JixiaoError as exc:
+        err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    if fmt in (ReviewFormat.xlsx, ReviewFormat.html) and out is None:
+        err.print(f"[red]错误[/red] --format {fmt.value} 需要用 --out 指定报告文件")
+        raise typer.Exit(2)
+    pairs, failed = [], 0
+    for path in _expand(paths):
+        try:
+            doc = parse_path(path, max_bytes=int(max_size * 1048576))
+        except JixiaoError as exc:
+            failed += 1
+            err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
+            continue
+        pairs.append((doc, review_document(doc, settings)))
+    report = build_report(pairs)
+    if fmt is ReviewFormat.json:
+        text = write_json(report, out)
+        if out is None:
+            sys.stdout.write(text + "\n")
+    elif fmt is ReviewFormat.xlsx:
+        write_xlsx(report, out)
+    elif fmt is ReviewFormat.html:
+        write_html(report, out)
+    else:
+        print_review(report)
+    if out is not None:
+        err.print(f"已写入 {out}")
+    if failed:
+        raise typer.Exit(1)
+
+
+_SEVERITY_STYLE = {"error": "[bold red]错误[/bold red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}
+
+
+def print_review(report) -> None:
+    console = Console()
+    total = sum(len(d.findings) for d in report)
+    console.print(f"共 {total} 个问题，{sum(len(d.projects) for d in report)} 个项目")
+    for d in report:
+        console.rule(f"{d.name}  部门得分 {d.score}")
+        for f in d.general:
+            console.print(f"  {_SEVERITY_STYLE[f.severity]} {f.rule} {f.message}  [dim]{f.evidence}[/dim]")
+        for p in d.projects:
+            if not p.findings:
+                continue
+            console.print(f"[bold]{p.name}[/bold]  {p.unit or ''}  [dim]{p.document}[/dim]  得分 {p.score}")
+            for f in p.findings:
+                where = f"第{f.indicator_seq}项 {f.indicator}" if f.indicator_seq else "项目"
+                console.print(f"  {_SEVERITY_STYLE[f.severity]} {f.rule} [{where}] {f.message}", soft_wrap=True)
+                console.print(f"      证据：{f.evidence}  建议：{f.fix}", style="dim", soft_wrap=True)
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+@app.command("rules")
+def list_rules(fmt: RulesFormat = typer.Option(RulesFormat.table, "--format", "-f", help="table、md 或 json")) -> None:
+    """列出审核规则目录（docs/rules.md 由 --format md 生成）。"""
+    from .review.catalog import markdown
+    from .review.engine import all_rules
+
+    if fmt is RulesFormat.md:
+        sys.stdout.write(markdown())
+        return
+    if fmt is RulesFormat.json:
+        sys.stdout.write(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "family": r.family,
+                                      "enabled": r.enabled, "summary": r.summary, "rationale": r.rationale}
+                                     for r in all_rules()], ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table()
+    for col in ("代码", "名称", "严重程度", "检查内容"):
+        table.add_column(col, overflow="fold")
+    for r in all_rules():
+        table.add_row(r.code, r.name, r.severity + ("" if r.enabled else "（默认关闭）"), r.summary)
+    Console().print(table)
+
+
 def main() -> None:
     try:
         app()

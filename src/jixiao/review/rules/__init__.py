@@ -1,0 +1,1 @@
+"""Rule families, one module each: completeness, measurability, consistency, arithmetic, copying."""
