@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -101,6 +102,37 @@ def print_summary(doc: Document) -> None:
                 console.print(f"[yellow]未完全解析[/yellow] {p.name} 第{i.seq}项：{i.problem}：{i.name}")
 
 
+DB_OPTION = typer.Option(None, "--db", help="数据库：SQLite 文件路径或 postgresql://… 地址（默认 JIXIAO_DB 或 jixiao.db）")
+
+
+def _engine(db: str | None):
+    from .store import StoreError, open_engine
+
+    try:
+        return open_engine(db)
+    except StoreError as exc:
+        err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+
+
+DEPT = typer.Option(None, "--department", "-d", help="部门（包含）")
+UNIT = typer.Option(None, "--unit", "-u", help="单位（包含）")
+YEAR = typer.Option(None, "--year", "-y", help="预算年度")
+LEVEL1 = typer.Option(None, "--level1", help="一级指标，如 产出指标")
+LEVEL2 = typer.Option(None, "--level2", help="二级指标，如 数量指标")
+KIND = typer.Option(None, "--kind", help="年度指标值类型：number、range、compound、bool、deadline、text")
+TEXT = typer.Option(None, "--search", "-s", help="全文检索（支持两个字的词，如 满意）")
+LIMIT = typer.Option(200, "--limit", help="最多返回多少行（0 表示不限）")
+OFFSET = typer.Option(0, "--offset", help="跳过前多少行（分页）")
+
+
+def _filters(department, unit, year, level1, level2, kind, text, limit, offset=0):
+    from .store import Filters
+
+    return Filters(department=department, unit=unit, year=year, level1=level1, level2=level2, kind=kind, text=text,
+                   limit=limit, offset=offset)
+
+
 class ReviewFormat(StrEnum):
     text = "text"
     json = "json"
@@ -120,10 +152,12 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def review(
-    paths: list[Path] = typer.Argument(..., help="要审核的文件或目录"),
+    paths: list[Path] = typer.Argument(None, help="要审核的文件或目录；不给出时审核库中的文档（可用下列条件筛选）"),
     fmt: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f", help="text、json、xlsx 或 html"),
     out: Path | None = typer.Option(None, "--out", "-o", help="报告文件（xlsx、html 必填；json 缺省时打印）"),
     config: Path | None = typer.Option(None, "--config", "-c", help="审核配置（TOML）：停用规则、调整严重程度和阈值"),
+    db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT, year: int | None = YEAR,
+    search: str | None = TEXT,
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
 ) -> None:
     """按财政部绩效目标管理规则审核绩效目标表，按部门、项目列出问题并排序。"""
@@ -139,14 +173,25 @@ def review(
         err.print(f"[red]错误[/red] --format {fmt.value} 需要用 --out 指定报告文件")
         raise typer.Exit(2)
     pairs, failed = [], 0
-    for path in _expand(paths):
-        try:
-            doc = parse_path(path, max_bytes=int(max_size * 1048576))
-        except JixiaoError as exc:
-            failed += 1
-            err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
-            continue
-        pairs.append((doc, review_document(doc, settings)))
+    if paths:
+        for path in _expand(paths):
+            try:
+                doc = parse_path(path, max_bytes=int(max_size * 1048576))
+            except JixiaoError as exc:
+                failed += 1
+                err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
+                continue
+            pairs.append((doc, review_document(doc, settings)))
+    else:
+        from .store import document_ids, load_document
+
+        with _engine(db).connect() as conn:
+            ids = document_ids(conn, _filters(department, unit, year, None, None, None, search, None))
+            for doc_id in ids:
+                doc = load_document(conn, doc_id)
+                pairs.append((doc, review_document(doc, settings)))
+        if not pairs:
+            err.print("库中没有符合条件的文档")
     report = build_report(pairs)
     if fmt is ReviewFormat.json:
         text = write_json(report, out)
@@ -211,6 +256,134 @@ def list_rules(fmt: RulesFormat = typer.Option(RulesFormat.table, "--format", "-
     for r in all_rules():
         table.add_row(r.code, r.name, r.severity + ("" if r.enabled else "（默认关闭）"), r.summary)
     Console().print(table)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="文件或目录（递归）"),
+    db: str | None = DB_OPTION,
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="并行解析的进程数"),
+    replace: bool = typer.Option(False, "--replace", help="已入库的文件也重新解析并替换"),
+    max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
+) -> None:
+    """解析并入库：每个文件一个事务；相同内容只存一份；失败的文件不影响其余文件。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .ingest import expand_paths
+    from .ingest import ingest as run_ingest
+
+    engine = _engine(db)
+    files = expand_paths(paths)
+    with Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=err) as progress:
+        task = progress.add_task("", total=len(files))
+
+        def tick(result) -> None:
+            progress.update(task, advance=1, description=Path(result.path).name)
+
+        try:
+            summary = run_ingest(engine, files, workers=workers, replace=replace,
+                                 max_bytes=int(max_size * 1048576), on_result=tick)
+        except KeyboardInterrupt:
+            err.print("已中断：已提交的文件保留在库中，重新运行会跳过它们并完成其余文件")
+            raise typer.Exit(130) from None
+    table = Table(title="入库结果")
+    for col in ("新入库", "已替换", "未变化", "失败", "项目", "指标"):
+        table.add_column(col)
+    table.add_row(str(summary.count("stored")), str(summary.count("replaced")), str(summary.count("unchanged")),
+                  str(len(summary.failed)), str(sum(r.projects for r in summary.results)),
+                  str(sum(r.indicators for r in summary.results)))
+    err.print(table)
+    for r in summary.failed:
+        err.print(f"[red]失败[/red] {r.path}: {r.message}", soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _emit(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, str]]) -> None:
+    if fmt is QueryFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if fmt is QueryFormat.csv:
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [k for k, _ in columns])
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table()
+    for _, title in columns:
+        table.add_column(title, overflow="fold")
+    for r in rows:
+        table.add_row(*("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
+    Console().print(table)
+    err.print(f"{len(rows)} 行")
+
+
+@app.command()
+def projects(db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT,
+             year: int | None = YEAR, level1: str | None = LEVEL1, level2: str | None = LEVEL2,
+             kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
+             fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+    """按条件列出库中的项目。"""
+    from .store import query_projects
+
+    with _engine(db).connect() as conn:
+        rows = query_projects(conn, _filters(department, unit, year, level1, level2, kind, search, limit or None,
+                                             offset))
+    _emit(rows, fmt, [("id", "ID"), ("document", "文件"), ("year", "年度"), ("department", "部门"), ("unit", "单位"),
+                      ("name", "项目"), ("budget_total", "总计"), ("indicators", "指标数")])
+
+
+@app.command()
+def indicators(db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT,
+               year: int | None = YEAR, level1: str | None = LEVEL1, level2: str | None = LEVEL2,
+               kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
+               fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+    """按条件列出库中的绩效指标。"""
+    from .store import query_indicators
+
+    with _engine(db).connect() as conn:
+        rows = query_indicators(conn, _filters(department, unit, year, level1, level2, kind, search, limit or None,
+                                               offset))
+    _emit(rows, fmt, [("project", "项目"), ("seq", "序号"), ("level1", "一级"), ("level2", "二级"),
+                      ("name", "三级指标"), ("annual", "年度指标值"), ("kind", "类型"), ("period", "实施周期指标值")])
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    parquet = "parquet"
+
+
+@app.command()
+def export(out: Path = typer.Option(..., "--out", "-o", help="输出文件"),
+           fmt: ExportFormat | None = typer.Option(None, "--format", "-f", help="json、csv、xlsx、parquet（缺省按扩展名）"),
+           db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT,
+           year: int | None = YEAR, search: str | None = TEXT) -> None:
+    """导出全库或筛选后的文档：JSON（交换格式）、CSV/XLSX/Parquet（每个指标一行）。"""
+    from .export import WRITERS
+    from .store import document_ids
+    from .store.reader import load_documents
+
+    kind = (fmt.value if fmt else out.suffix.lstrip(".").lower())
+    if kind not in WRITERS:
+        err.print(f"[red]错误[/red] 无法从扩展名判断导出格式：{out.name}（用 --format 指定）")
+        raise typer.Exit(2)
+    engine = _engine(db)
+    with engine.connect() as conn:
+        ids = document_ids(conn, _filters(department, unit, year, None, None, None, search, None))
+        tmp = out.with_name(out.name + ".part")
+        n = WRITERS[kind](load_documents(conn, ids), tmp)
+        tmp.replace(out)
+    err.print(f"已导出 {len(ids)} 个文档（{n} {'个文档' if kind == 'json' else '行'}）到 {out}")
 
 
 def main() -> None:

@@ -1,7 +1,13 @@
-"""Parse one file into a Document: read (any format) → layouts."""
+"""Parse one file into a Document; ingest many into the store (parallel parsing, one transaction per
+document, per-file errors, a summary)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JixiaoError
@@ -27,3 +33,104 @@ def _build(sheet, path: str) -> Document:
         raise
     except RecursionError as exc:
         raise JixiaoError("文件结构过深，无法解析", path) from exc
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders walked recursively (hidden files skipped), in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # stored | replaced | unchanged | failed
+    message: str = ""
+    projects: int = 0
+    indicators: int = 0
+
+
+@dataclass
+class IngestSummary:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+_KNOWN: set[str] = set()
+
+
+def _init_worker(known: set[str]) -> None:
+    _KNOWN.clear()
+    _KNOWN.update(known)
+
+
+def _parse_one(args: tuple[str, int, bool]) -> tuple[str, Document | None, str | None, str | None]:
+    """In a worker: (path, document or None, sha256, error message)."""
+    path, max_bytes, replace = args
+    try:
+        p = Path(path)
+        if p.is_file() and p.stat().st_size <= max_bytes:
+            digest = hashlib.sha256(p.read_bytes()).hexdigest()
+            if digest in _KNOWN and not replace:
+                return path, None, digest, None
+        return path, parse_path(path, max_bytes), None, None
+    except JixiaoError as exc:
+        return path, None, None, exc.message
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+        return path, None, None, f"内部错误（{type(exc).__name__}: {exc}）"
+
+
+def parse_many(paths: list[Path], workers: int, max_bytes: int, replace: bool,
+               known: set[str]) -> Iterator[tuple[str, Document | None, str | None, str | None]]:
+    tasks = [(str(p), max_bytes, replace) for p in paths]
+    if workers <= 1 or len(tasks) <= 1:
+        _init_worker(known)
+        yield from map(_parse_one, tasks)
+        return
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(known,)) as pool:
+        yield from pool.map(_parse_one, tasks, chunksize=4)
+
+
+def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, replace: bool = False,
+           max_bytes: int = DEFAULT_MAX_BYTES, on_result: Callable[[FileResult], None] | None = None) -> IngestSummary:
+    """Parse in parallel, store each document in its own transaction; a failure never stops the batch."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store.schema import DocumentRow
+    from .store.writer import store_document
+
+    files = expand_paths(paths)
+    with engine.connect() as conn:
+        known = set(conn.execute(select(DocumentRow.sha256)).scalars())
+    summary = IngestSummary()
+    workers = workers or os.cpu_count() or 1
+    for path, doc, _digest, error in parse_many(files, workers, max_bytes, replace, known):
+        if error is not None:
+            result = FileResult(path, "failed", error)
+        elif doc is None:
+            result = FileResult(path, "unchanged", "内容相同的文件已入库")
+        else:
+            n_ind = sum(len(p.indicators) for p in doc.projects)
+            try:
+                with engine.begin() as conn:
+                    status = store_document(conn, doc, replace=replace)
+                result = FileResult(path, status, "", len(doc.projects), n_ind)
+            except SQLAlchemyError as exc:
+                result = FileResult(path, "failed", f"写入数据库失败：{str(exc).splitlines()[0][:200]}")
+        summary.results.append(result)
+        if on_result:
+            on_result(result)
+    return summary

@@ -1,0 +1,69 @@
+"""Open the store: SQLite by default (`jixiao.db`), PostgreSQL by URL; migrations run on open."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from ..errors import JixiaoError
+
+DEFAULT_DB = "jixiao.db"
+
+
+class StoreError(JixiaoError):
+    """The store cannot be opened or written."""
+
+
+def resolve_url(db: str | None = None) -> str:
+    """`--db`, else `JIXIAO_DB`, else `jixiao.db`; a plain path means a SQLite file."""
+    value = db or os.environ.get("JIXIAO_DB") or DEFAULT_DB
+    if "://" in value:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
+    url = resolve_url(db)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"数据库地址无效：{url}（{exc}）") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name != "postgresql":
+        raise StoreError(f"不支持的数据库：{engine.dialect.name}（可用 SQLite 或 PostgreSQL）")
+    if migrate:
+        try:
+            upgrade(engine)
+        except OperationalError as exc:
+            raise StoreError(f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}："
+                             f"{str(exc.orig).strip().splitlines()[0]}") from exc
+        except SQLAlchemyError as exc:
+            raise StoreError(f"数据库迁移失败：{exc}") from exc
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("jixiao.store") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,118 @@
+"""Filtered queries over the store: projects, indicators and documents, with full-text search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+
+from .schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
+from .search import search_subquery, spaced
+
+
+@dataclass
+class Filters:
+    department: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    level1: str | None = None
+    level2: str | None = None
+    kind: str | None = None  # value kind of the annual target
+    text: str | None = None  # full-text search term
+    document: str | None = None  # source file name
+    limit: int | None = None
+    offset: int = 0
+
+
+def _like(column, value: str):
+    return column.like(f"%{value}%")
+
+
+def _project_filters(q: Select, f: Filters) -> Select:
+    if f.department:
+        q = q.where(or_(_like(ProjectRow.department, f.department), _like(DocumentRow.department, f.department)))
+    if f.unit:
+        q = q.where(_like(ProjectRow.unit, f.unit))
+    if f.year is not None:
+        q = q.where(DocumentRow.year == f.year)
+    if f.document:
+        q = q.where(DocumentRow.source_name == f.document)
+    return q
+
+
+def query_projects(conn: Connection, f: Filters) -> list[dict]:
+    n_ind = (select(func.count(IndicatorRow.id)).where(IndicatorRow.project_id == ProjectRow.id)
+             .correlate(ProjectRow).scalar_subquery())
+    q = (select(ProjectRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
+                func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
+                ProjectRow.unit, ProjectRow.name, ProjectRow.code, ProjectRow.budget_total, ProjectRow.goal,
+                n_ind.label("indicators"))
+         .join(DocumentRow, DocumentRow.id == ProjectRow.document_id))
+    q = _project_filters(q, f)
+    if f.level1 or f.level2 or f.kind:
+        sub = select(IndicatorRow.project_id).outerjoin(
+            TargetRow, and_(TargetRow.indicator_id == IndicatorRow.id, TargetRow.which == "annual"))
+        if f.level1:
+            sub = sub.where(IndicatorRow.level1 == f.level1)
+        if f.level2:
+            sub = sub.where(IndicatorRow.level2 == f.level2)
+        if f.kind:
+            sub = sub.where(TargetRow.kind == f.kind)
+        q = q.where(ProjectRow.id.in_(sub))
+    if f.text:
+        if not spaced(f.text):
+            return []
+        hits = search_subquery(conn.dialect.name, f.text, ("project_name", "project_goal"))
+        q = q.where(ProjectRow.id.in_(select(hits.c.ref_id)))
+    q = q.order_by(DocumentRow.id, ProjectRow.position).offset(f.offset)
+    if f.limit:
+        q = q.limit(f.limit)
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def query_indicators(conn: Connection, f: Filters) -> list[dict]:
+    annual = TargetRow.__table__.alias("annual")
+    period = TargetRow.__table__.alias("period")
+    q = (select(IndicatorRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
+                func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
+                ProjectRow.unit, ProjectRow.name.label("project"), IndicatorRow.seq, IndicatorRow.level1,
+                IndicatorRow.level2, IndicatorRow.name, IndicatorRow.description,
+                annual.c.raw.label("annual"), annual.c.kind.label("kind"), annual.c.op, annual.c.value,
+                annual.c.high, annual.c.unit.label("value_unit"), period.c.raw.label("period"), IndicatorRow.basis)
+         .join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
+         .outerjoin(ProjectRow, ProjectRow.id == IndicatorRow.project_id)
+         .outerjoin(annual, and_(annual.c.indicator_id == IndicatorRow.id, annual.c.which == "annual"))
+         .outerjoin(period, and_(period.c.indicator_id == IndicatorRow.id, period.c.which == "period")))
+    q = _project_filters(q, f)
+    if f.level1:
+        q = q.where(IndicatorRow.level1 == f.level1)
+    if f.level2:
+        q = q.where(IndicatorRow.level2 == f.level2)
+    if f.kind:
+        q = q.where(annual.c.kind == f.kind)
+    if f.text:
+        if not spaced(f.text):
+            return []
+        hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",))
+        q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id)))
+    q = q.order_by(IndicatorRow.document_id, IndicatorRow.position).offset(f.offset)
+    if f.limit:
+        q = q.limit(f.limit)
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def document_ids(conn: Connection, f: Filters) -> list[int]:
+    """Documents that hold at least one project matching the filters (all documents when none is set)."""
+    if not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.text, f.document)):
+        return list(conn.execute(select(DocumentRow.id).order_by(DocumentRow.id)).scalars())
+    ids = {r["id"] for r in query_projects(conn, Filters(**{**f.__dict__, "limit": None, "offset": 0}))}
+    if not ids:
+        q = select(DocumentRow.id)
+        q = q.where(DocumentRow.year == f.year) if f.year is not None else q
+        q = q.where(_like(DocumentRow.department, f.department)) if f.department else q
+        q = q.where(DocumentRow.source_name == f.document) if f.document else q
+        if f.year is None and not f.department and not f.document:
+            return []
+        return list(conn.execute(q.order_by(DocumentRow.id)).scalars())
+    return list(conn.execute(select(ProjectRow.document_id).where(ProjectRow.id.in_(ids)).distinct()
+                             .order_by(ProjectRow.document_id)).scalars())

@@ -1,0 +1,101 @@
+"""Read documents back out of the store as the interchange format."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Connection, select
+
+from ..model import (
+    Budget,
+    Document,
+    Indicator,
+    Loc,
+    Overall,
+    Part,
+    Problem,
+    Project,
+    Section,
+    Source,
+    SpendingPoint,
+    Target,
+    Unit,
+)
+from .schema import (
+    DocumentRow,
+    IndicatorRow,
+    ProjectRow,
+    SectionRow,
+    SpendingPointRow,
+    TargetPartRow,
+    TargetRow,
+    UnitRow,
+)
+
+
+def _budget(row) -> Budget | None:
+    if not row.has_budget:
+        return None
+    return Budget(total=row.budget_total, fiscal=row.budget_fiscal, special=row.budget_special,
+                  other=row.budget_other)
+
+
+def _by(rows: Iterable, key: str) -> dict:
+    out: dict = defaultdict(list)
+    for r in rows:
+        out[getattr(r, key)].append(r)
+    return out
+
+
+def load_documents(conn: Connection, ids: list[int]) -> Iterator[Document]:
+    """The documents with these ids, in the order given, each rebuilt whole."""
+    for doc_id in ids:
+        yield load_document(conn, doc_id)
+
+
+def load_document(conn: Connection, doc_id: int) -> Document:
+    d = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).one()
+    units = conn.execute(select(UnitRow).where(UnitRow.document_id == doc_id).order_by(UnitRow.position)).all()
+    projects = conn.execute(select(ProjectRow).where(ProjectRow.document_id == doc_id)
+                            .order_by(ProjectRow.position)).all()
+    sections = conn.execute(select(SectionRow).where(SectionRow.document_id == doc_id)
+                            .order_by(SectionRow.position)).all()
+    indicators = conn.execute(select(IndicatorRow).where(IndicatorRow.document_id == doc_id)
+                              .order_by(IndicatorRow.position)).all()
+    ind_ids = [i.id for i in indicators]
+    targets = conn.execute(select(TargetRow).where(TargetRow.indicator_id.in_(ind_ids))).all() if ind_ids else []
+    t_ids = [t.id for t in targets if t.kind == "compound"]
+    parts = _by(conn.execute(select(TargetPartRow).where(TargetPartRow.target_id.in_(t_ids))
+                             .order_by(TargetPartRow.position)).all(), "target_id") if t_ids else {}
+    p_ids = [p.id for p in projects if p.has_plan]
+    plans = _by(conn.execute(select(SpendingPointRow).where(SpendingPointRow.project_id.in_(p_ids))
+                             .order_by(SpendingPointRow.month)).all(), "project_id") if p_ids else {}
+    target_of: dict[tuple[int, str], Target] = {}
+    for t in targets:
+        target_of[(t.indicator_id, t.which)] = Target(
+            raw=t.raw, kind=t.kind, op=t.op, value=t.value, high=t.high, unit=t.unit,
+            parts=[Part(label=x.label, op=x.op, value=x.value, unit=x.unit) for x in parts.get(t.id, [])] or None)
+    by_project: dict[int, list[Indicator]] = defaultdict(list)
+    by_section: dict[int, list[Indicator]] = defaultdict(list)
+    for i in indicators:
+        ind = Indicator(seq=i.seq, level1=i.level1, level2=i.level2, level2_code=i.level2_code, name=i.name,
+                        description=i.description, annual=target_of.get((i.id, "annual")),
+                        period=target_of.get((i.id, "period")), basis=i.basis, problem=i.problem,
+                        loc=Loc(**i.loc) if i.loc else None)
+        (by_project[i.project_id] if i.project_id is not None else by_section[i.section_id]).append(ind)
+    overall = None
+    if d.has_overall:
+        overall = Overall(goal=d.overall_goal, sections=[
+            Section(title=s.title, goal=s.goal, indicators=by_section.get(s.id, [])) for s in sections])
+    return Document(
+        source=Source(name=d.source_name, sha256=d.sha256, format=d.format), title=d.title, year=d.year,
+        department=d.department, money_unit=d.money_unit, total=_budget(d),
+        units=[Unit(name=u.name, code=u.code, budget=_budget(u)) for u in units], overall=overall,
+        projects=[Project(department=p.department, unit=p.unit, unit_code=p.unit_code, name=p.name, code=p.code,
+                          content=p.content, budget=_budget(p),
+                          spending_plan=[SpendingPoint(month=s.month, cumulative_pct=s.cumulative_pct)
+                                         for s in plans.get(p.id, [])] if p.has_plan else None,
+                          goal=p.goal, indicators=by_project.get(p.id, []), loc=Loc(**p.loc) if p.loc else None)
+                  for p in projects],
+        problems=[Problem(**x) for x in (d.problems or [])])

@@ -1,0 +1,149 @@
+"""The corpus store's tables: every field of the interchange format as a queryable column.
+
+Budgets are four columns plus a `has_budget` flag (a Budget whose cells are all blank is still a Budget).
+Targets have their own table (one row per annual or period value) and compound parts another.
+`search_index` holds the text that full-text search looks in, one character per token (see search.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BudgetColumns:
+    has_budget: Mapped[bool] = mapped_column(Boolean, default=False)
+    budget_total: Mapped[float | None] = mapped_column(Float)
+    budget_fiscal: Mapped[float | None] = mapped_column(Float)
+    budget_special: Mapped[float | None] = mapped_column(Float)
+    budget_other: Mapped[float | None] = mapped_column(Float)
+
+
+class DocumentRow(BudgetColumns, Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    department: Mapped[str | None] = mapped_column(Text, index=True)
+    money_unit: Mapped[str | None] = mapped_column(String(8))
+    has_overall: Mapped[bool] = mapped_column(Boolean, default=False)
+    overall_goal: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[list | None] = mapped_column(JSON)
+    n_projects: Mapped[int] = mapped_column(Integer, default=0)
+    n_indicators: Mapped[int] = mapped_column(Integer, default=0)
+    ingested_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class UnitRow(BudgetColumns, Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(String(32))
+
+
+class ProjectRow(BudgetColumns, Base):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(Text, index=True)
+    unit: Mapped[str | None] = mapped_column(Text, index=True)
+    unit_code: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text, index=True)
+    code: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)
+    has_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    loc: Mapped[dict | None] = mapped_column(JSON)
+
+
+class SpendingPointRow(Base):
+    __tablename__ = "spending_points"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    month: Mapped[int] = mapped_column(Integer)
+    cumulative_pct: Mapped[float | None] = mapped_column(Float)
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    level1: Mapped[str | None] = mapped_column(String(16), index=True)
+    level2: Mapped[str | None] = mapped_column(String(16), index=True)
+    level2_code: Mapped[str | None] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(Text, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    loc: Mapped[dict | None] = mapped_column(JSON)
+
+
+class TargetRow(Base):
+    __tablename__ = "targets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    which: Mapped[str] = mapped_column(String(8))  # annual | period
+    raw: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    op: Mapped[str | None] = mapped_column(String(2))
+    value: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+
+
+class TargetPartRow(Base):
+    __tablename__ = "target_parts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(Text)
+    op: Mapped[str | None] = mapped_column(String(2))
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+
+
+class SearchRow(Base):
+    """What search looks in: project names and goals, indicator names; one row each."""
+
+    __tablename__ = "search_index"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # project_name | project_goal | indicator_name
+    ref_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # one character per token: `满 意 度`
+
+
+Index("ix_targets_kind_op", TargetRow.kind, TargetRow.op)

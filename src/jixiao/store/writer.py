@@ -1,0 +1,110 @@
+"""Store a Document: all its rows in one transaction, inserted in bulk; the same bytes twice store one
+document (keyed by sha256), `replace=True` re-stores it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import Connection, delete, insert, select
+
+from ..model import Budget, Document, Indicator, Target
+from .schema import (
+    DocumentRow,
+    IndicatorRow,
+    ProjectRow,
+    SearchRow,
+    SectionRow,
+    SpendingPointRow,
+    TargetPartRow,
+    TargetRow,
+    UnitRow,
+)
+from .search import spaced
+
+Status = Literal["stored", "unchanged", "replaced"]
+
+
+def _budget(b: Budget | None) -> dict:
+    if b is None:
+        return {"has_budget": False, "budget_total": None, "budget_fiscal": None, "budget_special": None,
+                "budget_other": None}
+    return {"has_budget": True, "budget_total": b.total, "budget_fiscal": b.fiscal, "budget_special": b.special,
+            "budget_other": b.other}
+
+
+def _insert_returning(conn: Connection, table, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [r[0] for r in result]
+
+
+def _loc(obj) -> dict | None:
+    return obj.loc.model_dump(exclude_none=True) if getattr(obj, "loc", None) is not None else None
+
+
+def store_document(conn: Connection, doc: Document, replace: bool = False) -> Status:
+    """Write the document inside the caller's transaction."""
+    existing = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == doc.source.sha256)).scalar()
+    status: Status = "stored"
+    if existing is not None:
+        if not replace:
+            return "unchanged"
+        conn.execute(delete(DocumentRow).where(DocumentRow.id == existing))
+        status = "replaced"
+    projects = doc.projects
+    n_ind = sum(len(p.indicators) for p in projects)
+    doc_id = _insert_returning(conn, DocumentRow.__table__, [{
+        "sha256": doc.source.sha256, "source_name": doc.source.name, "format": doc.source.format,
+        "title": doc.title, "year": doc.year, "department": doc.department, "money_unit": doc.money_unit,
+        "has_overall": doc.overall is not None, "overall_goal": doc.overall.goal if doc.overall else None,
+        "problems": [p.model_dump(exclude_none=True) for p in doc.problems] or None,
+        "n_projects": len(projects), "n_indicators": n_ind, **_budget(doc.total)}])[0]
+    if doc.units:
+        conn.execute(insert(UnitRow.__table__), [
+            {"document_id": doc_id, "position": n, "name": u.name, "code": u.code, **_budget(u.budget)}
+            for n, u in enumerate(doc.units)])
+    project_ids = _insert_returning(conn, ProjectRow.__table__, [{
+        "document_id": doc_id, "position": n, "department": p.department, "unit": p.unit, "unit_code": p.unit_code,
+        "name": p.name, "code": p.code, "content": p.content, "goal": p.goal, "has_plan": p.spending_plan is not None,
+        "loc": _loc(p), **_budget(p.budget)} for n, p in enumerate(projects)])
+    plan_rows = [{"project_id": pid, "month": s.month, "cumulative_pct": s.cumulative_pct}
+                 for pid, p in zip(project_ids, projects, strict=True) for s in (p.spending_plan or [])]
+    if plan_rows:
+        conn.execute(insert(SpendingPointRow.__table__), plan_rows)
+    owners: list[tuple[dict, Indicator]] = []
+    for pid, p in zip(project_ids, projects, strict=True):
+        owners.extend(({"project_id": pid, "section_id": None}, ind) for ind in p.indicators)
+    if doc.overall:
+        section_ids = _insert_returning(conn, SectionRow.__table__, [
+            {"document_id": doc_id, "position": n, "title": s.title, "goal": s.goal}
+            for n, s in enumerate(doc.overall.sections)])
+        for sid, s in zip(section_ids, doc.overall.sections, strict=True):
+            owners.extend(({"project_id": None, "section_id": sid}, ind) for ind in s.indicators)
+    indicator_ids = _insert_returning(conn, IndicatorRow.__table__, [{
+        "document_id": doc_id, **owner, "position": n, "seq": ind.seq, "level1": ind.level1, "level2": ind.level2,
+        "level2_code": ind.level2_code, "name": ind.name, "description": ind.description, "basis": ind.basis,
+        "problem": ind.problem, "loc": _loc(ind)} for n, (owner, ind) in enumerate(owners)])
+    targets: list[tuple[dict, Target]] = []
+    for iid, (_, ind) in zip(indicator_ids, owners, strict=True):
+        for which, t in (("annual", ind.annual), ("period", ind.period)):
+            if t is not None:
+                targets.append(({"indicator_id": iid, "which": which, "raw": t.raw, "kind": t.kind, "op": t.op,
+                                 "value": t.value, "high": t.high, "unit": t.unit}, t))
+    compound = [(row, t) for row, t in targets if t.parts]
+    plain = [row for row, t in targets if not t.parts]
+    if plain:
+        conn.execute(insert(TargetRow.__table__), plain)
+    if compound:
+        ids = _insert_returning(conn, TargetRow.__table__, [row for row, _ in compound])
+        conn.execute(insert(TargetPartRow.__table__), [
+            {"target_id": tid, "position": k, "label": part.label, "op": part.op, "value": part.value,
+             "unit": part.unit} for tid, (_, t) in zip(ids, compound, strict=True) for k, part in enumerate(t.parts)])
+    search = [{"document_id": doc_id, "kind": "project_name", "ref_id": pid, "text": spaced(p.name)}
+              for pid, p in zip(project_ids, projects, strict=True)]
+    search += [{"document_id": doc_id, "kind": "project_goal", "ref_id": pid, "text": spaced(p.goal)}
+               for pid, p in zip(project_ids, projects, strict=True) if p.goal]
+    search += [{"document_id": doc_id, "kind": "indicator_name", "ref_id": iid, "text": spaced(ind.name)}
+               for iid, (_, ind) in zip(indicator_ids, owners, strict=True)]
+    conn.execute(insert(SearchRow.__table__), [s for s in search if s["text"]])
+    return status
