@@ -164,10 +164,11 @@ def test_cli_queries_and_exports(store_url, tmp_path):
 
 
 def test_schema_is_at_the_newest_migration(store_url):
+    from importlib import resources
+
+    from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from alembic.config import Config
-    from importlib import resources
 
     engine = open_engine(store_url)
     cfg = Config()

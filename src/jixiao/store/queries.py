@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from .schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
-from .search import search_subquery, spaced
+from .search import search_subquery, tokens
 
 
 @dataclass
@@ -60,7 +60,7 @@ def query_projects(conn: Connection, f: Filters) -> list[dict]:
             sub = sub.where(TargetRow.kind == f.kind)
         q = q.where(ProjectRow.id.in_(sub))
     if f.text:
-        if not spaced(f.text):
+        if not tokens(f.text):
             return []
         hits = search_subquery(conn.dialect.name, f.text, ("project_name", "project_goal"))
         q = q.where(ProjectRow.id.in_(select(hits.c.ref_id)))
@@ -91,7 +91,7 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
     if f.kind:
         q = q.where(annual.c.kind == f.kind)
     if f.text:
-        if not spaced(f.text):
+        if not tokens(f.text):
             return []
         hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",))
         q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id)))

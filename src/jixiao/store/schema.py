@@ -2,7 +2,7 @@
 
 Budgets are four columns plus a `has_budget` flag (a Budget whose cells are all blank is still a Budget).
 Targets have their own table (one row per annual or period value) and compound parts another.
-`search_index` holds the text that full-text search looks in, one character per token (see search.py)."""
+`search_index` holds the text that full-text search looks in, as character bigrams (see search.py)."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ class SearchRow(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # project_name | project_goal | indicator_name
     ref_id: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)  # one character per token: `满 意 度`
+    text: Mapped[str] = mapped_column(Text)  # character bigrams: `满意 意度`
 
 
 Index("ix_targets_kind_op", TargetRow.kind, TargetRow.op)

@@ -1,8 +1,10 @@
 """Chinese full-text search that finds two-character terms (满意, 故障) as well as longer ones.
 
-Text is indexed one character per token (`满意度` → `满 意 度`) and a term is searched as a phrase of its
-characters, so any length matches and the index is used: SQLite FTS5 (unicode61 tokenizer) on the
-`search_fts` table, PostgreSQL a GIN index on `to_tsvector('simple', text)` with `phraseto_tsquery`."""
+Text is indexed as overlapping character bigrams (`满意度` → `满意 意度`; Latin words and numbers whole),
+so a two-character term is one token and a longer one is a phrase of its bigrams; both use the index.
+SQLite: FTS5 (unicode61 tokenizer) on `search_fts`; PostgreSQL: a stored `tsvector` column with a GIN
+index, queried with `phraseto_tsquery('simple', …)`. A one-character term matches the bigrams that start
+with it (FTS5 prefix query; PostgreSQL `:*`)."""
 
 from __future__ import annotations
 
@@ -10,25 +12,38 @@ import re
 
 from sqlalchemy import Integer, text
 
-_TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]+")
+_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 
 
-def spaced(value: str) -> str:
-    """`系统正常运行率98%` → `系 统 正 常 运 行 率 98`."""
-    return " ".join(_TOKEN.findall(value.lower()))
+def tokens(value: str) -> list[str]:
+    out: list[str] = []
+    for run in _RUN.findall(value.lower()):
+        if run[0].isascii() or len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def indexed(value: str) -> str:
+    """`系统正常运行率98%` → `系统 统正 正常 常运 运行 行率 98`."""
+    return " ".join(tokens(value))
 
 
 def search_subquery(dialect: str, term: str, kinds: tuple[str, ...]):
     """A `SELECT ref_id` of the indexed texts containing the term, for use inside a larger query
     (`id IN (…)`), so a page of results never materializes every match in Python."""
-    phrase = spaced(term)
-    kind_list = ", ".join(f"'{k}'" for k in kinds)  # internal constants
+    toks = tokens(term)
+    kind_list = ", ".join(f"'{k}'" for k in kinds)  # internal constants, never user input
+    single_cjk = len(toks) == 1 and len(toks[0]) == 1 and not toks[0].isascii()
     if dialect == "sqlite":
+        q = f"{toks[0]}*" if single_cjk else '"' + " ".join(toks) + '"'
         sql = ("SELECT s.ref_id AS ref_id FROM search_fts f JOIN search_index s ON s.id = f.rowid "
                f"WHERE search_fts MATCH :q AND s.kind IN ({kind_list})")
-        q = '"' + phrase.replace('"', "") + '"'
+        return text(sql).bindparams(q=q).columns(ref_id=Integer).subquery()
+    if single_cjk:
+        cond, q = "tsv @@ to_tsquery('simple', :q)", f"{toks[0]}:*"
     else:
-        sql = ("SELECT ref_id FROM search_index WHERE to_tsvector('simple', text) @@ phraseto_tsquery('simple', :q) "
-               f"AND kind IN ({kind_list})")
-        q = phrase
+        cond, q = "tsv @@ phraseto_tsquery('simple', :q)", " ".join(toks)
+    sql = f"SELECT ref_id FROM search_index WHERE {cond} AND kind IN ({kind_list})"
     return text(sql).bindparams(q=q).columns(ref_id=Integer).subquery()

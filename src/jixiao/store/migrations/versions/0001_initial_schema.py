@@ -186,7 +186,7 @@ def upgrade() -> None:
 
 
 def _create_search() -> None:
-    """Full-text search over search_index.text (one character per token, so any length of term works)."""
+    """Full-text search over search_index.text (character bigrams; see jixiao/store/search.py)."""
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(text, content='search_index', content_rowid='id', "
@@ -196,7 +196,9 @@ def _create_search() -> None:
         op.execute("CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
                    "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
     elif bind.dialect.name == "postgresql":
-        op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING gin (to_tsvector('simple', text))")
+        op.execute("ALTER TABLE search_index ADD COLUMN tsv tsvector "
+                   "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED")
+        op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)")
 
 
 def downgrade() -> None:
