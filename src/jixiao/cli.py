@@ -386,6 +386,117 @@ def export(out: Path = typer.Option(..., "--out", "-o", help="输出文件"),
     err.print(f"已导出 {len(ids)} 个文档（{n} {'个文档' if kind == 'json' else '行'}）到 {out}")
 
 
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    xlsx = "xlsx"
+
+
+_CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "调整层级", "raised": "提高",
+              "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变"}
+
+
+def _load_side(paths: list[Path] | None, db: str | None, department: str | None, year: int | None, label: str):
+    if paths:
+        docs = []
+        for p in _expand(paths):
+            try:
+                docs.append(parse_path(p))
+            except JixiaoError as exc:
+                err.print(f"[red]错误[/red] {exc.path or p}: {exc.message}", soft_wrap=True)
+        return docs
+    from .store import document_ids, load_document
+
+    with _engine(db).connect() as conn:
+        ids = document_ids(conn, _filters(department, None, year, None, None, None, None, None))
+        return [load_document(conn, i) for i in ids]
+
+
+@app.command()
+def compare(
+    a: Path | None = typer.Argument(None, help="A：文件或目录（不给出时按 --year-a 从库中取）"),
+    b: Path | None = typer.Argument(None, help="B：文件或目录（不给出时按 --year-b 从库中取）"),
+    db: str | None = DB_OPTION, department: str | None = DEPT,
+    year_a: int | None = typer.Option(None, "--year-a", help="从库中取 A 的年度"),
+    year_b: int | None = typer.Option(None, "--year-b", help="从库中取 B 的年度"),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "--format", "-f", help="text、json 或 xlsx"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="输出文件"),
+) -> None:
+    """比较两份（或两年）绩效目标：项目配对、指标增删改、目标升降（区分反向指标）与预算变化。"""
+    from .compare import compare_documents
+
+    if (a is None) != (b is None) or (a is None and (year_a is None or year_b is None)):
+        err.print("[red]错误[/red] 请给出两个文件/目录，或用 --year-a、--year-b 从库中取两年的文档")
+        raise typer.Exit(2)
+    side_a = _load_side([a] if a else None, db, department, year_a, "A")
+    side_b = _load_side([b] if b else None, db, department, year_b, "B")
+    if not side_a or not side_b:
+        err.print("[red]错误[/red] A 或 B 没有可比较的文档")
+        raise typer.Exit(1)
+    result = compare_documents(side_a, side_b)
+    if fmt is CompareFormat.json:
+        text = json.dumps(result, ensure_ascii=False, indent=2)
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+    elif fmt is CompareFormat.xlsx:
+        if out is None:
+            err.print("[red]错误[/red] --format xlsx 需要 --out")
+            raise typer.Exit(2)
+        _compare_xlsx(result, out)
+    else:
+        _print_compare(result)
+    if out:
+        err.print(f"已写入 {out}")
+
+
+def _print_compare(result: dict) -> None:
+    console = Console()
+    s = result["summary"]
+    console.print(f"配对 {s['matched']} 个项目，待确认 {s['ambiguous']} 个，仅 A 有 {s['only_a']} 个，仅 B 有 {s['only_b']} 个")
+    for m in result["projects"]:
+        if m["status"] == "matched":
+            flag = "  [bold red]预算增加而目标降低[/bold red]" if m["budget_up_targets_down"] else ""
+            budget = f"  预算 {m['budget_a']} → {m['budget_b']}" if m["budget_change"] is not None else ""
+            console.rule(f"{m['a']['name']} ⇄ {m['b']['name']}")
+            console.print(f"[dim]{m['reason']}（{m['score']}）[/dim]{budget}{flag}")
+            for c in m["indicators"]:
+                if c["change"] == "unchanged":
+                    continue
+                name = (c["b"] or c["a"])["name"]
+                ta = (c["target_a"] or {}).get("raw", "—")
+                tb = (c["target_b"] or {}).get("raw", "—")
+                console.print(f"  {_CHANGE_ZH[c['change']]}  {name}  {ta} → {tb}  [dim]{c['detail']}[/dim]",
+                              soft_wrap=True)
+        elif m["status"] == "ambiguous":
+            cands = "；".join(f"{c['project']}（{c['score']}）" for c in m["candidates"])
+            console.print(f"[yellow]待确认[/yellow] {m['a']['name']}：{cands}", soft_wrap=True)
+    only = [m for m in result["projects"] if m["status"] in ("only_a", "only_b")]
+    for m in only:
+        side, p = ("仅 A", m["a"]) if m["status"] == "only_a" else ("仅 B", m["b"])
+        console.print(f"[dim]{side}：{p['name']}[/dim]")
+
+
+def _compare_xlsx(result: dict, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "指标变化"
+    ws.append(["A 项目", "B 项目", "配对", "理由", "预算 A", "预算 B", "预算增加而目标降低", "变化", "A 指标", "A 指标值",
+               "B 指标", "B 指标值", "说明"])
+    for m in result["projects"]:
+        head = [(m["a"] or {}).get("name"), (m["b"] or {}).get("name"), m["status"], m["reason"], m["budget_a"],
+                m["budget_b"], "是" if m["budget_up_targets_down"] else ""]
+        if not m["indicators"]:
+            ws.append(head)
+        for c in m["indicators"]:
+            ws.append(head + [_CHANGE_ZH[c["change"]], (c["a"] or {}).get("name"), (c["target_a"] or {}).get("raw"),
+                              (c["b"] or {}).get("name"), (c["target_b"] or {}).get("raw"), c["detail"]])
+    wb.save(path)
+
+
 def main() -> None:
     try:
         app()
