@@ -497,6 +497,80 @@ def _compare_xlsx(result: dict, path: Path) -> None:
     wb.save(path)
 
 
+library_app = typer.Typer(help="指标库：把库中所有指标归并为条目，检索、查看。", no_args_is_help=True)
+app.add_typer(library_app, name="library")
+
+
+@library_app.command("build")
+def library_build(db: str | None = DB_OPTION) -> None:
+    """重建指标库（入库后会在检索时自动重建）。"""
+    from .library import build_library
+
+    with _engine(db).begin() as conn:
+        n = build_library(conn)
+    err.print(f"指标库共 {n} 个条目")
+
+
+@library_app.command("search")
+def library_search(text: str = typer.Argument(..., help="指标名称或其中的词"), db: str | None = DB_OPTION,
+                   limit: int = typer.Option(20, "--limit"),
+                   fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+    """在指标库中检索指标。"""
+    from .library import ensure_library, search_library
+
+    with _engine(db).begin() as conn:
+        ensure_library(conn)
+        rows = search_library(conn, text, limit)
+    if fmt is not QueryFormat.table:
+        _emit(rows, fmt, [])
+        return
+    table = Table()
+    for col in ("条目", "名称", "次数", "项目数", "写法", "常见层级", "常见指标值"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), r["name"], str(r["count"]), str(r["projects_using"]),
+                      "、".join(v["name"] for v in r["variants"][:4]),
+                      (r["placements"] or [{}])[0].get("level", ""),
+                      "、".join(t["target"] for t in (r["targets"] or [])[:3]))
+    Console().print(table)
+
+
+@library_app.command("show")
+def library_show(entry: str = typer.Argument(..., help="条目编号或指标名称"), db: str | None = DB_OPTION) -> None:
+    """查看一个指标库条目：写法及归并依据、层级分布、指标值分布、使用它的项目。"""
+    from .library import ensure_library, show_entry
+
+    with _engine(db).begin() as conn:
+        ensure_library(conn)
+        data = show_entry(conn, entry)
+    if data is None:
+        err.print(f"[red]错误[/red] 指标库中没有“{entry}”")
+        raise typer.Exit(1)
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"), db: str | None = DB_OPTION,
+            limit: int = typer.Option(10, "--limit"),
+            fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+    """为新项目推荐绩效指标：参照库中相似项目用过的指标，给出常见指标值和来源项目。"""
+    from .library import Suggester, ensure_library
+
+    with _engine(db).begin() as conn:
+        ensure_library(conn)
+        rows = Suggester.from_store(conn).suggest(text, limit=limit)
+    if fmt is not QueryFormat.table:
+        _emit(rows, fmt, [])
+        return
+    table = Table()
+    for col in ("#", "指标", "层级", "常见指标值", "得分", "来自相似项目"):
+        table.add_column(col, overflow="fold")
+    for n, r in enumerate(rows, start=1):
+        table.add_row(str(n), r["name"], r["level"] or "", "、".join(r["typical_targets"]), f"{r['score']:.2f}",
+                      "；".join(p for p, _ in r["from_projects"][:3]))
+    Console().print(table)
+
+
 def main() -> None:
     try:
         app()

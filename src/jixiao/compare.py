@@ -14,7 +14,7 @@ from .review.vocab import REVERSE
 
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?(?:\s*[-—－~至到]\s*(?:(?:19|20)?\d{2})\s*(?:年度|年)?)?")
 _BRACKETED_YEAR = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*(?:年度|年)?\s*[)）]")
-_PUNCT = re.compile(r"[\s“”\"'《》〈〉、，,。·:：;；\-—－]")
+_PUNCT = re.compile(r"[\s“”\"'《》〈〉、，,。·:：;；\-—－%％]")
 _TRAILING_NUMBER = re.compile(r"\d+$")
 _TRAILING_QUALIFIER = re.compile(r"\([^()]*\)$")
 

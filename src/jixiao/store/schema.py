@@ -147,3 +147,24 @@ class SearchRow(Base):
 
 
 Index("ix_targets_kind_op", TargetRow.kind, TargetRow.op)
+
+
+class LibraryEntryRow(Base):
+    """One indicator of the library: its name variants, where it is placed, how its targets are set."""
+
+    __tablename__ = "library_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer)
+    n_projects: Mapped[int] = mapped_column(Integer)
+    variants: Mapped[list | None] = mapped_column(JSON)
+    placements: Mapped[list | None] = mapped_column(JSON)
+    targets: Mapped[list | None] = mapped_column(JSON)
+
+
+class LibraryMemberRow(Base):
+    __tablename__ = "library_members"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("library_entries.id", ondelete="CASCADE"), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
