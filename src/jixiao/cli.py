@@ -571,6 +571,24 @@ def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"),
     Console().print(table)
 
 
+@app.command()
+def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--host"),
+          port: int = typer.Option(8000, "--port")) -> None:
+    """启动网页界面和 JSON API（默认 http://127.0.0.1:8000）。"""
+    import uvicorn
+
+    from .api.app import create_app
+    from .store import StoreError
+
+    try:
+        application = create_app(db)
+    except StoreError as exc:
+        err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    err.print(f"jixiao 已启动：http://{host}:{port}/  （API 文档：/docs）")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

@@ -75,7 +75,8 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
     period = TargetRow.__table__.alias("period")
     q = (select(IndicatorRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
                 func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
-                ProjectRow.unit, ProjectRow.name.label("project"), IndicatorRow.seq, IndicatorRow.level1,
+                ProjectRow.unit, ProjectRow.id.label("project_id"), ProjectRow.name.label("project"), IndicatorRow.seq,
+                IndicatorRow.level1,
                 IndicatorRow.level2, IndicatorRow.name, IndicatorRow.description,
                 annual.c.raw.label("annual"), annual.c.kind.label("kind"), annual.c.op, annual.c.value,
                 annual.c.high, annual.c.unit.label("value_unit"), period.c.raw.label("period"), IndicatorRow.basis)
