@@ -24,6 +24,10 @@ class Filters:
     offset: int = 0
 
 
+def _only_text(f: Filters) -> bool:
+    return bool(f.limit) and not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.document))
+
+
 def _like(column, value: str):
     return column.like(f"%{value}%")
 
@@ -64,7 +68,7 @@ def query_projects(conn: Connection, f: Filters) -> list[dict]:
             return []
         hits = search_subquery(conn.dialect.name, f.text, ("project_name", "project_goal"))
         q = q.where(ProjectRow.id.in_(select(hits.c.ref_id)))
-    q = q.order_by(DocumentRow.id, ProjectRow.position).offset(f.offset)
+    q = q.order_by(ProjectRow.id).offset(f.offset)
     if f.limit:
         q = q.limit(f.limit)
     return [dict(r._mapping) for r in conn.execute(q)]
@@ -94,9 +98,14 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
     if f.text:
         if not tokens(f.text):
             return []
+        if _only_text(f):
+            # one page straight from the index, in index order (= insertion order = indicator id order)
+            hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",), f.limit, f.offset)
+            q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id))).order_by(IndicatorRow.id)
+            return [dict(r._mapping) for r in conn.execute(q)]
         hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",))
         q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id)))
-    q = q.order_by(IndicatorRow.document_id, IndicatorRow.position).offset(f.offset)
+    q = q.order_by(IndicatorRow.id).offset(f.offset)
     if f.limit:
         q = q.limit(f.limit)
     return [dict(r._mapping) for r in conn.execute(q)]
