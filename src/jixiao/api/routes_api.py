@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -16,6 +16,7 @@ from ..store.writer import store_document
 from . import service
 
 router = APIRouter(prefix="/api")
+Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="编号")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="每页条数")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="跳过条数")]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
@@ -92,7 +93,7 @@ def list_documents(request: Request, limit: Limit = 50, offset: Offset = 0, year
 
 
 @router.get("/documents/{doc_id}", summary="一个文档（jixiao.document/1）")
-def get_document(request: Request, doc_id: int) -> dict:
+def get_document(request: Request, doc_id: Id) -> dict:
     with _engine(request).connect() as conn:
         if doc_id not in set(document_ids(conn, Filters())):
             raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
@@ -114,7 +115,7 @@ def list_projects(request: Request, limit: Limit = 50, offset: Offset = 0, year:
 
 
 @router.get("/projects/{project_id}", summary="一个项目：指标与审核意见")
-def get_project(request: Request, project_id: int) -> dict:
+def get_project(request: Request, project_id: Id) -> dict:
     with _engine(request).connect() as conn:
         detail = service.project_detail(conn, project_id)
     if detail is None:
@@ -153,8 +154,8 @@ def review(request: Request, limit: Limit = 100, offset: Offset = 0, year: Year 
 
 @router.get("/compare", summary="比较两年（或两组文档）")
 def compare(request: Request, a_year: Year = None, b_year: Year = None, department: Text = None,
-            a_document: Annotated[int | None, Query(ge=1)] = None,
-            b_document: Annotated[int | None, Query(ge=1)] = None) -> dict:
+            a_document: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+            b_document: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> dict:
     from ..compare import compare_documents
 
     with _engine(request).connect() as conn:
@@ -184,7 +185,7 @@ def library_search(request: Request, q: Annotated[str, Query(min_length=1, max_l
 
 
 @router.get("/library/{entry_id}", summary="指标库条目")
-def library_entry(request: Request, entry_id: int) -> dict:
+def library_entry(request: Request, entry_id: Id) -> dict:
     from ..library import ensure_library, show_entry
 
     with _engine(request).begin() as conn:

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -65,7 +65,7 @@ def department(request: Request, name: str) -> HTMLResponse:
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project(request: Request, project_id: int) -> HTMLResponse:
+def project(request: Request, project_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
         detail = service.project_detail(conn, project_id)
     if detail is None:
@@ -87,8 +87,9 @@ def review(request: Request, severity: str | None = None, rule: str | None = Non
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, department: str | None = None, a: int | None = None,
-            b: int | None = None) -> HTMLResponse:
+def compare(request: Request, department: str | None = None,
+            a: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+            b: Annotated[int | None, Query(ge=1900, le=2100)] = None) -> HTMLResponse:
     from sqlalchemy import select
 
     from ..compare import compare_documents
