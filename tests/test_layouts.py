@@ -102,3 +102,21 @@ def test_running_text_without_value_labels():
     # a comma before a vague word is not taken as a value: kept raw and marked
     [kept] = parse_indicator_text("1、效益指标：技能提升，有效提升。")
     assert kept.annual is None and kept.problem
+
+
+def test_running_text_without_numbers_split_by_semicolons_or_lines():
+    from jixiao.layouts.indicator_text import parse_indicator_text
+
+    items = parse_indicator_text("产出指标：培训人次≥800人次；效益指标：就业率，≥90%；满意度指标：学员满意度≥95%")
+    assert [(i.level1, i.name, i.annual.raw) for i in items] == [
+        ("产出指标", "培训人次", "≥800人次"), ("效益指标", "就业率", "≥90%"), ("满意度指标", "学员满意度", "≥95%")]
+    lines = parse_indicator_text("产出指标：培训人次≥800人次\n效益指标：技能水平：明显提升")
+    assert [(i.seq, i.name, i.annual.raw) for i in lines] == [(1, "培训人次", "≥800人次"), (2, "技能水平", "明显提升")]
+
+
+def test_department_label_variants():
+    from jixiao.layouts.common import department_in
+
+    assert department_in("部门（单位）名称：某市卫生健康委员会") == "某市卫生健康委员会"
+    assert department_in("主管部门：[015001]武汉市青山区教育局") == "武汉市青山区教育局"
+    assert department_in("编制单位：某市财政局") is None

@@ -127,7 +127,7 @@ def money_unit_in(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-_DEPT_LABEL = re.compile(r"^(?:部门名称|主管部门|预算部门|部门)\s*[：:]\s*(.+)$")
+_DEPT_LABEL = re.compile(r"^(?:部门名称|部门[（(]单位[)）]名称|主管部门(?:名称)?|预算部门(?:名称)?|部门)\s*[：:]\s*(.+)$")
 
 
 def department_in(text: str) -> str | None:

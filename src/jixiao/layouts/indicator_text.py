@@ -33,6 +33,7 @@ _L2 = re.compile(r"^\s*((?:\d{2}\s*[-－]\s*)?[^:：;；,，\d\-－—/]{1,16}?)
 _VALUE_START = re.compile(
     r"(?:≥|≤|>=|<=|＞|＜|>|<|＝|=|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|大于|小于|高于|低于|超过|少于|达到)\s*[-+]?\d"
 )
+_LEVEL_WORD = re.compile(r"(?:产出|效益|满意度|成本)指标\s*[:：]")
 _DEFINITE = ("number", "range", "compound", "bool", "deadline")
 
 
@@ -120,6 +121,8 @@ def parse_indicator_text(text: str, loc: Loc | None = None) -> list[Indicator]:
     items = split_items(text)
     if not items:
         chunks = [c for c in re.split(r"\n+", text) if c.strip()]
+        if len(chunks) == 1 and len(_LEVEL_WORD.findall(text)) >= 2:
+            chunks = [c for c in re.split(r"[；;]", text) if c.strip()]  # `产出指标：…；效益指标：…`
         items = list(enumerate(chunks, start=1))
     out = []
     for seq, body in items:
