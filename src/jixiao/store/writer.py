@@ -53,8 +53,9 @@ def _insert_ids(conn: Connection, table, rows: list[dict], owner_column: str, ow
     if not rows:
         return []
     _bulk(conn, table, rows)
-    owner = table.c[owner_column]
-    return list(conn.execute(select(table.c.id).where(owner == owner_id).order_by(table.c.position)).scalars())
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"SELECT id FROM {table.name} WHERE {owner_column} = {mark} ORDER BY position"
+    return [r[0] for r in conn.exec_driver_sql(sql, (owner_id,))]
 
 
 def _loc(obj) -> dict | None:
@@ -63,7 +64,8 @@ def _loc(obj) -> dict | None:
 
 def store_document(conn: Connection, doc: Document, replace: bool = False) -> Status:
     """Write the document inside the caller's transaction."""
-    existing = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == doc.source.sha256)).scalar()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    existing = conn.exec_driver_sql(f"SELECT id FROM documents WHERE sha256 = {mark}", (doc.source.sha256,)).scalar()
     status: Status = "stored"
     if existing is not None:
         if not replace:
@@ -78,18 +80,16 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
         "has_overall": doc.overall is not None, "overall_goal": doc.overall.goal if doc.overall else None,
         "problems": [p.model_dump(exclude_none=True) for p in doc.problems] or None,
         "n_projects": len(projects), "n_indicators": n_ind, **_budget(doc.total)}]).scalar_one()
-    if doc.units:
-        conn.execute(insert(UnitRow.__table__), [
-            {"document_id": doc_id, "position": n, "name": u.name, "code": u.code, **_budget(u.budget)}
-            for n, u in enumerate(doc.units)])
+    _bulk(conn, UnitRow.__table__, [
+        {"document_id": doc_id, "position": n, "name": u.name, "code": u.code, **_budget(u.budget)}
+        for n, u in enumerate(doc.units)])
     project_ids = _insert_ids(conn, ProjectRow.__table__, [{
         "document_id": doc_id, "position": n, "department": p.department, "unit": p.unit, "unit_code": p.unit_code,
         "name": p.name, "code": p.code, "content": p.content, "goal": p.goal, "has_plan": p.spending_plan is not None,
         "loc": _loc(p), **_budget(p.budget)} for n, p in enumerate(projects)], "document_id", doc_id)
     plan_rows = [{"project_id": pid, "month": s.month, "cumulative_pct": s.cumulative_pct}
                  for pid, p in zip(project_ids, projects, strict=True) for s in (p.spending_plan or [])]
-    if plan_rows:
-        conn.execute(insert(SpendingPointRow.__table__), plan_rows)
+    _bulk(conn, SpendingPointRow.__table__, plan_rows)
     owners: list[tuple[dict, Indicator]] = []
     for pid, p in zip(project_ids, projects, strict=True):
         owners.extend(({"project_id": pid, "section_id": None}, ind) for ind in p.indicators)
