@@ -45,7 +45,8 @@ def test_library_search_show_and_distributions(seeded):
         [entry] = [e for e in search_library(conn, "正常运行率") if e["name"] == "系统正常运行率"]
         assert {v["name"] for v in entry["variants"]} >= {"系统正常运行率", "系统正常运行率1", "正常运行率"}
         assert entry["count"] == sum(v["count"] for v in entry["variants"])
-        assert any(t["target"] == "≥95%" for t in entry["targets"])
+        assert any(t["target"] == "≥95%" and (t["op"], t["value"], t["unit"]) == (">=", 95.0, "%")
+                   for t in entry["targets"])
         assert any(p["level"].startswith("效益指标") for p in entry["placements"])
         shown = show_entry(conn, str(entry["id"]))
         assert shown["projects"] and all({"name", "source_name"} <= set(p) for p in shown["projects"])

@@ -120,8 +120,13 @@ def build_library(conn: Connection) -> int:
     q = (select(IndicatorRow.id, IndicatorRow.name, IndicatorRow.level1, IndicatorRow.level2, TargetRow.kind,
                 TargetRow.op, TargetRow.value, TargetRow.unit, TargetRow.raw, IndicatorRow.project_id)
          .outerjoin(TargetRow, (TargetRow.indicator_id == IndicatorRow.id) & (TargetRow.which == "annual")))
-    rows = [(r.id, r.name, r.level1, r.level2, _target_label(r.kind, r.op, r.value, r.unit, r.raw), r.project_id)
-            for r in conn.execute(q)]
+    parts: dict[str, dict] = {}  # label → its kind, op, number and unit
+    rows = []
+    for r in conn.execute(q):
+        label = _target_label(r.kind, r.op, r.value, r.unit, r.raw)
+        if label and label not in parts:
+            parts[label] = {"kind": r.kind, "op": r.op, "value": r.value, "unit": r.unit}
+        rows.append((r.id, r.name, r.level1, r.level2, label, r.project_id))
     entries = group(rows)
     conn.execute(delete(LibraryMemberRow))
     conn.execute(delete(LibraryEntryRow))
@@ -130,7 +135,7 @@ def build_library(conn: Connection) -> int:
             id=n, key=e.key, name=e.name, count=len(e.members), n_projects=len(e.projects),
             variants=[{"name": k, "count": v, "evidence": e.evidence.get(k, "")} for k, v in e.names.most_common()],
             placements=[{"level": k, "count": v} for k, v in e.placements.most_common()],
-            targets=[{"target": k, "count": v} for k, v in e.targets.most_common(20)]))
+            targets=[{"target": k, "count": v, **parts.get(k, {})} for k, v in e.targets.most_common(20)]))
         if e.members:
             conn.execute(insert(LibraryMemberRow), [{"entry_id": n, "indicator_id": i} for i in e.members])
     return len(entries)
