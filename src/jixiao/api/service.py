@@ -18,6 +18,7 @@ from ..store.schema import DocumentRow, IndicatorRow, ProjectRow
 NO_DEPARTMENT = "（未注明部门）"
 _cache: dict[tuple[str, int], list[Finding]] = {}
 _lock = Lock()
+_CACHE_SIZE = 5000
 
 
 def findings_for(conn: Connection, doc_id: int) -> tuple:
@@ -28,6 +29,8 @@ def findings_for(conn: Connection, doc_id: int) -> tuple:
     if cached is None:
         cached = review_document(doc)
         with _lock:
+            if len(_cache) >= _CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))  # oldest first: a bounded cache on a large store
             _cache[key] = cached
     return doc, cached
 
