@@ -120,3 +120,10 @@ def test_department_label_variants():
     assert department_in("部门（单位）名称：某市卫生健康委员会") == "某市卫生健康委员会"
     assert department_in("主管部门：[015001]武汉市青山区教育局") == "武汉市青山区教育局"
     assert department_in("编制单位：某市财政局") is None
+
+
+def test_subtotal_row_and_heading_year():
+    doc = parse_path(DATA / "list_with_subtotal.txt")
+    assert doc.year == 2024 and doc.title is None  # a heading without 表 gives the year, not a title
+    assert [u.name for u in doc.units] == ["甲单位"] and doc.units[0].budget.total == 100
+    assert [p.name for p in doc.projects] == ["培训项目"]  # 小计 is not a project or a unit

@@ -28,6 +28,9 @@ def build_document(sheet: Sheet) -> Document:
         for cell in row.nonempty():
             department = department or department_in(cell.text)
             money_unit = money_unit or money_unit_in(cell.text) or _label_money_unit(cell.text)
+        if (heading_year is None and row.is_text and len(text) <= 60 and "绩效目标" in text
+                and not is_title(text) and not re.match(r"^\s*(?:[一二三四五六七八九十（(]|\d+\s*[.、．])", text)):
+            heading_year = year_of_heading(text)  # `2024年部门预算项目绩效目标` heads a table without a 表 title
         if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
             heading_year = year_of_heading(text)
 

@@ -150,6 +150,13 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
             i += 1
             continue
         name = strip_seps(values.get("name", ""))
+        if squash(name) in ("小计", "单位小计", "部门小计"):
+            if unit is not None and _has_budget(values):  # a 小计 row closes the unit above it
+                for u in result.units:
+                    if (u.name, u.code) == unit and u.budget is None:
+                        u.budget = budget_from(values)
+            i += 1
+            continue
         if header.grid is None:
             current = None
             goal, inline, content = values.get("goal"), values.get("indicators"), values.get("content")
