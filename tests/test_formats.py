@@ -125,3 +125,22 @@ def test_merged_cells_are_marked_by_readers():
         goal_rows = [r for r in sheet.rows if not r.is_text and r.cells[0].text == "绩效目标"]
         assert goal_rows and goal_rows[0].cells[-1].hspan, ext  # the goal spans the rest of its row
         assert "\n" in goal_rows[0].cells[1].text, ext  # a cell with a line break keeps it
+
+
+def test_pdf_table_without_ruling_lines_is_read_from_its_layout():
+    expected = _strip(parse_path(TEXTS["form_national"]).to_json_dict(), squash_space=True)
+    doc = parse_path(FORMATS / "form_national_borderless.pdf")
+    assert _strip(doc.to_json_dict(), squash_space=True) == expected
+
+
+def test_xlsx_literal_percent_format_is_not_scaled(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["某项目", "产出指标", "质量指标", "合格率", 95])
+    ws["E2"].number_format = '0"%"'
+    path = tmp_path / "literal.xlsx"
+    wb.save(path)
+    assert parse_path(path).projects[0].indicators[0].annual.raw == "95%"

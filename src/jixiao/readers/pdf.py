@@ -129,6 +129,26 @@ def _paragraphs(lines: list[dict]) -> list[tuple[str, tuple[float, float, float,
     return [(t, tuple(b)) for t, b, _ in out]
 
 
+def _layout_text_rows(pages) -> list[Row]:
+    """Pages whose tables have no ruling lines: their text laid out with spaces, read as space-aligned
+    columns by the text reader."""
+    from .text import read_text_rows
+
+    out: list[Row] = []
+    table_base = 0
+    for page_no, page in enumerate(pages, start=1):
+        text = page.extract_text(layout=True) or ""
+        lines = [ln for ln in text.split("\n") if not _PAGE_NUMBER.match(ln)]
+        rows = read_text_rows("\n".join(lines))
+        for r in rows:
+            r.page = page_no
+            if r.table is not None:
+                r.table += table_base
+        table_base = max([table_base] + [r.table for r in rows if r.table is not None])
+        out.extend(rows)
+    return out
+
+
 def read_pdf(data: bytes) -> tuple[list[Row], int]:
     pdf = _open(data)
     try:
@@ -189,6 +209,8 @@ def read_pdf(data: bytes) -> tuple[list[Row], int]:
                 page.flush_cache()
         if not any_text:
             raise ReadError("PDF 没有文本层（可能是扫描件），暂不支持 OCR")
+        if not any(not r.is_text for r in out):
+            out = _layout_text_rows(pages)  # a table drawn without ruling lines
         return out, len(pages)
     finally:
         pdf.close()

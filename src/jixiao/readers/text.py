@@ -39,26 +39,26 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _spaced_cells(line: str) -> list[tuple[int, str]]:
-    """Cells of a space-aligned line with the display column where each starts."""
+def _spaced_cells(line: str, wide: bool = True) -> list[tuple[int, str]]:
+    """Cells of a space-aligned line with the column where each starts: in display width (a CJK character
+    is two columns, as a person aligns text) or in characters (as PDF layout text is aligned)."""
     out = []
-    wide = line.replace("\u3000", "  ")
-    for m in re.finditer(r"\S+(?: \S+)*", wide):
-        out.append((_display_width(wide[: m.start()]), m.group(0)))
+    text = line.replace("\u3000", "  ")
+    for m in re.finditer(r"\S+(?: \S+)*", text):
+        out.append((_display_width(text[: m.start()]) if wide else m.start(), m.group(0)))
     return out
 
 
-def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
-    """Place the cells of a run of space-aligned lines under the columns of its widest line."""
-    parsed = [(n, _spaced_cells(line)) for n, line in run]
+def _place(parsed: list[tuple[int, list[tuple[int, str]]]]) -> tuple[list[tuple[int, list[str]]], int]:
     template = max(parsed, key=lambda p: len(p[1]))[1]
     starts = [pos for pos, _ in template]
-    rows = []
+    rows, error = [], 0
     for n, cells in parsed:
         slots = [""] * len(starts)
         last = -1
         for pos, text in cells:
             k = min(range(len(starts)), key=lambda c: abs(starts[c] - pos))
+            error += abs(starts[k] - pos)
             if k <= last:
                 k = last + 1
             if k >= len(slots):
@@ -67,7 +67,15 @@ def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
             slots[k] = text
             last = k
         rows.append((n, slots))
-    return rows
+    return rows, error
+
+
+def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
+    """Place the cells of a run of space-aligned lines under the columns of its widest line, measuring
+    columns in whichever unit (display width or characters) lines the cells up better."""
+    by_width = _place([(n, _spaced_cells(line, True)) for n, line in run])
+    by_chars = _place([(n, _spaced_cells(line, False)) for n, line in run])
+    return by_chars[0] if by_chars[1] < by_width[1] else by_width[0]
 
 
 def read_text_rows(text: str) -> list[Row]:
@@ -117,6 +125,8 @@ def read_text_rows(text: str) -> list[Row]:
             if body and len(_spaced_cells(body)) >= 2 or (spaced_run and body[:1] in (" ", "\u3000") and body.strip()):
                 spaced_run.append((number, body))
                 continue
+            if spaced_run and not body.strip():
+                continue  # a blank line inside an aligned table
             close_spaced()
         if mode == "tab" and line.startswith("\t") and "\t" not in line[1:].rstrip("\t "):
             if block is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from ..errors import ReadError
 from ..textnorm import clean_text
@@ -16,8 +17,17 @@ from .zipguard import check_zip
 MAX_CELLS = 2_000_000
 
 
+def _scales_percent(number_format: str) -> bool:
+    """`0%` multiplies by 100; `0"%"` and `0\\%` print a literal percent sign and do not."""
+    bare = re.sub(r'"[^"]*"|\\.', "", number_format.split(";")[0])
+    return "%" in bare
+
+
 def _fmt_number(value: float, number_format: str | None) -> str:
-    if number_format and "%" in number_format:
+    if number_format and "%" in number_format and not _scales_percent(number_format):
+        text = f"{value:g}" if not float(value).is_integer() else str(int(value))
+        return text + "%"
+    if number_format and _scales_percent(number_format):
         value = value * 100
         decimals = number_format.split(".")[1].count("0") if "." in number_format else 0
         return f"{value:.{decimals}f}%"
