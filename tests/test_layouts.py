@@ -127,3 +127,16 @@ def test_subtotal_row_and_heading_year():
     assert doc.year == 2024 and doc.title is None  # a heading without 表 gives the year, not a title
     assert [u.name for u in doc.units] == ["甲单位"] and doc.units[0].budget.total == 100
     assert [p.name for p in doc.projects] == ["培训项目"]  # 小计 is not a project or a unit
+
+
+def test_headers_with_notes_in_brackets_and_a_bare_unit_column(tmp_path):
+    form = tmp_path / "form.txt"
+    form.write_text("项目名称\t社区养老服务\n绩效指标\t一级指标\t二级指标\t三级指标\t指标值（包含数字及文字描述）\n"
+                    "\t产出指标\t数量指标\t服务人次\t≥5000人次\n", encoding="utf-8")
+    [p] = parse_path(form).projects
+    assert [(i.name, i.annual.raw) for i in p.indicators] == [("服务人次", "≥5000人次")]
+    table = tmp_path / "list.txt"
+    table.write_text("单位\t项目名称\t绩效目标\t绩效指标\n甲单位\t培训项目\t开展培训。\t"
+                     "1、产出指标: 培训人次, 年度指标值: ≥100人次。\n", encoding="utf-8")
+    [p] = parse_path(table).projects
+    assert (p.unit, p.indicators[0].annual.raw) == ("甲单位", "≥100人次")

@@ -37,7 +37,7 @@ _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("annual", re.compile(r"^(?:年度指标值|年度目标值|本年度指标值|年度|本年度|年度值|年度指标值[（(]预期目标[)）]|预期目标"
                           r"|年度目标值[（(]预期目标[)）])$")),
     ("value", re.compile(r"^(?:指标值|目标值|绩效指标值|指标值[（(]目标值[)）]|指标目标值|预期指标值)$")),
-    ("op", re.compile(r"^(?:指标性质|计算符号|指标性质[（(]符号[)）]|符号|运算符号)$")),
+    ("op", re.compile(r"^(?:指标性质|计算符号|指标性质[（(]符号[)）]|符号|运算符号|运算符|比较符号)$")),
     ("unit_of_value", re.compile(r"^(?:计量单位|度量单位|单位|指标单位)$")),
     ("basis", re.compile(r"^(?:指标值确定依据|绩效标准|评价标准确定依据|指标值设定依据|确定依据|评价标准|指标值确定依据及说明)$")),
     ("indicators", re.compile(r"^(?:绩效指标|绩效指标及指标值|项目绩效指标|绩效指标内容|年度绩效指标)$")),
@@ -51,10 +51,15 @@ def header_role(text: str) -> str | None:
         return None
     s = squash(text).rstrip("：:")
     s = re.sub(r"^[（(]?\d{1,2}[)）.、]", "", s)
-    for role, pattern in _ROLE_PATTERNS:
-        if pattern.match(s):
-            return role
+    for candidate in (s, _PAREN_TAIL.sub("", s)):
+        for role, pattern in _ROLE_PATTERNS:
+            if pattern.match(candidate):
+                return role
     return None
+
+
+# `指标值（包含数字及文字描述）`, `三级指标（指标内容）`: a header with a note in brackets
+_PAREN_TAIL = re.compile(r"[（(][^（）()]*[)）]$")
 
 
 BUDGET_ROLES = ("total", "fiscal", "special", "other")

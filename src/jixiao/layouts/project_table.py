@@ -70,6 +70,12 @@ def detect_header(rows: list[Row], i: int) -> TableHeader | None:
     if found is not None:
         grid, height = found
         cols.pop("indicators", None)
+    # a bare 单位 column left of the project name is the funding unit, not a unit of measure
+    for k, c in enumerate(row.cells):
+        if squash(c.text) == "单位" and "unit" not in cols and (grid is None or k < cols["name"]):
+            cols["unit"] = k
+            if grid is not None and grid.cols.get("unit_of_value") == k:
+                del grid.cols["unit_of_value"]
     # a header split over two rows: budget columns named in the second row
     if below is not None and not below.is_text and height == 1:
         sub = {header_role(c.text): k for k, c in enumerate(below.cells) if c.text and not c.hspan}
