@@ -140,3 +140,12 @@ def test_headers_with_notes_in_brackets_and_a_bare_unit_column(tmp_path):
                      "1、产出指标: 培训人次, 年度指标值: ≥100人次。\n", encoding="utf-8")
     [p] = parse_path(table).projects
     assert (p.unit, p.indicators[0].annual.raw) == ("甲单位", "≥100人次")
+
+
+def test_department_level_form_goes_to_overall():
+    doc = parse_path(DATA / "department_form.txt")
+    assert doc.projects == [] and doc.department == "某区审计局" and doc.year == 2024
+    [section] = doc.overall.sections
+    assert doc.overall.goal == "完成年度审计计划，推动问题整改。"
+    assert [(i.level1, i.name, i.annual.raw) for i in section.indicators] == [
+        ("产出指标", "审计项目数", "≥30个"), ("效益指标", "问题整改率", "≥90%")]

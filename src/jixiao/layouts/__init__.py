@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..errors import LayoutError
-from ..model import Document, Problem, Source
+from ..model import Document, Overall, Problem, Source
 from ..readers.sheet import Sheet
 from .cell_lines import regroup_cell_lines
 from .common import department_in, field_label, is_title, money_unit_in, title_text, year_of_heading
@@ -37,6 +37,11 @@ def build_document(sheet: Sheet) -> Document:
     tables = parse_project_tables(rows, department)
     forms = parse_forms(rows, tables.consumed, department)
     overall = parse_overall(rows)
+    if forms.sections:
+        if overall is None:
+            overall = Overall(goal=forms.overall_goal, sections=[])
+        overall.goal = overall.goal or forms.overall_goal
+        overall.sections.extend(forms.sections)
     projects = tables.projects + forms.projects
     if not projects and overall is None:
         raise LayoutError("未识别出绩效目标表：没有找到含“项目名称”和“绩效指标”（或 一级/三级指标、指标值）的表头，"

@@ -68,7 +68,7 @@ BUDGET_ROLES = ("total", "fiscal", "special", "other")
 _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"^项目名称[：:]?$")),
     ("code", re.compile(r"^(?:项目编码|项目代码|项目编号)[：:]?$")),
-    ("department", re.compile(r"^(?:主管部门|主管部门及代码|部门名称|预算部门)[：:]?$")),
+    ("department", re.compile(r"^(?:主管部门|主管部门及代码|部门名称|部门[（(]单位[)）]名称|预算部门)[：:]?$")),
     ("unit", re.compile(r"^(?:实施单位|预算单位|项目实施单位|资金使用单位|单位名称)[：:]?$")),
     ("content", re.compile(r"^(?:项目内容|项目概况|项目建设内容|项目主要内容|项目简介)[：:]?$")),
     ("budget_block", re.compile(r"^(?:预算规模及资金用途|项目资金[（(]?万?元?[)）]?|项目资金情况|资金情况[（(]?万?元?[)）]?"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Budget, Project, SpendingPoint, Unit
+from ..model import Budget, Project, Section, SpendingPoint, Unit
 from ..readers.sheet import Cell, Row
 from ..textnorm import ascii_digits, is_amount, parse_amount, squash, strip_seps
 from .common import (
@@ -55,6 +55,8 @@ class FormResult:
     departments: list[str] = field(default_factory=list)
     money_unit: str | None = None
     consumed: set[int] = field(default_factory=set)
+    sections: list[Section] = field(default_factory=list)  # department-level forms (部门整体绩效目标表)
+    overall_goal: str | None = None
 
 
 def _value_after(cells, k: int) -> tuple[str, int]:
@@ -78,7 +80,14 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
     def finish() -> None:
         nonlocal form
         if form.started():
-            result.projects.append(_project(form, department, result))
+            if _is_department_form(form):
+                result.sections.append(_section(form))
+                if form.fields.get("goal") and not result.overall_goal:
+                    result.overall_goal = form.fields["goal"]
+                if form.fields.get("department"):
+                    result.departments.append(strip_code_suffix(split_unit_code(form.fields["department"])[0]))
+            else:
+                result.projects.append(_project(form, department, result))
         form = Form(unit=unit)
 
     i = 0
@@ -262,6 +271,19 @@ def _project(form: Form, department: str | None, result: FormResult) -> Project:
                    code=f.get("code") or None, content=f.get("content") or None, budget=budget,
                    spending_plan=form.plan, goal=goal or None, indicators=form.indicators,
                    loc=loc_of(form.first_row) if form.first_row else None)
+
+
+def _is_department_form(form: Form) -> bool:
+    """A 部门整体绩效目标表: no 项目名称, and a heading or fields that name the department as a whole."""
+    if form.fields.get("name") or form.fields.get("code"):
+        return False
+    return bool(form.heading and "整体" in form.heading) or bool(form.fields.get("department") and not form.heading)
+
+
+def _section(form: Form) -> Section:
+    title = re.sub(r"(?:申报|批复)?表$", "", form.heading or "").strip() or "部门整体绩效目标"
+    return Section(title=title, goal=form.fields.get("goal") or form.fields.get("long_goal"),
+                   indicators=form.indicators)
 
 
 def _name_from_heading(heading: str | None) -> str | None:
