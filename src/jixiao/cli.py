@@ -177,11 +177,10 @@ def review(
         for path in _expand(paths):
             try:
                 doc = parse_path(path, max_bytes=int(max_size * 1048576))
+                pairs.append((doc, review_document(doc, settings)))
             except JixiaoError as exc:
                 failed += 1
                 err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
-                continue
-            pairs.append((doc, review_document(doc, settings)))
     else:
         from .store import document_ids, load_document
 

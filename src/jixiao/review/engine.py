@@ -179,7 +179,17 @@ def all_rules() -> list[Rule]:
 
 
 def review_document(document: Document, settings: Settings | None = None) -> list[Finding]:
-    settings = settings or Settings()
+    """Every active rule over the document. A rule that fails is reported as a JixiaoError naming it,
+    never as a traceback."""
+    try:
+        return _review(document, settings or Settings())
+    except JixiaoError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug in one rule must reach the user as one line
+        raise JixiaoError(f"审核时出错（{type(exc).__name__}: {exc}）", document.source.name) from exc
+
+
+def _review(document: Document, settings: Settings) -> list[Finding]:
     active = [r for r in all_rules() if settings.is_active(r)]
     shared: dict = {}
     findings: list[Finding] = []
