@@ -66,7 +66,7 @@ def build_document(sheet: Sheet) -> Document:
         title=title,
         year=year,
         department=department,
-        money_unit=money_unit if (money_unit or tables.has_budget_columns) else None,
+        money_unit=money_unit,
         total=tables.total,
         units=units,
         overall=overall,

@@ -45,7 +45,6 @@ class TableResult:
     total: Budget | None = None
     departments: list[str] = field(default_factory=list)
     consumed: set[int] = field(default_factory=set)
-    has_budget_columns: bool = False
 
 
 def detect_header(rows: list[Row], i: int) -> TableHeader | None:
@@ -103,7 +102,6 @@ def parse_project_tables(rows: list[Row], department: str | None) -> TableResult
         if header is None:
             i += 1
             continue
-        result.has_budget_columns |= any(r in header.cols for r in BUDGET_ROLES)
         result.consumed.update(range(i, i + header.height))
         i = _parse_body(rows, i + header.height, header, result, department)
     return result
