@@ -54,7 +54,7 @@ _POST_RE = "|".join(re.escape(s) for s, _ in _POST)
 
 _CLAUSE = re.compile(
     rf"(?P<op>{_OP_RE})?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?"
-    rf"(?:\s*(?:-|~|～|—|－|至|到)\s*(?P<high>{_NUM})\s*(?P<unit2>{_UNIT})?)?\s*(?P<post>{_POST_RE})?"
+    rf"(?:\s*(?:-|~|～|—|－|至|到)\s*(?P<high>{_NUM})\s*(?P<unit2>{_UNIT})?)?(?:\s*[（(]含[)）])?\s*(?P<post>{_POST_RE})?"
 )
 _RANGE = re.compile(
     rf"^(?P<label>[^\d]*?)(?P<lo>{_NUM})\s*(?P<u1>{_UNIT})?\s*(?:-|~|～|—|－|至|到)\s*(?P<hi>{_NUM})\s*(?P<u2>{_UNIT})?\s*$"
@@ -73,6 +73,7 @@ _DEADLINE = re.compile(
     r"(?P<verb>全部完成|完成|到位|结束|完工|办结|上线|验收|实施完毕|支付|拨付|兑现|发放)?$"
 )
 _BOOL = {"是": True, "否": False}
+_CONJUNCTIONS = {"且", "并且", "并", "和", "及", "以及", "或", "与", "同时"}
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 _CN_CLAUSE = re.compile(rf"(?P<op>{_OP_RE})\s*(?P<cn>[{_CN_DIGITS}]+)\s*(?P<unit>{_CJK_UNIT})")
 
@@ -141,6 +142,8 @@ def _clauses(s: str) -> list[tuple[Part, float | None, int]]:
         else:
             op = op or "="
         label = re.split(r"[，,；;。]", s[prev_end:start])[-1].strip(" ，,；;：:、。()（）")
+        if label in _CONJUNCTIONS:
+            label = ""  # `≥95%且≤100%`: a joining word, not a label
         high = _number(m.group("high")) if m.group("high") is not None else None
         found.append((Part(label=label or None, op=op, value=_number(m.group("num")), unit=unit or None),
                       high, m.end()))

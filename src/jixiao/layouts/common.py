@@ -148,8 +148,9 @@ _TITLE_NUMBER = re.compile(r"^\s*(?:\d{1,3}\s*[.．、]\s*|[（(]\d{1,3}[)）]\s
 
 
 def is_title(text: str) -> bool:
+    """A table's title line: `…绩效目标表`, `…申报表`, `…批复表`, `…自评表`, spaced out or not."""
     s = text.strip()
-    return len(s) <= 120 and "\n" not in s and bool(re.search(r"(?:目标表|申报表|批复表|自评表)", s))
+    return len(s) <= 120 and "\n" not in s and bool(re.search(r"(?:目标表|申报表|批复表|自评表)", squash(s)))
 
 
 def title_text(text: str) -> str:

@@ -80,7 +80,7 @@ def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
 def read_text_rows(text: str) -> list[Row]:
     """Turn decoded text into rows in reading order."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     mode = _mode(lines)
     rows: list[Row] = []
     table = 0
