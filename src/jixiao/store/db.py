@@ -33,6 +33,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # a 64 MB page cache (the default is 2 MB) keeps the indexes of a large store in memory
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA mmap_size=1073741824")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 
