@@ -144,3 +144,14 @@ def test_xlsx_literal_percent_format_is_not_scaled(tmp_path):
     path = tmp_path / "literal.xlsx"
     wb.save(path)
     assert parse_path(path).projects[0].indicators[0].annual.raw == "95%"
+
+
+def test_html_layout_table_around_the_data_table():
+    inner = (FORMATS / "002.html").read_bytes().decode("gb18030")
+    body = inner.split("<body>")[1].split("</body>")[0]
+    page = (f'<html><head><meta charset="utf-8"></head><body><table width="100%"><tr><td>导航</td></tr>'
+            f"<tr><td>{body}</td></tr></table></body></html>").encode("utf-8")
+    from jixiao.ingest import parse_bytes
+
+    doc = parse_bytes(page, "layout.html")
+    assert _strip(doc.to_json_dict()) == _strip(parse_path(TEXTS["002"]).to_json_dict())

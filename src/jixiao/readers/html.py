@@ -48,6 +48,14 @@ def read_html_rows(data: bytes) -> list[Row]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _SKIP:
             return
+        if tag == "table" and any(t is not el for t in el.iter("table")):
+            # a layout table around the real ones (common on government sites): read what is inside it
+            for child in el.iter("td", "th"):
+                if _owner_table(child) is el:
+                    flush()
+                    walk_children(child)
+            flush()
+            return
         if tag == "table":
             flush()
             counter["table"] += 1
@@ -71,6 +79,14 @@ def read_html_rows(data: bytes) -> list[Row]:
                 buffer.append(child.tail)
         if block:
             flush()
+
+    def walk_children(el) -> None:
+        if el.text:
+            buffer.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
 
     walk(root)
     flush()
