@@ -150,7 +150,7 @@ def test_html_layout_table_around_the_data_table():
     inner = (FORMATS / "002.html").read_bytes().decode("gb18030")
     body = inner.split("<body>")[1].split("</body>")[0]
     page = (f'<html><head><meta charset="utf-8"></head><body><table width="100%"><tr><td>导航</td></tr>'
-            f"<tr><td>{body}</td></tr></table></body></html>").encode("utf-8")
+            f"<tr><td>{body}</td></tr></table></body></html>").encode()
     from jixiao.ingest import parse_bytes
 
     doc = parse_bytes(page, "layout.html")
