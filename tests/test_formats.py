@@ -155,3 +155,19 @@ def test_html_layout_table_around_the_data_table():
 
     doc = parse_bytes(page, "layout.html")
     assert _strip(doc.to_json_dict()) == _strip(parse_path(TEXTS["002"]).to_json_dict())
+
+
+def test_docx_tables_inside_content_controls(tmp_path):
+    from docx import Document as Docx
+    from docx.oxml import OxmlElement
+
+    d = Docx(FORMATS / "form_national.docx")
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    tables = [t._tbl for t in d.tables]
+    tables[0].addprevious(sdt)
+    for t in tables:
+        content.append(t)
+    path = tmp_path / "sdt.docx"
+    d.save(path)
+    assert _strip(parse_path(path).to_json_dict()) == _strip(parse_path(TEXTS["form_national"]).to_json_dict())

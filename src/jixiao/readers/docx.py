@@ -23,17 +23,23 @@ def read_docx_rows(data: bytes, max_bytes: int) -> list[Row]:
         raise ReadError(f"DOCX 文件已损坏或无法读取（{type(exc).__name__}）") from exc
     out: list[Row] = []
     table_no = 0
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = clean_text(Paragraph(child, document).text)
-            for line in text.split("\n"):
-                if line.strip():
-                    out.append(Row([Cell(line.strip(), 1)]))
-        elif tag == "tbl":
-            table_no += 1
-            out.extend(_table_rows(Table(child, document), table_no))
+
+    def visit(parent) -> None:
+        nonlocal table_no
+        for child in parent.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                text = clean_text(Paragraph(child, document).text)
+                for line in text.split("\n"):
+                    if line.strip():
+                        out.append(Row([Cell(line.strip(), 1)]))
+            elif tag == "tbl":
+                table_no += 1
+                out.extend(_table_rows(Table(child, document), table_no))
+            elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+                visit(child)  # content controls and tracked insertions hold paragraphs and tables too
+
+    visit(document.element.body)
     return out
 
 
