@@ -149,3 +149,25 @@ def test_department_level_form_goes_to_overall():
     assert doc.overall.goal == "完成年度审计计划，推动问题整改。"
     assert [(i.level1, i.name, i.annual.raw) for i in section.indicators] == [
         ("产出指标", "审计项目数", "≥30个"), ("效益指标", "问题整改率", "≥90%")]
+
+
+def test_csv_export_with_quoted_cells(tmp_path):
+    import csv
+    import io
+
+    from conftest import SEEDS
+
+    seed = next(p for p in SEEDS if p.name.startswith("002"))
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for line in seed.read_text(encoding="utf-8").split("\n"):
+        writer.writerow(line.split("\t"))
+    path = tmp_path / "export.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    got, want = parse_path(path).to_json_dict(), parse_path(seed).to_json_dict()
+    for d in (got, want):
+        for p in d["projects"]:
+            p.pop("loc", None)
+            for i in p["indicators"]:
+                i.pop("loc", None)
+    assert got["projects"] == want["projects"] and got["total"] == want["total"]

@@ -6,6 +6,7 @@ a blank line between rows, and a cell's further lines without the tab.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 
@@ -78,8 +79,39 @@ def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     return by_chars[0] if by_chars[1] < by_width[1] else by_width[0]
 
 
+def _csv_rows(text: str) -> list[list[str]] | None:
+    """Comma-separated values (an exported spreadsheet): most records have the same number (≥3) of fields.
+    Quoted fields may hold commas and line breaks."""
+    import csv
+    from collections import Counter
+
+    if "\t" in text or text.count(",") < 6:
+        return None
+    try:
+        records = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error:
+        return None
+    widths = Counter(len(r) for r in records if len(r) >= 3)
+    if not widths:
+        return None
+    width, count = widths.most_common(1)[0]
+    return records if count >= 3 and count >= 0.6 * len(records) else None
+
+
 def read_text_rows(text: str) -> list[Row]:
     """Turn decoded text into rows in reading order."""
+    records = _csv_rows(text)
+    if records is not None:
+        rows: list[Row] = []
+        for n, rec in enumerate(records, start=1):
+            cells = [clean_text(c) for c in rec]
+            while len(cells) > 1 and not cells[-1]:
+                cells.pop()
+            if len([c for c in cells if c]) <= 1 and len(cells) <= 1:
+                rows.append(Row([Cell(cells[0] if cells else "", 1)], line=n))
+            else:
+                rows.append(Row([Cell(t, k + 1) for k, t in enumerate(cells)], table=1, row=n, line=n))
+        return [r for r in rows if r.cells[0].text or not r.is_text]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     mode = _mode(lines)
     rows: list[Row] = []
