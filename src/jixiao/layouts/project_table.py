@@ -114,6 +114,7 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
     unit: tuple[str, str | None] | None = None
     current: Project | None = None
     state = LevelState()
+    last: tuple[Project, Row, dict] | None = None  # the last project row, for a row split by a page break
     i = start
     while i < len(rows):
         row = rows[i]
@@ -169,11 +170,14 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
                 i += 1
                 continue
             if not name:
+                if last is not None and row.page and last[1].page and row.page > last[1].page:
+                    _continue_split_row(last, values, row, header)  # the rest of a row a page break cut
                 i += 1
                 continue
             project = _new_project(values, unit, department, result, row, header)
             project.indicators = parse_indicator_text(inline or "", loc_of(row, header.cols.get("indicators", 0) + 1))
             result.projects.append(project)
+            last = (project, row, dict(values))
             i += 1
             continue
         # grid: one indicator per row
@@ -203,6 +207,21 @@ def _parse_body(rows: list[Row], start: int, header: TableHeader, result: TableR
             current.indicators.append(ind)
         i += 1
     return i
+
+
+def _continue_split_row(last: tuple[Project, Row, dict], values: dict[str, str], row: Row,
+                        header: TableHeader) -> None:
+    """A PDF row taller than the space left on a page continues at the top of the next one with its name
+    cell empty: append each text cell to the project above and read its indicators again."""
+    project, first_row, seen = last
+    for role in ("content", "goal", "indicators"):
+        more = values.get(role)
+        if more:
+            seen[role] = (seen.get(role) or "") + more
+    project.content = seen.get("content") or None
+    project.goal = seen.get("goal") or None
+    project.indicators = parse_indicator_text(seen.get("indicators") or "",
+                                              loc_of(first_row, header.cols.get("indicators", 0) + 1))
 
 
 def _next_continues(rows: list[Row], i: int, header: TableHeader) -> bool:
