@@ -14,9 +14,10 @@ from jixiao.ingest import parse_path
 
 FORMATS = DATA / "formats"
 TEXTS = {p.name[:3]: p for p in SEEDS} | {"form_national": DATA / "form_national.txt",
-                                          "two_row_header": DATA / "two_row_header.txt"}
+                                          "two_row_header": DATA / "two_row_header.txt",
+                                          "form_long_row": DATA / "form_long_row.txt"}
 # seeds 001 and 003 have rows that a page break splits: the part on the next page is rejoined
-PDF_OK = ["000", "001", "002", "003", "004", "form_national", "two_row_header"]
+PDF_OK = ["000", "001", "002", "003", "004", "form_national", "two_row_header", "form_long_row"]
 
 
 def _strip(obj, squash_space: bool = False):

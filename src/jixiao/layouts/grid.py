@@ -169,3 +169,28 @@ def mend_split_rows(rows: list[Row], width: int) -> list[Row]:
         out.append(row)
         i += 1
     return out
+
+
+def continues_split_row(row: Row, previous: Row | None, grid: GridColumns) -> bool:
+    """The top of a new PDF page holding the rest of an indicator row a page break cut: its 三级 cell
+    is empty (the name was on the page before) and it has text in other columns."""
+    if previous is None or not row.page or not previous.page or row.page <= previous.page:
+        return False
+    if _cell(row, grid.cols.get("level3")):
+        return False
+    return any(_cell(row, grid.cols.get(r)) for r in ("description", "annual", "period", "value", "basis"))
+
+
+def append_split_row(ind: Indicator, row: Row, grid: GridColumns) -> None:
+    """Add the rest of a split row to the indicator it continues."""
+    get = grid.cols.get
+    more = {r: _cell(row, get(r)) for r in ("description", "annual", "period", "value", "basis")}
+    if more["description"]:
+        ind.description = (ind.description or "") + more["description"]
+    if more["basis"]:
+        ind.basis = strip_seps((ind.basis or "") + more["basis"])
+    annual = more["annual"] or more["value"]
+    if annual:
+        ind.annual = parse_target((ind.annual.raw if ind.annual else "") + annual)
+    if more["period"]:
+        ind.period = parse_target((ind.period.raw if ind.period else "") + more["period"])

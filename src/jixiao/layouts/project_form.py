@@ -21,7 +21,15 @@ from .common import (
     strip_code_suffix,
     title_text,
 )
-from .grid import GridColumns, LevelState, grid_columns, mend_split_rows, read_indicator_row
+from .grid import (
+    GridColumns,
+    LevelState,
+    append_split_row,
+    continues_split_row,
+    grid_columns,
+    mend_split_rows,
+    read_indicator_row,
+)
 
 _INLINE_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*(\S.*)$", re.S)
 _INLINE_ROLES = {"name", "code", "department", "unit", "content", "goal", "long_goal"}
@@ -41,6 +49,7 @@ class Form:
     state: LevelState = field(default_factory=LevelState)
     indicators: list = field(default_factory=list)
     first_row: Row | None = None
+    last_row: Row | None = None
     pending_columns: dict[int, str] = field(default_factory=dict)  # column → role, values in the next row
     after_budget_block: bool = False
 
@@ -153,6 +162,12 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
             result.consumed.update(range(i, i + used))
             i += used
             continue
+        name_cells = [cells[k + 1].text for k, r in labels if r == "name" and k + 1 < len(cells)]
+        if name_cells and form.fields.get("name") and strip_seps(name_cells[0]) == strip_seps(form.fields["name"]) \
+                and form.grid is not None:
+            result.consumed.add(i)
+            i += 1  # the form's first rows repeated at the top of a new page
+            continue
         if any(r == "name" for _, r in labels) and (form.fields.get("name") or form.indicators):
             keep_heading = form.heading if not form.started() else None
             finish()
@@ -163,10 +178,17 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
                 row = mended[0]
                 result.consumed.add(i + 1)
                 i += 1
+            if form.indicators and continues_split_row(row, form.last_row, form.grid):
+                append_split_row(form.indicators[-1], row, form.grid)
+                form.last_row = row
+                result.consumed.add(i)
+                i += 1
+                continue
             ind = read_indicator_row(row, form.grid, form.state)
             if ind is not None:
                 form.indicators.append(ind)
                 form.first_row = form.first_row or row
+            form.last_row = row
             result.consumed.add(i)
             i += 1
             continue
