@@ -172,3 +172,11 @@ def test_docx_tables_inside_content_controls(tmp_path):
     path = tmp_path / "sdt.docx"
     d.save(path)
     assert _strip(parse_path(path).to_json_dict()) == _strip(parse_path(TEXTS["form_national"]).to_json_dict())
+
+
+def test_pdf_running_header_and_footer_are_kept_once():
+    doc = parse_path(FORMATS / "form_long_row_headed.pdf")
+    assert doc.title == "某市民政局2024年项目支出绩效目标表" and doc.year == 2024
+    [project] = doc.projects  # the header repeated on page 2 does not start a second form
+    expected = parse_path(TEXTS["form_long_row"]).projects[0]
+    assert [i.name for i in project.indicators] == [i.name for i in expected.indicators]

@@ -104,12 +104,25 @@ def _resolve(table, page_no: int, table_no: int, first_row: int) -> list[Row]:
     return rows
 
 
-def _paragraphs(lines: list[dict]) -> list[tuple[str, tuple[float, float, float, float]]]:
+def _running_header(line: dict, height: float, seen: set[str]) -> bool:
+    """A line in the top or bottom 8% of the page that an earlier page printed there too: a running
+    header or footer, kept once."""
+    if height * 0.08 < line["top"] and line["bottom"] < height * 0.92:
+        return False
+    text = re.sub(r"\d+", "#", line["text"].strip())
+    if text in seen:
+        return True
+    seen.add(text)
+    return False
+
+
+def _paragraphs(lines: list[dict], page_width: float) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Rejoin the lines of a wrapped paragraph: a line that reaches the right margin continues on the next
     line when that one starts at the left margin just below it."""
     if not lines:
         return []
     right = max(ln["x1"] for ln in lines)
+    left = min(ln["x0"] for ln in lines)
     out: list[list] = []
     for ln in lines:
         text = ln["text"].strip()
@@ -118,8 +131,9 @@ def _paragraphs(lines: list[dict]) -> list[tuple[str, tuple[float, float, float,
             prev_text, prev_box, prev_line = out[-1]
             char = (prev_line["x1"] - prev_line["x0"]) / max(1, len(prev_line["text"]))
             height = prev_line["bottom"] - prev_line["top"]
-            reaches = prev_line["x1"] >= right - 2 * char or (
-                prev_line["x1"] >= right - 8 * char and not prev_text.endswith(("。", "：", ":")))
+            full_width = right - left >= 0.5 * page_width  # a page of short lines has no wrapping to undo
+            reaches = full_width and (prev_line["x1"] >= right - 2 * char or (
+                prev_line["x1"] >= right - 8 * char and not prev_text.endswith(("。", "：", ":"))))
             if (reaches and ln["top"] - prev_line["bottom"] < height
                     and ln["x0"] <= prev_box[0] + 2.5 * char and not _LIST_MARK.match(text)):
                 out[-1] = [prev_text + text, [min(prev_box[0], box[0]), prev_box[1], max(prev_box[2], box[2]),
@@ -159,6 +173,7 @@ def read_pdf(data: bytes) -> tuple[list[Row], int]:
         table_no = 0
         any_text = False
         open_table: dict | None = None  # the last table of the previous page, if it reached the bottom
+        seen_margins: set[str] = set()  # text printed in a page's top or bottom margin
         for page_no, page in enumerate(pages, start=1):
             try:
                 chars = page.chars
@@ -175,7 +190,8 @@ def read_pdf(data: bytes) -> tuple[list[Row], int]:
 
                 lines = page.filter(outside).extract_text_lines(layout=False, strip=True) if chars else []
                 lines = [ln for ln in lines if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"])]
-                for text, box in _paragraphs(lines):
+                lines = [ln for ln in lines if not _running_header(ln, page.height, seen_margins)]
+                for text, box in _paragraphs(lines, page.width):
                     items.append((box[1], 0, (text, box)))
                 for t in tables:
                     items.append((t.bbox[1], 1, t))
