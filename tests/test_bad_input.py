@@ -55,6 +55,8 @@ BAD = {
     "scan.pdf": (_blank_pdf(), "没有文本层"),
     "bomb.docx": (_bomb(), "压缩"),
     "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".doc"),
+    "deep.html": (b"<html><body>" + b"<div>" * 5000 + b"x" + b"</div>" * 5000 + b"</body></html>", "未识别"),
+    "garbled.txt": ("項目名稱".encode("big5") * 200, "未识别"),
 }
 
 

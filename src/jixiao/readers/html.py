@@ -88,7 +88,10 @@ def read_html_rows(data: bytes) -> list[Row]:
             if child.tail:
                 buffer.append(child.tail)
 
-    walk(root)
+    try:
+        walk(root)
+    except RecursionError as exc:
+        raise ReadError("HTML 嵌套层次过深，无法读取") from exc
     flush()
     return out
 
