@@ -129,6 +129,12 @@ def test_filters_and_two_character_search(store_url):
             assert len(hits) == expected, term
         goal_hits = query_projects(c, Filters(text="办公环境"))
         assert goal_hits and all("办公环境" in (r["goal"] or "") + r["name"] for r in goal_hits)
+        every = query_projects(c, Filters(text="经费"))
+        pages = [r for k in range(0, len(every) + 5, 5) for r in query_projects(c, Filters(text="经费", limit=5, offset=k))]
+        assert len(every) > 10 and [r["id"] for r in pages] == [r["id"] for r in every]
+        all_hits = query_indicators(c, Filters(text="满意"))
+        paged = [r for k in range(0, len(all_hits) + 7, 7) for r in query_indicators(c, Filters(text="满意", limit=7, offset=k))]
+        assert [r["id"] for r in paged] == [r["id"] for r in all_hits]
         page1 = query_indicators(c, Filters(limit=10))
         page2 = query_indicators(c, Filters(limit=10, offset=10))
         assert len(page1) == len(page2) == 10 and not {r["id"] for r in page1} & {r["id"] for r in page2}
