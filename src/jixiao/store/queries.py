@@ -66,12 +66,11 @@ def query_projects(conn: Connection, f: Filters) -> list[dict]:
     if f.text:
         if not tokens(f.text):
             return []
-        if _only_text(f):  # one page of distinct project ids straight from the index
-            hits = search_subquery(conn.dialect.name, f.text, ("project_name", "project_goal"), f.limit, f.offset,
-                                   distinct=True)
+        if _only_text(f):  # one page straight from the index (index order = project id order)
+            hits = search_subquery(conn.dialect.name, f.text, ("project",), f.limit, f.offset)
             q = q.where(ProjectRow.id.in_(select(hits.c.ref_id))).order_by(ProjectRow.id)
             return [dict(r._mapping) for r in conn.execute(q)]
-        hits = search_subquery(conn.dialect.name, f.text, ("project_name", "project_goal"))
+        hits = search_subquery(conn.dialect.name, f.text, ("project",))
         q = q.where(ProjectRow.id.in_(select(hits.c.ref_id)))
     q = q.order_by(ProjectRow.id).offset(f.offset)
     if f.limit:

@@ -136,12 +136,12 @@ class TargetPartRow(Base):
 
 
 class SearchRow(Base):
-    """What search looks in: project names and goals, indicator names; one row each."""
+    """What search looks in: a project's name and goal (one row), an indicator's name (one row)."""
 
     __tablename__ = "search_index"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # project_name | project_goal | indicator_name
+    kind: Mapped[str] = mapped_column(String(16))  # project (name and goal) | indicator_name
     ref_id: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)  # character bigrams: `满意 意度`
 

@@ -30,28 +30,24 @@ def indexed(value: str) -> str:
     return " ".join(tokens(value))
 
 
-def search_subquery(dialect: str, term: str, kinds: tuple[str, ...], limit: int | None = None, offset: int = 0,
-                    distinct: bool = False):
+def search_subquery(dialect: str, term: str, kinds: tuple[str, ...], limit: int | None = None, offset: int = 0):
     """A `SELECT ref_id` of the indexed texts containing the term, for use inside a larger query. With a
-    limit, it returns one page in index order, so a page of a frequent term does not compute every match;
-    `distinct` pages by ref_id instead (one object may be matched by several texts, as a project by its
-    name and its goal)."""
+    limit, it returns one page in index order, so a page of a frequent term does not compute every match."""
     toks = tokens(term)
     kind_list = ", ".join(f"'{k}'" for k in kinds)  # internal constants, never user input
     single_cjk = len(toks) == 1 and len(toks[0]) == 1 and not toks[0].isascii()
     if dialect == "sqlite":
         q = f"{toks[0]}*" if single_cjk else '"' + " ".join(toks) + '"'
-        sql = (f"SELECT {'DISTINCT ' if distinct else ''}s.ref_id AS ref_id FROM search_fts f "
-               f"JOIN search_index s ON s.id = f.rowid WHERE search_fts MATCH :q AND s.kind IN ({kind_list})")
+        sql = ("SELECT s.ref_id AS ref_id FROM search_fts f JOIN search_index s ON s.id = f.rowid "
+               f"WHERE search_fts MATCH :q AND s.kind IN ({kind_list})")
         if limit:
-            order = "s.ref_id" if distinct else "f.rowid"
-            sql += f" ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+            sql += f" ORDER BY f.rowid LIMIT {int(limit)} OFFSET {int(offset)}"
         return text(sql).bindparams(q=q).columns(ref_id=Integer).subquery()
     if single_cjk:
         cond, q = "tsv @@ to_tsquery('simple', :q)", f"{toks[0]}:*"
     else:
         cond, q = "tsv @@ phraseto_tsquery('simple', :q)", " ".join(toks)
-    sql = f"SELECT {'DISTINCT ' if distinct else ''}ref_id FROM search_index WHERE {cond} AND kind IN ({kind_list})"
+    sql = f"SELECT ref_id FROM search_index WHERE {cond} AND kind IN ({kind_list})"
     if limit:
-        sql += f" ORDER BY {'ref_id' if distinct else 'id'} LIMIT {int(limit)} OFFSET {int(offset)}"
+        sql += f" ORDER BY id LIMIT {int(limit)} OFFSET {int(offset)}"
     return text(sql).bindparams(q=q).columns(ref_id=Integer).subquery()

@@ -118,10 +118,10 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
         conn.execute(insert(TargetPartRow.__table__), [
             {"target_id": tid, "position": k, "label": part.label, "op": part.op, "value": part.value,
              "unit": part.unit} for tid, iid, which in found for k, part in enumerate(compound[(iid, which)].parts)])
-    search = [{"document_id": doc_id, "kind": "project_name", "ref_id": pid, "text": indexed(p.name)}
+    # one search row per project (name and goal), so a page of project hits needs no de-duplication
+    search = [{"document_id": doc_id, "kind": "project", "ref_id": pid,
+               "text": indexed(p.name) + (" " + indexed(p.goal) if p.goal else "")}
               for pid, p in zip(project_ids, projects, strict=True)]
-    search += [{"document_id": doc_id, "kind": "project_goal", "ref_id": pid, "text": indexed(p.goal)}
-               for pid, p in zip(project_ids, projects, strict=True) if p.goal]
     search += [{"document_id": doc_id, "kind": "indicator_name", "ref_id": iid, "text": indexed(ind.name)}
                for iid, (_, ind) in zip(indicator_ids, owners, strict=True)]
     _bulk(conn, SearchRow.__table__, [s for s in search if s["text"]])
