@@ -48,6 +48,11 @@ def search_subquery(dialect: str, term: str, kinds: tuple[str, ...], limit: int 
     else:
         cond, q = "tsv @@ phraseto_tsquery('simple', :q)", " ".join(toks)
     sql = f"SELECT ref_id FROM search_index WHERE {cond} AND kind IN ({kind_list})"
-    if limit:
+    if limit and kinds == ("project",):
+        # projects are few: take every match through the GIN index, then the page. Left to itself the
+        # planner may walk the primary key for a rare term and read the whole table.
+        sql = (f"WITH hits AS MATERIALIZED (SELECT id, ref_id FROM search_index WHERE {cond} "
+               f"AND kind IN ({kind_list})) SELECT ref_id FROM hits ORDER BY id LIMIT {int(limit)} OFFSET {int(offset)}")
+    elif limit:
         sql += f" ORDER BY id LIMIT {int(limit)} OFFSET {int(offset)}"
     return text(sql).bindparams(q=q).columns(ref_id=Integer).subquery()
