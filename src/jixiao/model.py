@@ -38,9 +38,6 @@ class Budget(BaseModel):
     special: float | None = None
     other: float | None = None
 
-    def is_empty(self) -> bool:
-        return all(v is None for v in (self.total, self.fiscal, self.special, self.other))
-
 
 class Loc(BaseModel):
     """Where something was read: 1-based page, table, row, col, text line; bbox in PDF points."""

@@ -46,9 +46,6 @@ def strip_seps(value: str | None) -> str:
     return value.strip().strip(SEPARATORS + " \t\n\u3000").strip()
 
 
-def or_none(value: str | None) -> str | None:
-    return value if value else None
-
 
 def squash(value: str) -> str:
     """Remove all whitespace: used to compare labels such as `其中：财政    资金`."""

@@ -5,7 +5,7 @@ stores it under a new id)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from threading import Lock
 
 from sqlalchemy import Connection, func, select
@@ -124,10 +124,3 @@ def counts(conn: Connection) -> dict:
     return {"documents": conn.execute(select(func.count()).select_from(DocumentRow)).scalar(),
             "projects": conn.execute(select(func.count()).select_from(ProjectRow)).scalar(),
             "indicators": conn.execute(select(func.count()).select_from(IndicatorRow)).scalar()}
-
-
-def group_by(rows: list[dict], key: str) -> dict:
-    out: dict = defaultdict(list)
-    for r in rows:
-        out[r[key]].append(r)
-    return out
