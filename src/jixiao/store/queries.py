@@ -63,19 +63,7 @@ def query_projects(conn: Connection, f: Filters) -> list[dict]:
         if f.kind:
             sub = sub.where(TargetRow.kind == f.kind)
         q = q.where(ProjectRow.id.in_(sub))
-    if f.text:
-        if not tokens(f.text):
-            return []
-        if _only_text(f):  # one page straight from the index (index order = project id order)
-            hits = search_subquery(conn.dialect.name, f.text, ("project",), f.limit, f.offset)
-            q = q.where(ProjectRow.id.in_(select(hits.c.ref_id))).order_by(ProjectRow.id)
-            return [dict(r._mapping) for r in conn.execute(q)]
-        hits = search_subquery(conn.dialect.name, f.text, ("project",))
-        q = q.where(ProjectRow.id.in_(select(hits.c.ref_id)))
-    q = q.order_by(ProjectRow.id).offset(f.offset)
-    if f.limit:
-        q = q.limit(f.limit)
-    return [dict(r._mapping) for r in conn.execute(q)]
+    return _run(conn, q, f, ProjectRow.id, "project")
 
 
 def query_indicators(conn: Connection, f: Filters) -> list[dict]:
@@ -99,17 +87,22 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
         q = q.where(IndicatorRow.level2 == f.level2)
     if f.kind:
         q = q.where(annual.c.kind == f.kind)
+    return _run(conn, q, f, IndicatorRow.id, "indicator_name")
+
+
+def _run(conn: Connection, q: Select, f: Filters, id_column, kind: str) -> list[dict]:
+    """Apply the text search and the page, in id order. With only a search term, the page comes straight
+    from the index: index order is insertion order, which is id order."""
     if f.text:
         if not tokens(f.text):
             return []
         if _only_text(f):
-            # one page straight from the index, in index order (= insertion order = indicator id order)
-            hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",), f.limit, f.offset)
-            q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id))).order_by(IndicatorRow.id)
+            hits = search_subquery(conn.dialect.name, f.text, (kind,), f.limit, f.offset)
+            q = q.where(id_column.in_(select(hits.c.ref_id))).order_by(id_column)
             return [dict(r._mapping) for r in conn.execute(q)]
-        hits = search_subquery(conn.dialect.name, f.text, ("indicator_name",))
-        q = q.where(IndicatorRow.id.in_(select(hits.c.ref_id)))
-    q = q.order_by(IndicatorRow.id).offset(f.offset)
+        hits = search_subquery(conn.dialect.name, f.text, (kind,))
+        q = q.where(id_column.in_(select(hits.c.ref_id)))
+    q = q.order_by(id_column).offset(f.offset)
     if f.limit:
         q = q.limit(f.limit)
     return [dict(r._mapping) for r in conn.execute(q)]
