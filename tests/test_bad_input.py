@@ -128,3 +128,13 @@ def test_table_format_summarizes(tmp_path):
     result = runner.invoke(app, ["parse", str(DATA / "grid_columns.txt"), "--format", "table"])
     assert result.exit_code == 0
     assert "某区第一中学" in result.output and "项目数：2" in result.output and "指标数：9" in result.output
+
+
+def test_out_dir_keeps_two_inputs_with_one_stem(tmp_path):
+    from conftest import ROOT
+
+    ex = ROOT / "examples"
+    result = runner.invoke(app, ["parse", str(ex / "project_form.txt"), str(ex / "project_form.docx"),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project_form.docx.json", "project_form.json"]

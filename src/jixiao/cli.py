@@ -42,6 +42,7 @@ def parse(
     """把绩效目标表解析为 jixiao.document/1（JSON）或可读的摘要表。"""
     failed = 0
     docs: list[Document] = []
+    written: set[Path] = set()
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     for path in files:
@@ -57,6 +58,10 @@ def parse(
             continue
         if out is not None:
             target = out / f"{path.stem}.json"
+            if target in written:  # two inputs with one stem (`表.pdf`, `表.docx`): keep both
+                target = out / f"{path.stem}{path.suffix}.json"
+                err.print(f"[yellow]注意[/yellow] {path.name} 与前一个文件同名，写入 {target.name}")
+            written.add(target)
             tmp = target.with_suffix(".json.tmp")
             tmp.write_text(json.dumps(doc.to_json_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
             tmp.replace(target)

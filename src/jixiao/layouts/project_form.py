@@ -202,6 +202,8 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
 
 
 def _months(row: Row) -> list[tuple[int, int]]:
+    if not any("月" in c.text for c in row.cells):
+        return []
     out = []
     for k, c in enumerate(row.cells):
         if c.hspan or c.vspan:
