@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.ingest import ingest, parse_path
-from jixiao.store import Filters, document_ids, load_document, open_engine, query_indicators, query_projects
+from jixiao.store import (
+    Filters,
+    document_ids,
+    load_document,
+    open_engine,
+    query_indicators,
+    query_projects,
+    search,
+)
 from jixiao.store.schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
 
 runner = CliRunner()
@@ -49,6 +57,23 @@ def test_ingest_is_idempotent_and_replace_reparses(store_url):
     replaced = ingest(engine, SEEDS[:1], workers=1, replace=True)
     assert replaced.count("replaced") == 1 and _count(engine, DocumentRow) == 2
     assert _count(engine, IndicatorRow) == sum(len(p.indicators) for s in SEEDS[:2] for p in parse_path(s).projects)
+
+
+def test_search_follows_replaced_documents(store_url):
+    """Replacing the newest document deletes the rows at the end of the tables; on SQLite their ids must
+    not come back below the full-text mark, or the new rows would never be searchable."""
+    engine = open_engine(store_url)
+    ingest(engine, SEEDS[:2], workers=1)
+    expected = sum(1 for s in SEEDS[:2] for p in parse_path(s).projects for i in p.indicators if "满意" in i.name)
+    for _ in range(3):
+        assert ingest(engine, SEEDS[1:2], workers=1, replace=True).count("replaced") == 1
+        with engine.connect() as c:
+            assert search.pending(c) == 0
+            hits = query_indicators(c, Filters(text="满意"))
+            assert len(hits) == expected and all("满意" in r["name"] for r in hits)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as c:  # FTS5 raises if its index and the content table disagree
+            c.exec_driver_sql("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_a_failure_stores_nothing_of_that_document_and_the_batch_goes_on(store_url, tmp_path, monkeypatch):
@@ -99,9 +124,13 @@ def test_killed_mid_batch_keeps_what_was_committed_and_rerun_finishes(tmp_path):
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    engine = open_engine(str(db))
+    engine = open_engine(str(db))  # opening the store indexes what the killed ingest left unsearchable
     committed = _count(engine, DocumentRow)
     assert 3 <= committed < 40
+    per_doc = sum(1 for p in parse_path(SEEDS[1]).projects for i in p.indicators if "满意" in i.name)
+    with engine.connect() as c:
+        assert search.pending(c) == 0
+        assert len(query_indicators(c, Filters(text="满意"))) == committed * per_doc > 0
     summary = ingest(engine, [tmp_path / "in"], workers=2)
     assert summary.count("unchanged") == committed and summary.count("stored") == 40 - committed
     assert _count(engine, DocumentRow) == 40

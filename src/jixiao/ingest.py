@@ -103,12 +103,16 @@ def parse_many(paths: list[Path], workers: int, max_bytes: int, replace: bool,
         yield from pool.map(_parse_one, tasks, chunksize=4)
 
 
+_SEARCH_BATCH = 100_000  # rows taken into the full-text index at once: search is never far behind a long ingest
+
+
 def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, replace: bool = False,
            max_bytes: int = DEFAULT_MAX_BYTES, on_result: Callable[[FileResult], None] | None = None) -> IngestSummary:
     """Parse in parallel, store each document in its own transaction; a failure never stops the batch."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
+    from .store import search
     from .store.schema import DocumentRow
     from .store.writer import store_document
 
@@ -117,6 +121,7 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
         known = set(conn.execute(select(DocumentRow.sha256)).scalars())
     summary = IngestSummary()
     workers = workers or os.cpu_count() or 1
+    unsearchable = 0  # stored rows not yet in SQLite's full-text index
     for path, doc, _digest, error in parse_many(files, workers, max_bytes, replace, known):
         if error is not None:
             result = FileResult(path, "failed", error)
@@ -128,9 +133,14 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
                 with engine.begin() as conn:
                     status = store_document(conn, doc, replace=replace)
                 result = FileResult(path, status, "", len(doc.projects), n_ind)
+                unsearchable += len(doc.projects) + n_ind
             except SQLAlchemyError as exc:
                 result = FileResult(path, "failed", f"写入数据库失败：{str(exc).splitlines()[0][:200]}")
+        if unsearchable >= _SEARCH_BATCH:
+            search.flush(engine)
+            unsearchable = 0
         summary.results.append(result)
         if on_result:
             on_result(result)
+    search.flush(engine)
     return summary

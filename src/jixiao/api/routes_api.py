@@ -12,6 +12,7 @@ from ..errors import JixiaoError
 from ..ingest import parse_bytes
 from ..store import Filters, document_ids, load_document, query_indicators, query_projects
 from ..store.schema import DocumentRow
+from ..store.search import flush as flush_search
 from ..store.writer import store_document
 from . import service
 
@@ -70,6 +71,7 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File(descr
                                   .where(DocumentRow.sha256 == doc.source.sha256)).scalar()
         results.append(FileResult(file=name, status=status, document_id=doc_id, projects=len(doc.projects),
                                   indicators=sum(len(p.indicators) for p in doc.projects)))
+    flush_search(_engine(request))
     if any(r.status == "failed" for r in results) and all(r.status == "failed" for r in results):
         raise HTTPException(400, "；".join(f"{r.file}: {r.message}" for r in results)[:1000])
     return results

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from ..errors import JixiaoError
+from . import search
 
 DEFAULT_DB = "jixiao.db"
 
@@ -53,6 +54,7 @@ def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
     if migrate:
         try:
             upgrade(engine)
+            search.flush(engine)  # what an ingest killed before its end left out of the search index
         except OperationalError as exc:
             raise StoreError(f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}："
                              f"{str(exc.orig).strip().splitlines()[0]}") from exc

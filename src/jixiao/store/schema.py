@@ -12,7 +12,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
@@ -65,10 +64,10 @@ class ProjectRow(BudgetColumns, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    department: Mapped[str | None] = mapped_column(Text, index=True)
-    unit: Mapped[str | None] = mapped_column(Text, index=True)
+    department: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
     unit_code: Mapped[str | None] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(Text, index=True)
+    name: Mapped[str] = mapped_column(Text)
     code: Mapped[str | None] = mapped_column(String(64))
     content: Mapped[str | None] = mapped_column(Text)
     goal: Mapped[str | None] = mapped_column(Text)
@@ -104,7 +103,7 @@ class IndicatorRow(Base):
     level1: Mapped[str | None] = mapped_column(String(16), index=True)
     level2: Mapped[str | None] = mapped_column(String(16), index=True)
     level2_code: Mapped[str | None] = mapped_column(String(8))
-    name: Mapped[str] = mapped_column(Text, index=True)
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
@@ -117,7 +116,7 @@ class TargetRow(Base):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
     which: Mapped[str] = mapped_column(String(8))  # annual | period
     raw: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(10), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
     op: Mapped[str | None] = mapped_column(String(2))
     value: Mapped[float | None] = mapped_column(Float)
     high: Mapped[float | None] = mapped_column(Float)
@@ -146,7 +145,12 @@ class SearchRow(Base):
     text: Mapped[str] = mapped_column(Text)  # character bigrams: `满意 意度`
 
 
-Index("ix_targets_kind_op", TargetRow.kind, TargetRow.op)
+class StoreMetaRow(Base):
+    """Bookkeeping of the store itself, such as how far the SQLite search index has got."""
+
+    __tablename__ = "store_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
 
 
 class LibraryEntryRow(Base):

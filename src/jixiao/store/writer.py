@@ -1,128 +1,161 @@
 """Store a Document: all its rows in one transaction, inserted in bulk; the same bytes twice store one
-document (keyed by sha256), `replace=True` re-stores it."""
+document (keyed by sha256), `replace=True` re-stores it.
+
+Ingest speed is this module's job (bench/store.py). Rows are built as tuples in column order and handed
+to the driver's own cursor (executemany), with ids drawn up front, so a document costs a dozen
+statements and no read-back; SQLAlchemy's per-statement and per-row processing cost more than SQLite's
+inserts. On SQLite the rows' search text waits for `search.index_pending`."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Literal
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection
 
 from ..model import Budget, Document, Indicator, Target
-from .schema import (
-    DocumentRow,
-    IndicatorRow,
-    ProjectRow,
-    SearchRow,
-    SectionRow,
-    SpendingPointRow,
-    TargetPartRow,
-    TargetRow,
-    UnitRow,
-)
 from .search import indexed
 
 Status = Literal["stored", "unchanged", "replaced"]
 
+_BUDGET = ("has_budget", "budget_total", "budget_fiscal", "budget_special", "budget_other")
+_COLUMNS = {
+    "documents": ("id", "sha256", "source_name", "format", "title", "year", "department", "money_unit",
+                  "has_overall", "overall_goal", "problems", "n_projects", "n_indicators", *_BUDGET),
+    "units": ("document_id", "position", "name", "code", *_BUDGET),
+    "projects": ("id", "document_id", "position", "department", "unit", "unit_code", "name", "code", "content",
+                 "goal", "has_plan", "loc", *_BUDGET),
+    "spending_points": ("project_id", "month", "cumulative_pct"),
+    "sections": ("id", "document_id", "position", "title", "goal"),
+    "indicators": ("id", "document_id", "project_id", "section_id", "position", "seq", "level1", "level2",
+                   "level2_code", "name", "description", "basis", "problem", "loc"),
+    "targets": ("id", "indicator_id", "which", "raw", "kind", "op", "value", "high", "unit"),
+    "target_parts": ("target_id", "position", "label", "op", "value", "unit"),
+    "search_index": ("id", "document_id", "kind", "ref_id", "text"),
+}
 
-def _budget(b: Budget | None) -> dict:
+
+def _budget(b: Budget | None) -> tuple:
     if b is None:
-        return {"has_budget": False, "budget_total": None, "budget_fiscal": None, "budget_special": None,
-                "budget_other": None}
-    return {"has_budget": True, "budget_total": b.total, "budget_fiscal": b.fiscal, "budget_special": b.special,
-            "budget_other": b.other}
+        return (False, None, None, None, None)
+    return (True, b.total, b.fiscal, b.special, b.other)
 
 
-def _bulk(conn: Connection, table, rows: list[dict]) -> None:
-    """executemany straight through the driver: the big tables (indicators, targets, search text) take most
-    of an ingest, and SQLAlchemy's per-row parameter processing would double it. JSON columns are encoded
-    here because the driver does not know them."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    json_cols = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
-    conn.exec_driver_sql(sql, [tuple(json.dumps(r[c], ensure_ascii=False) if c in json_cols and r[c] is not None
-                                     else r[c] for c in columns) for r in rows])
+def _loc(obj) -> str | None:
+    loc = getattr(obj, "loc", None)
+    return loc.model_dump_json(exclude_none=True) if loc is not None else None
 
 
-def _insert_ids(conn: Connection, table, rows: list[dict], owner_column: str, owner_id: int) -> list[int]:
-    """Insert in one batch and read the new ids back by (owner, position): cheaper than RETURNING row by row,
-    and safe with other writers because the owner row is this transaction's own."""
-    if not rows:
-        return []
-    _bulk(conn, table, rows)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"SELECT id FROM {table.name} WHERE {owner_column} = {mark} ORDER BY position"
-    return [r[0] for r in conn.exec_driver_sql(sql, (owner_id,))]
+class _Writer:
+    """The driver cursor of the caller's connection, inside its transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self.cursor = conn.connection.driver_connection.cursor()
+        self.sqlite_next: dict[str, int] = {}
+
+    def scalar(self, sql: str, params: tuple = ()):
+        self.cursor.execute(sql.replace("?", self.mark), params)
+        row = self.cursor.fetchone()
+        return row[0] if row else None
+
+    def bulk(self, table: str, rows: Sequence[tuple]) -> None:
+        if rows:
+            columns = _COLUMNS[table]
+            self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                                    f"VALUES ({', '.join([self.mark] * len(columns))})", rows)
+
+    def insert_document(self, row: tuple) -> int:
+        """The document row goes first: on SQLite its insert takes the write lock, after which the ids
+        `new_ids` reads are this transaction's alone."""
+        columns = _COLUMNS["documents"]
+        if self.sqlite:
+            self.cursor.execute(f"INSERT INTO documents ({', '.join(columns[1:])}) "
+                                f"VALUES ({', '.join('?' * (len(columns) - 1))})", row)
+            return self.cursor.lastrowid
+        (doc_id,) = self.new_ids("documents", 1)
+        self.bulk("documents", [(doc_id, *row)])
+        return doc_id
+
+    def new_ids(self, table: str, n: int) -> range | list[int]:
+        """Ids for n new rows. PostgreSQL: from the table's sequence, safe with other writers. SQLite: past
+        the largest id, and for search rows past the full-text mark too, since SQLite reuses the ids of
+        rows deleted at the end of a table and a reused id at or below the mark would never be indexed."""
+        if n == 0:
+            return []
+        if not self.sqlite:
+            self.cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                                "FROM generate_series(1, %s)", (n,))
+            return [r[0] for r in self.cursor.fetchall()]
+        first = self.sqlite_next.get(table)
+        if first is None:
+            first = 1 + (self.scalar(f"SELECT max(id) FROM {table}") or 0)
+            if table == "search_index":
+                first = max(first, 1 + (self.scalar("SELECT value FROM store_meta "
+                                                    "WHERE key = 'search_indexed_upto'") or 0))
+        self.sqlite_next[table] = first + n
+        return range(first, first + n)
 
 
-def _loc(obj) -> dict | None:
-    return obj.loc.model_dump(exclude_none=True) if getattr(obj, "loc", None) is not None else None
+def _target_rows(w: _Writer, indicator_ids: Sequence[int], owners: list[tuple[int | None, int | None, Indicator]]
+                 ) -> tuple[list[tuple], list[tuple[int, Target]]]:
+    pairs = [(iid, which, t) for iid, (_, _, ind) in zip(indicator_ids, owners, strict=True)
+             for which, t in (("annual", ind.annual), ("period", ind.period)) if t is not None]
+    ids = w.new_ids("targets", len(pairs))
+    rows = [(tid, iid, which, t.raw, t.kind, t.op, t.value, t.high, t.unit)
+            for tid, (iid, which, t) in zip(ids, pairs, strict=True)]
+    return rows, [(tid, t) for tid, (_, _, t) in zip(ids, pairs, strict=True) if t.parts]
 
 
 def store_document(conn: Connection, doc: Document, replace: bool = False) -> Status:
     """Write the document inside the caller's transaction."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    existing = conn.exec_driver_sql(f"SELECT id FROM documents WHERE sha256 = {mark}", (doc.source.sha256,)).scalar()
+    w = _Writer(conn)
+    existing = w.scalar("SELECT id FROM documents WHERE sha256 = ?", (doc.source.sha256,))
     status: Status = "stored"
     if existing is not None:
         if not replace:
             return "unchanged"
-        conn.execute(delete(DocumentRow).where(DocumentRow.id == existing))
+        w.cursor.execute(f"DELETE FROM documents WHERE id = {w.mark}", (existing,))
         status = "replaced"
     projects = doc.projects
-    n_ind = sum(len(p.indicators) for p in projects)
-    doc_id = conn.execute(insert(DocumentRow.__table__).returning(DocumentRow.id), [{
-        "sha256": doc.source.sha256, "source_name": doc.source.name, "format": doc.source.format,
-        "title": doc.title, "year": doc.year, "department": doc.department, "money_unit": doc.money_unit,
-        "has_overall": doc.overall is not None, "overall_goal": doc.overall.goal if doc.overall else None,
-        "problems": [p.model_dump(exclude_none=True) for p in doc.problems] or None,
-        "n_projects": len(projects), "n_indicators": n_ind, **_budget(doc.total)}]).scalar_one()
-    _bulk(conn, UnitRow.__table__, [
-        {"document_id": doc_id, "position": n, "name": u.name, "code": u.code, **_budget(u.budget)}
-        for n, u in enumerate(doc.units)])
-    project_ids = _insert_ids(conn, ProjectRow.__table__, [{
-        "document_id": doc_id, "position": n, "department": p.department, "unit": p.unit, "unit_code": p.unit_code,
-        "name": p.name, "code": p.code, "content": p.content, "goal": p.goal, "has_plan": p.spending_plan is not None,
-        "loc": _loc(p), **_budget(p.budget)} for n, p in enumerate(projects)], "document_id", doc_id)
-    plan_rows = [{"project_id": pid, "month": s.month, "cumulative_pct": s.cumulative_pct}
-                 for pid, p in zip(project_ids, projects, strict=True) for s in (p.spending_plan or [])]
-    _bulk(conn, SpendingPointRow.__table__, plan_rows)
-    owners: list[tuple[dict, Indicator]] = []
-    for pid, p in zip(project_ids, projects, strict=True):
-        owners.extend(({"project_id": pid, "section_id": None}, ind) for ind in p.indicators)
+    problems = [p.model_dump(exclude_none=True) for p in doc.problems]
+    doc_id = w.insert_document((
+        doc.source.sha256, doc.source.name, doc.source.format, doc.title, doc.year, doc.department,
+        doc.money_unit, doc.overall is not None, doc.overall.goal if doc.overall else None,
+        json.dumps(problems, ensure_ascii=False) if problems else None, len(projects),
+        sum(len(p.indicators) for p in projects), *_budget(doc.total)))
+    w.bulk("units", [(doc_id, n, u.name, u.code, *_budget(u.budget)) for n, u in enumerate(doc.units)])
+    project_ids = w.new_ids("projects", len(projects))
+    w.bulk("projects", [
+        (pid, doc_id, n, p.department, p.unit, p.unit_code, p.name, p.code, p.content, p.goal,
+         p.spending_plan is not None, _loc(p), *_budget(p.budget))
+        for n, (pid, p) in enumerate(zip(project_ids, projects, strict=True))])
+    w.bulk("spending_points", [(pid, s.month, s.cumulative_pct) for pid, p in zip(project_ids, projects, strict=True)
+                               for s in (p.spending_plan or [])])
+    owners: list[tuple[int | None, int | None, Indicator]] = [
+        (pid, None, ind) for pid, p in zip(project_ids, projects, strict=True) for ind in p.indicators]
     if doc.overall:
-        section_ids = _insert_ids(conn, SectionRow.__table__, [
-            {"document_id": doc_id, "position": n, "title": s.title, "goal": s.goal}
-            for n, s in enumerate(doc.overall.sections)], "document_id", doc_id)
-        for sid, s in zip(section_ids, doc.overall.sections, strict=True):
-            owners.extend(({"project_id": None, "section_id": sid}, ind) for ind in s.indicators)
-    indicator_ids = _insert_ids(conn, IndicatorRow.__table__, [{
-        "document_id": doc_id, **owner, "position": n, "seq": ind.seq, "level1": ind.level1, "level2": ind.level2,
-        "level2_code": ind.level2_code, "name": ind.name, "description": ind.description, "basis": ind.basis,
-        "problem": ind.problem, "loc": _loc(ind)} for n, (owner, ind) in enumerate(owners)], "document_id", doc_id)
-    targets: list[tuple[dict, Target]] = []
-    for iid, (_, ind) in zip(indicator_ids, owners, strict=True):
-        for which, t in (("annual", ind.annual), ("period", ind.period)):
-            if t is not None:
-                targets.append(({"indicator_id": iid, "which": which, "raw": t.raw, "kind": t.kind, "op": t.op,
-                                 "value": t.value, "high": t.high, "unit": t.unit}, t))
-    if targets:
-        _bulk(conn, TargetRow.__table__, [row for row, _ in targets])
-    compound = {(row["indicator_id"], row["which"]): t for row, t in targets if t.parts}
-    if compound:
-        found = conn.execute(select(TargetRow.id, TargetRow.indicator_id, TargetRow.which).where(
-            TargetRow.indicator_id.in_({k[0] for k in compound}), TargetRow.kind == "compound"))
-        conn.execute(insert(TargetPartRow.__table__), [
-            {"target_id": tid, "position": k, "label": part.label, "op": part.op, "value": part.value,
-             "unit": part.unit} for tid, iid, which in found for k, part in enumerate(compound[(iid, which)].parts)])
+        sections = doc.overall.sections
+        section_ids = w.new_ids("sections", len(sections))
+        w.bulk("sections", [(sid, doc_id, n, s.title, s.goal)
+                            for n, (sid, s) in enumerate(zip(section_ids, sections, strict=True))])
+        owners += [(None, sid, ind) for sid, s in zip(section_ids, sections, strict=True) for ind in s.indicators]
+    indicator_ids = w.new_ids("indicators", len(owners))
+    w.bulk("indicators", [
+        (iid, doc_id, pid, sid, n, ind.seq, ind.level1, ind.level2, ind.level2_code, ind.name, ind.description,
+         ind.basis, ind.problem, _loc(ind)) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
+                                                                                          strict=True))])
+    target_rows, compound = _target_rows(w, indicator_ids, owners)
+    w.bulk("targets", target_rows)
+    w.bulk("target_parts", [(tid, k, part.label, part.op, part.value, part.unit) for tid, t in compound
+                            for k, part in enumerate(t.parts or [])])
     # one search row per project (name and goal), so a page of project hits needs no de-duplication
-    search = [{"document_id": doc_id, "kind": "project", "ref_id": pid,
-               "text": indexed(p.name) + (" " + indexed(p.goal) if p.goal else "")}
-              for pid, p in zip(project_ids, projects, strict=True)]
-    search += [{"document_id": doc_id, "kind": "indicator_name", "ref_id": iid, "text": indexed(ind.name)}
-               for iid, (_, ind) in zip(indicator_ids, owners, strict=True)]
-    _bulk(conn, SearchRow.__table__, [s for s in search if s["text"]])
+    texts = [("project", pid, indexed(p.name) + (" " + indexed(p.goal) if p.goal else ""))
+             for pid, p in zip(project_ids, projects, strict=True)]
+    texts += [("indicator_name", iid, indexed(ind.name)) for iid, (_, _, ind) in zip(indicator_ids, owners, strict=True)]
+    texts = [t for t in texts if t[2]]
+    w.bulk("search_index", [(sid, doc_id, *t) for sid, t in zip(w.new_ids("search_index", len(texts)), texts,
+                                                                strict=True)])
     return status

@@ -1,0 +1,61 @@
+"""ingest speed: search indexed after a batch; indexes no query uses dropped
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-22 02:00:00
+
+On SQLite the FTS5 index was filled by a trigger, one row at a time, inside every document's
+transaction: that was a third of ingest time. Now stored rows wait in `search_index` and
+`store.search.index_pending` adds them to FTS5 in one statement after a batch; `store_meta` keeps how far
+the index has got, so a killed ingest leaves nothing half-indexed and the next open catches up.
+The indexes on names, units, departments and value kinds served no query (the filters are substring
+matches or run on a page of rows) and each cost a B-tree insert per row.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+_UNUSED = [("indicators", "ix_indicators_name"), ("projects", "ix_projects_name"), ("projects", "ix_projects_unit"),
+           ("projects", "ix_projects_department"), ("targets", "ix_targets_kind"), ("targets", "ix_targets_kind_op")]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "store_meta",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    for table, name in _UNUSED:
+        op.drop_index(name, table_name=table)
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("INSERT INTO store_meta (key, value) SELECT 'search_indexed_upto', coalesce(max(id), 0) "
+                   "FROM search_index")
+        op.execute("DROP TRIGGER search_index_ai")
+        op.execute("DROP TRIGGER search_index_ad")
+        # a row that never reached FTS5 must not be deleted from it: that would corrupt the index
+        op.execute("CREATE TRIGGER search_index_ad AFTER DELETE ON search_index "
+                   "WHEN old.id <= (SELECT value FROM store_meta WHERE key = 'search_indexed_upto') BEGIN "
+                   "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("INSERT INTO search_fts(rowid, text) SELECT id, text FROM search_index WHERE id > "
+                   "(SELECT value FROM store_meta WHERE key = 'search_indexed_upto')")
+        op.execute("DROP TRIGGER search_index_ad")
+        op.execute("CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN "
+                   "INSERT INTO search_fts(rowid, text) VALUES (new.id, new.text); END")
+        op.execute("CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
+                   "INSERT INTO search_fts(search_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
+    op.create_index("ix_targets_kind_op", "targets", ["kind", "op"])
+    op.create_index("ix_targets_kind", "targets", ["kind"])
+    op.create_index("ix_projects_department", "projects", ["department"])
+    op.create_index("ix_projects_unit", "projects", ["unit"])
+    op.create_index("ix_projects_name", "projects", ["name"])
+    op.create_index("ix_indicators_name", "indicators", ["name"])
+    op.drop_table("store_meta")
