@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, select, union
 
 from .schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
 from .search import search_subquery, tokens
@@ -29,12 +29,28 @@ def _only_text(f: Filters) -> bool:
 
 
 def _like(column, value: str):
-    return column.like(f"%{value}%")
+    return column.contains(value, autoescape=True)
 
 
-def _project_filters(q: Select, f: Filters) -> Select:
+def _department_ids(value: str, id_column, project_column, document_column):
+    """Ids of rows whose project's department, or else whose document's, contains `value`. The substring
+    is matched against the few distinct department names (a scan of the department index) and the
+    documents, then rows are found through the indexes; a LIKE on every project row took 100 ms."""
+    named = select(ProjectRow.department).where(_like(ProjectRow.department, value)).distinct()
+    projects = select(ProjectRow.id).where(ProjectRow.department.in_(named))
+    documents = select(DocumentRow.id).where(_like(DocumentRow.department, value))
+    table = id_column.table
+    return id_column.in_(union(select(id_column).where(project_column.in_(projects)),
+                               select(id_column).select_from(table).where(document_column.in_(documents))))
+
+
+def _project_filters(q: Select, f: Filters, rows=None) -> Select:
     if f.department:
-        q = q.where(or_(_like(ProjectRow.department, f.department), _like(DocumentRow.department, f.department)))
+        if rows is IndicatorRow:
+            q = q.where(_department_ids(f.department, IndicatorRow.id, IndicatorRow.project_id,
+                                        IndicatorRow.document_id))
+        else:
+            q = q.where(_department_ids(f.department, ProjectRow.id, ProjectRow.id, ProjectRow.document_id))
     if f.unit:
         q = q.where(_like(ProjectRow.unit, f.unit))
     if f.year is not None:
@@ -80,7 +96,7 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
          .outerjoin(ProjectRow, ProjectRow.id == IndicatorRow.project_id)
          .outerjoin(annual, and_(annual.c.indicator_id == IndicatorRow.id, annual.c.which == "annual"))
          .outerjoin(period, and_(period.c.indicator_id == IndicatorRow.id, period.c.which == "period")))
-    q = _project_filters(q, f)
+    q = _project_filters(q, f, IndicatorRow)
     if f.level1:
         q = q.where(IndicatorRow.level1 == f.level1)
     if f.level2:

@@ -12,10 +12,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,7 +66,7 @@ class ProjectRow(BudgetColumns, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    department: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text, index=True)
     unit: Mapped[str | None] = mapped_column(Text)
     unit_code: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(Text)
@@ -97,7 +99,7 @@ class IndicatorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
     level1: Mapped[str | None] = mapped_column(String(16), index=True)
@@ -108,6 +110,10 @@ class IndicatorRow(Base):
     basis: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
     loc: Mapped[dict | None] = mapped_column(JSON)
+
+    # project indicators (most) have no section: only department-level ones need the index
+    __table_args__ = (Index("ix_indicators_section_id", "section_id", sqlite_where=text("section_id IS NOT NULL"),
+                            postgresql_where=text("section_id IS NOT NULL")),)
 
 
 class TargetRow(Base):
