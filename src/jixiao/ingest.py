@@ -113,6 +113,7 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     from sqlalchemy.exc import SQLAlchemyError
 
     from .store import search
+    from .store.db import refresh_statistics
     from .store.schema import DocumentRow
     from .store.writer import store_document
 
@@ -143,4 +144,6 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
         if on_result:
             on_result(result)
     search.flush(engine)
+    if summary.count("stored") or summary.count("replaced"):
+        refresh_statistics(engine)
     return summary

@@ -63,6 +63,15 @@ def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
     return engine
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """After a batch, give PostgreSQL's planner the new row counts and value frequencies at once: with
+    stale statistics it picks plans for an empty table and searches slow down until autovacuum comes by.
+    SQLite's planner does well on the schema alone."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE documents, projects, indicators, targets, search_index")
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision."""
     from alembic import command

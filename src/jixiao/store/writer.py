@@ -14,7 +14,7 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from ..model import Budget, Document, Indicator, Target
+from ..model import Budget, Document, Indicator, Loc, Target
 from .search import indexed
 
 Status = Literal["stored", "unchanged", "replaced"]
@@ -42,9 +42,12 @@ def _budget(b: Budget | None) -> tuple:
     return (True, b.total, b.fiscal, b.special, b.other)
 
 
+_LOC_JSON = Loc.__pydantic_serializer__.to_json  # model_dump_json without its per-call Python wrapper
+
+
 def _loc(obj) -> str | None:
     loc = getattr(obj, "loc", None)
-    return loc.model_dump_json(exclude_none=True) if loc is not None else None
+    return _LOC_JSON(loc, exclude_none=True).decode() if loc is not None else None
 
 
 class _Writer:

@@ -47,6 +47,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("INSERT INTO store_meta (key, value) SELECT 'search_indexed_upto', coalesce(max(id), 0) "
                    "FROM search_index")
+        # FTS5 buffers 1 MB of terms before writing a segment; 32 MB makes fewer segments to merge in bulk
+        op.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', 33554432)")
         op.execute("DROP TRIGGER search_index_ai")
         op.execute("DROP TRIGGER search_index_ad")
         # a row that never reached FTS5 must not be deleted from it: that would corrupt the index
