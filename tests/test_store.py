@@ -13,11 +13,12 @@ import time
 
 import pytest
 from conftest import DATA, ROOT, SEEDS
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.ingest import ingest, parse_path
+from jixiao.model import Loc, Problem
 from jixiao.store import (
     Filters,
     document_ids,
@@ -28,6 +29,7 @@ from jixiao.store import (
     search,
 )
 from jixiao.store.schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
+from jixiao.store.writer import store_document
 
 runner = CliRunner()
 
@@ -39,13 +41,24 @@ def _count(engine, table) -> int:
 
 def test_round_trip_every_field(store_url):
     engine = open_engine(store_url)
-    summary = ingest(engine, SEEDS + [DATA / "form_national.txt"], workers=1)
-    assert summary.count("stored") == 6 and not summary.failed
+    files = SEEDS + [DATA / "form_national.txt", DATA / "formats" / "form_national.pdf"]  # the PDF has boxes
+    summary = ingest(engine, files, workers=1)
+    assert summary.count("stored") == len(files) and not summary.failed
     with engine.connect() as conn:
         for doc_id in document_ids(conn, Filters()):
             back = load_document(conn, doc_id)
-            source = next(p for p in SEEDS + [DATA / "form_national.txt"] if p.name == back.source.name)
+            source = next(p for p in files if p.name == back.source.name)
             assert back.to_json_dict() == parse_path(source).to_json_dict()
+    # document-level problems, with and without a place
+    doc = parse_path(SEEDS[0])
+    doc.source.sha256 = "f" * 64
+    doc.problems = [Problem(message="无法识别的行", raw="？？", loc=Loc(page=2, row=7, bbox=[1.5, 2.0, 30.25, 40.0])),
+                    Problem(message="编码错误")]
+    with engine.begin() as conn:
+        store_document(conn, doc)
+    with engine.connect() as conn:
+        (doc_id,) = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == "f" * 64)).scalars()
+        assert load_document(conn, doc_id).to_json_dict() == doc.to_json_dict()
 
 
 def test_ingest_is_idempotent_and_replace_reparses(store_url):
@@ -233,6 +246,48 @@ def test_schema_is_at_the_newest_migration(store_url):
                 d[0] == "remove_column" and d[3].name == "tsv")
         assert [d for d in compare_metadata(context, Base.metadata) if not search_only(d)] == []
     assert _count(engine, TargetRow) == 0
+
+
+def test_a_store_of_the_previous_schema_is_upgraded_with_its_data(store_url):
+    """Revision 0003 turns loc and problems from JSON into columns and a table, and (SQLite) moves the
+    search index to batch filling: a store written before it keeps every value and stays searchable."""
+    from sqlalchemy import create_engine
+
+    from jixiao.store.db import resolve_url, upgrade
+
+    url = resolve_url(store_url)
+    old = create_engine(url)
+    upgrade(old, "0002")
+    loc = '{"page": 3, "row": 9, "bbox": [1.5, 2.0, 30.25, 40.0]}'
+    problems = '[{"message": "无法识别的行", "raw": "？？", "loc": {"line": 12}}, {"message": "编码错误"}]'
+    with old.begin() as c:
+        doc_id = c.execute(text(
+            "INSERT INTO documents (sha256, source_name, format, has_overall, problems, n_projects, n_indicators, "
+            "has_budget) VALUES (:sha, 'old.txt', 'text', false, :problems, 1, 1, false) RETURNING id"),
+            {"sha": "a" * 64, "problems": problems}).scalar()
+        project_id = c.execute(text("INSERT INTO projects (document_id, position, name, has_plan, loc, has_budget) "
+                                    "VALUES (:d, 0, '旧项目', false, :loc, false) RETURNING id"),
+                               {"d": doc_id, "loc": loc}).scalar()
+        indicator_id = c.execute(text("INSERT INTO indicators (document_id, project_id, position, seq, name, loc) "
+                                      "VALUES (:d, :p, 0, 1, '服务对象满意度', :loc) RETURNING id"),
+                                 {"d": doc_id, "p": project_id, "loc": '{"line": 4}'}).scalar()
+        c.execute(text("INSERT INTO search_index (document_id, kind, ref_id, text) "
+                       "VALUES (:d, 'indicator_name', :i, '服务 务对 对象 象满 满意 意度')"),
+                  {"d": doc_id, "i": indicator_id})
+    old.dispose()
+    engine = open_engine(store_url)
+    with engine.connect() as c:
+        doc = load_document(c, doc_id)
+        hits = query_indicators(c, Filters(text="满意"))
+    assert doc.projects[0].loc.model_dump(exclude_none=True) == {"page": 3, "row": 9, "bbox": [1.5, 2.0, 30.25, 40.0]}
+    assert doc.projects[0].indicators[0].loc.line == 4
+    assert [(p.message, p.raw, p.loc.line if p.loc else None) for p in doc.problems] == [
+        ("无法识别的行", "？？", 12), ("编码错误", None, None)]
+    assert [h["name"] for h in hits] == ["服务对象满意度"]
+    ingest(engine, SEEDS[:1], workers=1)  # and new documents are stored and searchable beside the old one
+    with engine.connect() as c:
+        assert len(query_indicators(c, Filters(text="满意"))) == 1 + sum(
+            1 for p in parse_path(SEEDS[0]).projects for i in p.indicators if "满意" in i.name)
 
 
 def test_bad_database_url_is_a_clear_error(tmp_path):

@@ -72,8 +72,8 @@ def refresh_statistics(engine: Engine) -> None:
             conn.exec_driver_sql("ANALYZE documents, projects, indicators, targets, search_index")
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest Alembic revision (or to `revision`)."""
     from alembic import command
     from alembic.config import Config
 
@@ -81,4 +81,4 @@ def upgrade(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(resources.files("jixiao.store") / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)

@@ -23,8 +23,10 @@ from ..model import (
     Unit,
 )
 from .schema import (
+    LOC_COLUMNS,
     DocumentRow,
     IndicatorRow,
+    ProblemRow,
     ProjectRow,
     SectionRow,
     SpendingPointRow,
@@ -39,6 +41,13 @@ def _budget(row) -> Budget | None:
         return None
     return Budget(total=row.budget_total, fiscal=row.budget_fiscal, special=row.budget_special,
                   other=row.budget_other)
+
+
+def _loc(row) -> Loc | None:
+    page, table, r, col, line, x0, y0, x1, y1 = (getattr(row, c) for c in LOC_COLUMNS)
+    if page is None and table is None and r is None and col is None and line is None and x0 is None:
+        return None
+    return Loc(page=page, table=table, row=r, col=col, line=line, bbox=[x0, y0, x1, y1] if x0 is not None else None)
 
 
 def _by(rows: Iterable, key: str) -> dict:
@@ -56,6 +65,8 @@ def load_documents(conn: Connection, ids: list[int]) -> Iterator[Document]:
 
 def load_document(conn: Connection, doc_id: int) -> Document:
     d = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).one()
+    problems = conn.execute(select(ProblemRow).where(ProblemRow.document_id == doc_id)
+                            .order_by(ProblemRow.position)).all()
     units = conn.execute(select(UnitRow).where(UnitRow.document_id == doc_id).order_by(UnitRow.position)).all()
     projects = conn.execute(select(ProjectRow).where(ProjectRow.document_id == doc_id)
                             .order_by(ProjectRow.position)).all()
@@ -82,7 +93,7 @@ def load_document(conn: Connection, doc_id: int) -> Document:
         ind = Indicator(seq=i.seq, level1=i.level1, level2=i.level2, level2_code=i.level2_code, name=i.name,
                         description=i.description, annual=target_of.get((i.id, "annual")),
                         period=target_of.get((i.id, "period")), basis=i.basis, problem=i.problem,
-                        loc=Loc(**i.loc) if i.loc else None)
+                        loc=_loc(i))
         (by_project[i.project_id] if i.project_id is not None else by_section[i.section_id]).append(ind)
     overall = None
     if d.has_overall:
@@ -96,6 +107,6 @@ def load_document(conn: Connection, doc_id: int) -> Document:
                           content=p.content, budget=_budget(p),
                           spending_plan=[SpendingPoint(month=s.month, cumulative_pct=s.cumulative_pct)
                                          for s in plans.get(p.id, [])] if p.has_plan else None,
-                          goal=p.goal, indicators=by_project.get(p.id, []), loc=Loc(**p.loc) if p.loc else None)
+                          goal=p.goal, indicators=by_project.get(p.id, []), loc=_loc(p))
                   for p in projects],
-        problems=[Problem(**x) for x in (d.problems or [])])
+        problems=[Problem(message=x.message, raw=x.raw, loc=_loc(x)) for x in problems])

@@ -34,6 +34,24 @@ class BudgetColumns:
     budget_other: Mapped[float | None] = mapped_column(Float)
 
 
+class LocColumns:
+    """Where a row was read (`loc` of the interchange format): page, table, row, col, line, and the PDF
+    box `[x0, y0, x1, y1]` in points."""
+
+    loc_page: Mapped[int | None] = mapped_column(Integer)
+    loc_table: Mapped[int | None] = mapped_column(Integer)
+    loc_row: Mapped[int | None] = mapped_column(Integer)
+    loc_col: Mapped[int | None] = mapped_column(Integer)
+    loc_line: Mapped[int | None] = mapped_column(Integer)
+    loc_x0: Mapped[float | None] = mapped_column(Float)
+    loc_y0: Mapped[float | None] = mapped_column(Float)
+    loc_x1: Mapped[float | None] = mapped_column(Float)
+    loc_y1: Mapped[float | None] = mapped_column(Float)
+
+
+LOC_COLUMNS = ("loc_page", "loc_table", "loc_row", "loc_col", "loc_line", "loc_x0", "loc_y0", "loc_x1", "loc_y1")
+
+
 class DocumentRow(BudgetColumns, Base):
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,7 +64,6 @@ class DocumentRow(BudgetColumns, Base):
     money_unit: Mapped[str | None] = mapped_column(String(8))
     has_overall: Mapped[bool] = mapped_column(Boolean, default=False)
     overall_goal: Mapped[str | None] = mapped_column(Text)
-    problems: Mapped[list | None] = mapped_column(JSON)
     n_projects: Mapped[int] = mapped_column(Integer, default=0)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
     ingested_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -61,7 +78,18 @@ class UnitRow(BudgetColumns, Base):
     code: Mapped[str | None] = mapped_column(String(32))
 
 
-class ProjectRow(BudgetColumns, Base):
+class ProblemRow(LocColumns, Base):
+    """What the parser kept raw instead of guessing (`problems` of the interchange format)."""
+
+    __tablename__ = "problems"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectRow(BudgetColumns, LocColumns, Base):
     __tablename__ = "projects"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -74,7 +102,6 @@ class ProjectRow(BudgetColumns, Base):
     content: Mapped[str | None] = mapped_column(Text)
     goal: Mapped[str | None] = mapped_column(Text)
     has_plan: Mapped[bool] = mapped_column(Boolean, default=False)
-    loc: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SpendingPointRow(Base):
@@ -94,7 +121,7 @@ class SectionRow(Base):
     goal: Mapped[str | None] = mapped_column(Text)
 
 
-class IndicatorRow(Base):
+class IndicatorRow(LocColumns, Base):
     __tablename__ = "indicators"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -109,7 +136,6 @@ class IndicatorRow(Base):
     description: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
-    loc: Mapped[dict | None] = mapped_column(JSON)
 
     # project indicators (most) have no section: only department-level ones need the index
     __table_args__ = (Index("ix_indicators_section_id", "section_id", sqlite_where=text("section_id IS NOT NULL"),

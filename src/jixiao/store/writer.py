@@ -8,13 +8,13 @@ inserts. On SQLite the rows' search text waits for `search.index_pending`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Literal
 
 from sqlalchemy import Connection
 
 from ..model import Budget, Document, Indicator, Loc, Target
+from .schema import LOC_COLUMNS
 from .search import indexed
 
 Status = Literal["stored", "unchanged", "replaced"]
@@ -22,14 +22,15 @@ Status = Literal["stored", "unchanged", "replaced"]
 _BUDGET = ("has_budget", "budget_total", "budget_fiscal", "budget_special", "budget_other")
 _COLUMNS = {
     "documents": ("id", "sha256", "source_name", "format", "title", "year", "department", "money_unit",
-                  "has_overall", "overall_goal", "problems", "n_projects", "n_indicators", *_BUDGET),
+                  "has_overall", "overall_goal", "n_projects", "n_indicators", *_BUDGET),
+    "problems": ("document_id", "position", "message", "raw", *LOC_COLUMNS),
     "units": ("document_id", "position", "name", "code", *_BUDGET),
     "projects": ("id", "document_id", "position", "department", "unit", "unit_code", "name", "code", "content",
-                 "goal", "has_plan", "loc", *_BUDGET),
+                 "goal", "has_plan", *_BUDGET, *LOC_COLUMNS),
     "spending_points": ("project_id", "month", "cumulative_pct"),
     "sections": ("id", "document_id", "position", "title", "goal"),
     "indicators": ("id", "document_id", "project_id", "section_id", "position", "seq", "level1", "level2",
-                   "level2_code", "name", "description", "basis", "problem", "loc"),
+                   "level2_code", "name", "description", "basis", "problem", *LOC_COLUMNS),
     "targets": ("id", "indicator_id", "which", "raw", "kind", "op", "value", "high", "unit"),
     "target_parts": ("target_id", "position", "label", "op", "value", "unit"),
     "search_index": ("id", "document_id", "kind", "ref_id", "text"),
@@ -42,12 +43,14 @@ def _budget(b: Budget | None) -> tuple:
     return (True, b.total, b.fiscal, b.special, b.other)
 
 
-_LOC_JSON = Loc.__pydantic_serializer__.to_json  # model_dump_json without its per-call Python wrapper
+_NO_LOC = (None,) * len(LOC_COLUMNS)
 
 
-def _loc(obj) -> str | None:
-    loc = getattr(obj, "loc", None)
-    return _LOC_JSON(loc, exclude_none=True).decode() if loc is not None else None
+def _loc(loc: Loc | None) -> tuple:
+    if loc is None:
+        return _NO_LOC
+    box = loc.bbox if loc.bbox and len(loc.bbox) == 4 else (None, None, None, None)
+    return (loc.page, loc.table, loc.row, loc.col, loc.line, *box)
 
 
 class _Writer:
@@ -123,17 +126,17 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
         w.cursor.execute(f"DELETE FROM documents WHERE id = {w.mark}", (existing,))
         status = "replaced"
     projects = doc.projects
-    problems = [p.model_dump(exclude_none=True) for p in doc.problems]
     doc_id = w.insert_document((
         doc.source.sha256, doc.source.name, doc.source.format, doc.title, doc.year, doc.department,
         doc.money_unit, doc.overall is not None, doc.overall.goal if doc.overall else None,
-        json.dumps(problems, ensure_ascii=False) if problems else None, len(projects),
+        len(projects),
         sum(len(p.indicators) for p in projects), *_budget(doc.total)))
+    w.bulk("problems", [(doc_id, n, p.message, p.raw, *_loc(p.loc)) for n, p in enumerate(doc.problems)])
     w.bulk("units", [(doc_id, n, u.name, u.code, *_budget(u.budget)) for n, u in enumerate(doc.units)])
     project_ids = w.new_ids("projects", len(projects))
     w.bulk("projects", [
         (pid, doc_id, n, p.department, p.unit, p.unit_code, p.name, p.code, p.content, p.goal,
-         p.spending_plan is not None, _loc(p), *_budget(p.budget))
+         p.spending_plan is not None, *_budget(p.budget), *_loc(p.loc))
         for n, (pid, p) in enumerate(zip(project_ids, projects, strict=True))])
     w.bulk("spending_points", [(pid, s.month, s.cumulative_pct) for pid, p in zip(project_ids, projects, strict=True)
                                for s in (p.spending_plan or [])])
@@ -148,7 +151,7 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
     indicator_ids = w.new_ids("indicators", len(owners))
     w.bulk("indicators", [
         (iid, doc_id, pid, sid, n, ind.seq, ind.level1, ind.level2, ind.level2_code, ind.name, ind.description,
-         ind.basis, ind.problem, _loc(ind)) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
+         ind.basis, ind.problem, *_loc(ind.loc)) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
                                                                                           strict=True))])
     target_rows, compound = _target_rows(w, indicator_ids, owners)
     w.bulk("targets", target_rows)
