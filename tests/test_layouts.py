@@ -171,3 +171,23 @@ def test_csv_export_with_quoted_cells(tmp_path):
             for i in p["indicators"]:
                 i.pop("loc", None)
     assert got["projects"] == want["projects"] and got["total"] == want["total"]
+
+
+def test_national_template_and_direction_column_headers(tmp_path):
+    """财预〔2021〕101号's grid (指标性质, 度量单位, 权重（分值）, 指标值设定依据及数据来源) and a grid whose
+    operator sits in a 指标方向 column that sometimes holds 正向/反向 instead."""
+    national = tmp_path / "national.txt"
+    national.write_text("项目名称\t职业技能培训\n"
+                        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重（分值）\t指标值设定依据及数据来源\n"
+                        "产出指标\t数量指标\t培训人次\t≥\t500\t人次\t10\t年度培训计划\n", encoding="utf-8")
+    [p] = parse_path(national).projects
+    [ind] = p.indicators
+    assert (ind.name, ind.annual.raw, ind.annual.op, ind.annual.value, ind.annual.unit, ind.basis) == (
+        "培训人次", "≥500人次", ">=", 500, "人次", "年度培训计划")
+    direction = tmp_path / "direction.txt"
+    direction.write_text("项目名称\t道路养护\n"
+                         "一级指标\t二级指标\t三级指标\t指标方向\t本年度目标值\t计量单位\n"
+                         "产出指标\t质量指标\t路面破损率\t≤\t5\t%\n"
+                         "效益指标\t社会效益指标\t交通事故起数\t反向\t3\t起\n", encoding="utf-8")
+    [p] = parse_path(direction).projects
+    assert [(i.name, i.annual.raw) for i in p.indicators] == [("路面破损率", "≤5%"), ("交通事故起数", "3起")]
