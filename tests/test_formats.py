@@ -1,4 +1,4 @@
-"""The same table as HTML, DOCX, XLSX and PDF parses to the same Document as its text form.
+"""The same table as HTML, DOCX, XLSX, XLS and PDF parses to the same Document as its text form.
 
 The fixtures in tests/data/formats/ are made from the text examples by tests/fixtures/make_formats.py
 (merged cells, repeated header rows, landscape PDF pages through LibreOffice)."""
@@ -31,11 +31,11 @@ def _strip(obj, squash_space: bool = False):
 
 
 @pytest.mark.parametrize("stem", sorted(TEXTS))
-@pytest.mark.parametrize("ext", ["html", "docx", "xlsx"])
+@pytest.mark.parametrize("ext", ["html", "docx", "xlsx", "xls"])
 def test_same_document_as_text(stem, ext):
     expected = _strip(parse_path(TEXTS[stem]).to_json_dict())
     doc = parse_path(FORMATS / f"{stem}.{ext}")
-    assert doc.source.format == ("xlsx" if ext == "xlsx" else ext)
+    assert doc.source.format == ("xlsx" if ext in ("xlsx", "xls") else ext)
     assert _strip(doc.to_json_dict()) == expected
 
 
