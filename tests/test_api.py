@@ -33,6 +33,20 @@ def test_upload_reports_each_file(client):
     assert "文件为空" in results[1]["message"]
 
 
+def test_an_upload_is_searchable_at_once(tmp_path):
+    """The SQLite search index is filled after each upload, not only at the end of a CLI ingest."""
+    form = tmp_path / "upload_form.txt"
+    form.write_text("项目名称\t湿地鸟类监测\n一级指标\t二级指标\t三级指标\t指标值\n"
+                    "产出指标\t数量指标\t候鸟栖息地巡护次数\t≥48次\n", encoding="utf-8")
+    with TestClient(create_app(str(tmp_path / "upload.db"))) as client:
+        assert client.get("/api/search", params={"q": "巡护"}).json()["indicators"] == []
+        assert client.post("/api/documents", files=_files(form)).json()[0]["status"] == "stored"
+        found = client.get("/api/search", params={"q": "巡护"}).json()
+        assert [i["name"] for i in found["indicators"]] == ["候鸟栖息地巡护次数"]
+        projects = client.get("/api/search", params={"q": "鸟类"}).json()["projects"]
+        assert [p["name"] for p in projects] == ["湿地鸟类监测"]
+
+
 def test_upload_of_only_bad_files_is_a_400(client):
     response = client.post("/api/documents", files=[("files", ("x.bin", bytes(range(256)) * 10, "application/octet-stream"))])
     assert response.status_code == 400 and "二进制" in response.json()["error"]
