@@ -14,7 +14,7 @@ project indicators, whose section_id is NULL.
 On PostgreSQL the GIN index is split by kind: a project search no longer reads and discards every
 indicator row that contains the term.
 `loc` (a JSON text per project and indicator) becomes nine columns, and `documents.problems` (a JSON list)
-a table: every field of the interchange format is a column, and rows are a third narrower.
+a table: every field of the interchange format is a column, and no row needs JSON encoding.
 """
 import sqlalchemy as sa
 from alembic import op
