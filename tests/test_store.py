@@ -295,6 +295,11 @@ def test_bad_database_url_is_a_clear_error(tmp_path):
     assert result.exit_code == 2 and "无法连接数据库" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["projects", "--db", "mysql://x/y"])
     assert result.exit_code == 2
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(SEEDS[0]), "--db", str(not_a_store)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [f"错误 无法打开数据库 sqlite:///{not_a_store}：文件不是 SQLite 数据库"]
 
 
 @pytest.mark.parametrize("term", ["满意", "故障"])

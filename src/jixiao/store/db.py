@@ -56,11 +56,23 @@ def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
             upgrade(engine)
             search.flush(engine)  # what an ingest killed before its end left out of the search index
         except OperationalError as exc:
-            raise StoreError(f"无法连接数据库 {engine.url.render_as_string(hide_password=True)}："
-                             f"{str(exc.orig).strip().splitlines()[0]}") from exc
+            raise StoreError(f"无法连接数据库 {_shown(engine)}：{_first_line(exc)}") from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"数据库迁移失败：{exc}") from exc
+            detail = _first_line(exc)
+            if "file is not a database" in detail:
+                detail = "文件不是 SQLite 数据库"
+            raise StoreError(f"无法打开数据库 {_shown(engine)}：{detail}") from exc
     return engine
+
+
+def _shown(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's own message, without SQLAlchemy's statement and background link."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def refresh_statistics(engine: Engine) -> None:
