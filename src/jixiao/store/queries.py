@@ -44,13 +44,14 @@ def _department_ids(value: str, id_column, project_column, document_column):
                                select(id_column).select_from(table).where(document_column.in_(documents))))
 
 
-def _project_filters(q: Select, f: Filters, rows=None) -> Select:
+_PROJECT_OWNERS = (ProjectRow.id, ProjectRow.id, ProjectRow.document_id)
+_INDICATOR_OWNERS = (IndicatorRow.id, IndicatorRow.project_id, IndicatorRow.document_id)
+
+
+def _project_filters(q: Select, f: Filters, owners=_PROJECT_OWNERS) -> Select:
+    """`owners`: the rows' id, project id and document id columns, which the department filter goes by."""
     if f.department:
-        if rows is IndicatorRow:
-            q = q.where(_department_ids(f.department, IndicatorRow.id, IndicatorRow.project_id,
-                                        IndicatorRow.document_id))
-        else:
-            q = q.where(_department_ids(f.department, ProjectRow.id, ProjectRow.id, ProjectRow.document_id))
+        q = q.where(_department_ids(f.department, *owners))
     if f.unit:
         q = q.where(_like(ProjectRow.unit, f.unit))
     if f.year is not None:
@@ -96,7 +97,7 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
          .outerjoin(ProjectRow, ProjectRow.id == IndicatorRow.project_id)
          .outerjoin(annual, and_(annual.c.indicator_id == IndicatorRow.id, annual.c.which == "annual"))
          .outerjoin(period, and_(period.c.indicator_id == IndicatorRow.id, period.c.which == "period")))
-    q = _project_filters(q, f, IndicatorRow)
+    q = _project_filters(q, f, _INDICATOR_OWNERS)
     if f.level1:
         q = q.where(IndicatorRow.level1 == f.level1)
     if f.level2:
