@@ -60,8 +60,37 @@ class Indicator(BaseModel):
     annual: Target | None = None
     period: Target | None = None
     basis: str | None = None
+    # execution fields (monitoring and self-evaluation tables); null on a target table
+    actual: Target | None = None
+    forecast: Target | None = None
+    weight: float | None = None
+    score: float | None = None
+    deviation: str | None = None
+    likelihood: str | None = None
     loc: Loc | None = None
     problem: str | None = Field(default=None, description="set when the item could not be fully parsed")
+
+
+class Execution(BaseModel):
+    """The funding block's 年度资金总额 row of a monitoring or self-evaluation table (amounts in money_unit)."""
+
+    planned: float | None = None
+    adjusted: float | None = None
+    spent: float | None = None
+    forecast: float | None = None
+    rate: float | None = None
+    weight: float | None = None
+    score: float | None = None
+
+
+class Evaluation(BaseModel):
+    """The printed outcome of a self-evaluation: total points, grade and the closing text blocks."""
+
+    score: float | None = None
+    grade: str | None = None
+    conclusion: str | None = None
+    problems: str | None = None
+    measures: str | None = None
 
 
 class SpendingPoint(BaseModel):
@@ -80,6 +109,9 @@ class Project(BaseModel):
     spending_plan: list[SpendingPoint] | None = None
     goal: str | None = None
     indicators: list[Indicator] = Field(default_factory=list)
+    execution: Execution | None = None
+    result: str | None = None
+    evaluation: Evaluation | None = None
     loc: Loc | None = None
 
 
@@ -98,6 +130,9 @@ class Section(BaseModel):
 class Overall(BaseModel):
     goal: str | None = None
     sections: list[Section] = Field(default_factory=list)
+    execution: Execution | None = None
+    result: str | None = None
+    evaluation: Evaluation | None = None
 
 
 class Source(BaseModel):
@@ -125,6 +160,8 @@ class Document(BaseModel):
     units: list[Unit] = Field(default_factory=list)
     overall: Overall | None = None
     projects: list[Project] = Field(default_factory=list)
+    kind: Literal["target", "monitoring", "self_evaluation"] = "target"
+    as_of_month: int | None = None
     problems: list[Problem] = Field(default_factory=list)
 
     model_config = {"populate_by_name": True}
@@ -135,12 +172,20 @@ class Document(BaseModel):
         return data
 
 
+# optional keys left out of the JSON when null: a target table carries no execution fields (spec: Execution)
+_OPTIONAL_KEYS = ("loc", "problem", "actual", "forecast", "weight", "score", "deviation", "likelihood",
+                  "execution", "result", "evaluation", "as_of_month")
+
+
 def _drop_empty_locs(obj: object) -> None:
-    """Remove `loc: null`, empty loc keys and `problem: null` so the JSON carries only what is known."""
+    """Remove `loc: null`, empty loc keys, `problem: null` and null execution fields so the JSON carries
+    only what is known."""
     if isinstance(obj, dict):
-        for key in ("loc", "problem"):
+        for key in _OPTIONAL_KEYS:
             if key in obj and obj[key] is None:
                 del obj[key]
+        if obj.get("kind") == "target" and "schema" in obj:
+            del obj["kind"]
         loc = obj.get("loc")
         if isinstance(loc, dict):
             for k in [k for k, v in loc.items() if v is None]:
