@@ -1,36 +1,34 @@
-"""PDF text layer: pdfplumber finds the table grid; we resolve merged slots (pdfplumber leaves them
-empty), join a table that runs over pages, and keep the text lines outside tables in reading order.
-Every cell keeps its page and bounding box."""
+"""PDF text layer: pypdfium2 gives each glyph's box and each ruling line; pdf_geometry draws the table grid
+from them. We resolve merged slots (the grid leaves them empty), join a table that runs over pages, and keep
+the text lines outside tables in reading order. Every cell keeps its page and bounding box. Pages without a
+text layer go to OCR (readers/ocr.py, the optional extra `jixiao[ocr]`)."""
 
 from __future__ import annotations
 
-import io
 import re
+import threading
 
 from ..errors import ReadError
 from ..textnorm import clean_text
+from . import pdf_geometry as geo
 from .sheet import Cell, Row
 
 MAX_PAGES = 2000
 _PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,4})\s*$")
+# pdfium keeps global state and is not safe to call from two threads at once (the web server reads uploads
+# in a thread pool); one lock per process keeps it correct, processes still run in parallel.
+PDFIUM_LOCK = threading.RLock()
 
 
 def _open(data: bytes):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    import pypdfium2 as pdfium
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages
-        return pdf
-    except PDFPasswordIncorrect as exc:
-        raise ReadError("PDF 有密码保护，无法读取") from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
-        name = type(exc).__name__
-        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ()))
-        if "Password" in name + inner or "Encrypt" in name + inner:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD or "assword" in str(exc):
             raise ReadError("PDF 有密码保护，无法读取") from exc
-        raise ReadError(f"PDF 文件已损坏或被截断（{name}）") from exc
+        raise ReadError(f"PDF 文件已损坏或被截断（{exc}）") from exc
 
 
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+、|[•●·\-—])")
@@ -56,10 +54,9 @@ def unwrap(text: str | None) -> str:
     return out
 
 
-def _resolve(table, page_no: int, table_no: int, first_row: int) -> list[Row]:
-    """pdfplumber rows → Rows; an empty slot covered by a cell to its left or above repeats that cell."""
-    texts = table.extract()
-    boxes = [r.cells for r in table.rows]
+def _resolve(boxes: list[list[geo.Box | None]], texts: list[list[str | None]], page_no: int, table_no: int,
+             first_row: int) -> list[Row]:
+    """Grid slots → Rows; an empty slot covered by a cell to its left or above repeats that cell."""
     height = len(texts)
     width = max((len(r) for r in texts), default=0)
     origin: dict[tuple[int, int], tuple[int, int]] = {}
@@ -68,8 +65,8 @@ def _resolve(table, page_no: int, table_no: int, first_row: int) -> list[Row]:
             box = boxes[r][c] if c < len(boxes[r]) else None
             if box is not None:
                 origin[(r, c)] = (r, c)
-    col_x = [None] * width
-    row_y = [None] * height
+    col_x: list[float | None] = [None] * width
+    row_y: list[float | None] = [None] * height
     for (r, c) in origin:
         x0, top, _, _ = boxes[r][c]
         col_x[c] = x0 if col_x[c] is None else min(col_x[c], x0)
@@ -104,38 +101,38 @@ def _resolve(table, page_no: int, table_no: int, first_row: int) -> list[Row]:
     return rows
 
 
-def _running_header(line: dict, height: float, seen: set[str]) -> bool:
+def _running_header(line: geo.Line, height: float, seen: set[str]) -> bool:
     """A line in the top or bottom 8% of the page that an earlier page printed there too: a running
     header or footer, kept once."""
-    if height * 0.08 < line["top"] and line["bottom"] < height * 0.92:
+    if height * 0.08 < line.top and line.bottom < height * 0.92:
         return False
-    text = re.sub(r"\d+", "#", line["text"].strip())
+    text = re.sub(r"\d+", "#", line.text.strip())
     if text in seen:
         return True
     seen.add(text)
     return False
 
 
-def _paragraphs(lines: list[dict], page_width: float) -> list[tuple[str, tuple[float, float, float, float]]]:
+def _paragraphs(lines: list[geo.Line], page_width: float) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Rejoin the lines of a wrapped paragraph: a line that reaches the right margin continues on the next
     line when that one starts at the left margin just below it."""
     if not lines:
         return []
-    right = max(ln["x1"] for ln in lines)
-    left = min(ln["x0"] for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    left = min(ln.x0 for ln in lines)
     out: list[list] = []
     for ln in lines:
-        text = ln["text"].strip()
-        box = [ln["x0"], ln["top"], ln["x1"], ln["bottom"]]
+        text = ln.text.strip()
+        box = [ln.x0, ln.top, ln.x1, ln.bottom]
         if out:
             prev_text, prev_box, prev_line = out[-1]
-            char = (prev_line["x1"] - prev_line["x0"]) / max(1, len(prev_line["text"]))
-            height = prev_line["bottom"] - prev_line["top"]
+            char = (prev_line.x1 - prev_line.x0) / max(1, len(prev_line.text))
+            height = prev_line.bottom - prev_line.top
             full_width = right - left >= 0.5 * page_width  # a page of short lines has no wrapping to undo
-            reaches = full_width and (prev_line["x1"] >= right - 2 * char or (
-                prev_line["x1"] >= right - 8 * char and not prev_text.endswith(("。", "：", ":"))))
-            if (reaches and ln["top"] - prev_line["bottom"] < height
-                    and ln["x0"] <= prev_box[0] + 2.5 * char and not _LIST_MARK.match(text)):
+            reaches = full_width and (prev_line.x1 >= right - 2 * char or (
+                prev_line.x1 >= right - 8 * char and not prev_text.endswith(("。", "：", ":"))))
+            if (reaches and ln.top - prev_line.bottom < height
+                    and ln.x0 <= prev_box[0] + 2.5 * char and not _LIST_MARK.match(text)):
                 out[-1] = [prev_text + text, [min(prev_box[0], box[0]), prev_box[1], max(prev_box[2], box[2]),
                                               box[3]], ln]
                 continue
@@ -143,15 +140,15 @@ def _paragraphs(lines: list[dict], page_width: float) -> list[tuple[str, tuple[f
     return [(t, tuple(b)) for t, b, _ in out]
 
 
-def _layout_text_rows(pages) -> list[Row]:
+def _layout_text_rows(pages_chars: list[list[geo.Char]]) -> list[Row]:
     """Pages whose tables have no ruling lines: their text laid out with spaces, read as space-aligned
     columns by the text reader."""
     from .text import read_text_rows
 
     out: list[Row] = []
     table_base = 0
-    for page_no, page in enumerate(pages, start=1):
-        text = page.extract_text(layout=True) or ""
+    for page_no, chars in enumerate(pages_chars, start=1):
+        text = geo.layout_text(chars)
         lines = [ln for ln in text.split("\n") if not _PAGE_NUMBER.match(ln)]
         rows = read_text_rows("\n".join(lines))
         for r in rows:
@@ -163,70 +160,136 @@ def _layout_text_rows(pages) -> list[Row]:
     return out
 
 
-def read_pdf(data: bytes) -> tuple[list[Row], int]:
-    pdf = _open(data)
+class PageContent:
+    """What one page holds, however it was read (text layer or OCR): glyph-like boxes and ruling lines."""
+
+    def __init__(self, chars: list[geo.Char], edges: list[geo.Edge], width: float, height: float):
+        self.chars = chars
+        self.edges = edges
+        self.width = width
+        self.height = height
+
+
+class _Assembler:
+    """Pages in order → Rows: tables numbered, a table continued at the top of the next page joined to it,
+    running headers and footers dropped."""
+
+    def __init__(self) -> None:
+        self.out: list[Row] = []
+        self.table_no = 0
+        self.open_table: dict | None = None  # the last table of the previous page, if it reached the bottom
+        self.seen_margins: set[str] = set()  # text printed in a page's top or bottom margin
+
+    def add(self, page_no: int, page: PageContent) -> None:
+        tables = geo.find_tables(page.edges) if page.chars or page.edges else []
+        bboxes = [t.bbox for t in tables]
+
+        def outside(c: geo.Char) -> bool:
+            x = (c.x0 + c.x1) / 2
+            y = (c.top + c.bottom) / 2
+            return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
+
+        lines = geo.text_lines([c for c in page.chars if outside(c)])
+        lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NUMBER.match(ln.text)]
+        lines = [ln for ln in lines if not _running_header(ln, page.height, self.seen_margins)]
+        items: list[tuple[float, int, object]] = []
+        for text, box in _paragraphs(lines, page.width):
+            items.append((box[1], 0, (text, box)))
+        for t in tables:
+            items.append((t.bbox[1], 1, t))
+        items.sort(key=lambda it: (it[0], it[1]))
+        first_item = True
+        for top, kind, obj in items:
+            if kind == 0:
+                text, box = obj
+                self.out.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
+                first_item = False
+                if top > page.height * 0.1:
+                    self.open_table = None
+                continue
+            boxes, texts = geo.table_texts(obj, page.chars)
+            ncols = max((len(r) for r in texts), default=0)
+            if first_item and self.open_table and self.open_table["cols"] == ncols:
+                rows = _resolve(boxes, texts, page_no, self.open_table["no"], self.open_table["next"])
+            else:
+                self.table_no += 1
+                rows = _resolve(boxes, texts, page_no, self.table_no, 1)
+            self.out.extend(rows)
+            first_item = False
+            no = rows[0].table if rows else self.table_no
+            reaches_bottom = obj.bbox[3] > page.height * 0.8
+            self.open_table = {"no": no, "cols": ncols, "next": (rows[-1].row + 1) if rows else 1} \
+                if reaches_bottom else None
+
+
+def _text_page(page) -> PageContent:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
     try:
-        pages = pdf.pages
-        if len(pages) > MAX_PAGES:
-            raise ReadError(f"PDF 页数过多（{len(pages)} 页，上限 {MAX_PAGES} 页）")
-        out: list[Row] = []
-        table_no = 0
-        any_text = False
-        open_table: dict | None = None  # the last table of the previous page, if it reached the bottom
-        seen_margins: set[str] = set()  # text printed in a page's top or bottom margin
-        for page_no, page in enumerate(pages, start=1):
-            try:
-                chars = page.chars
-                if chars:
-                    any_text = True
-                tables = page.find_tables()
-                items: list[tuple[float, int, object]] = []
-                bboxes = [t.bbox for t in tables]
-
-                def outside(obj, bboxes=bboxes) -> bool:
-                    x = (obj["x0"] + obj["x1"]) / 2
-                    y = (obj["top"] + obj["bottom"]) / 2
-                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
-
-                lines = page.filter(outside).extract_text_lines(layout=False, strip=True) if chars else []
-                lines = [ln for ln in lines if ln["text"].strip() and not _PAGE_NUMBER.match(ln["text"])]
-                lines = [ln for ln in lines if not _running_header(ln, page.height, seen_margins)]
-                for text, box in _paragraphs(lines, page.width):
-                    items.append((box[1], 0, (text, box)))
-                for t in tables:
-                    items.append((t.bbox[1], 1, t))
-                items.sort(key=lambda it: (it[0], it[1]))
-                first_item = True
-                for top, kind, obj in items:
-                    if kind == 0:
-                        text, box = obj
-                        out.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
-                        first_item = False
-                        if top > page.height * 0.1:
-                            open_table = None
-                        continue
-                    ncols = max((len(r) for r in obj.extract()), default=0)
-                    if first_item and open_table and open_table["cols"] == ncols:
-                        rows = _resolve(obj, page_no, open_table["no"], open_table["next"])
-                    else:
-                        table_no += 1
-                        rows = _resolve(obj, page_no, table_no, 1)
-                    out.extend(rows)
-                    first_item = False
-                    no = rows[0].table if rows else table_no
-                    reaches_bottom = obj.bbox[3] > page.height * 0.8
-                    open_table = {"no": no, "cols": ncols, "next": (rows[-1].row + 1) if rows else 1} \
-                        if reaches_bottom else None
-            except ReadError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one broken page must not hide the cause
-                raise ReadError(f"PDF 第 {page_no} 页无法解析（{type(exc).__name__}）") from exc
-            finally:
-                page.flush_cache()
-        if not any_text:
-            raise ReadError("PDF 没有文本层（可能是扫描件），暂不支持 OCR")
-        if not any(not r.is_text for r in out):
-            out = _layout_text_rows(pages)  # a table drawn without ruling lines
-        return out, len(pages)
+        chars = geo.page_chars(textpage, height)
     finally:
-        pdf.close()
+        textpage.close()
+    return PageContent(chars, geo.page_edges(page, height), width, height)
+
+
+def read_pdf(data: bytes, progress=None) -> tuple[list[Row], int]:
+    """Rows of every page. Pages without a text layer are read by OCR when the extra is installed;
+    `progress(done, total)` is called after each page."""
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            return _read(pdf, progress)
+        finally:
+            pdf.close()
+
+
+def _read(pdf, progress) -> tuple[list[Row], int]:
+    n = len(pdf)
+    if n > MAX_PAGES:
+        raise ReadError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）")
+    asm = _Assembler()
+    pages_chars: list[list[geo.Char]] = []
+    any_text = False
+    scanned: list[int] = []
+    for page_no in range(1, n + 1):
+        page = pdf[page_no - 1]
+        try:
+            content = _text_page(page)
+            if not content.chars and _has_image(page):
+                scanned.append(page_no)
+                content = _ocr_page(page, page_no)
+            any_text = any_text or bool(content.chars)
+            pages_chars.append(content.chars)
+            asm.add(page_no, content)
+        except ReadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one broken page must not hide the cause
+            raise ReadError(f"PDF 第 {page_no} 页无法解析（{type(exc).__name__}）") from exc
+        finally:
+            page.close()
+        if progress is not None:
+            progress(page_no, n)
+    if not any_text:
+        if scanned:
+            raise ReadError("扫描件中没有识别出文字（OCR 未读出任何内容）")
+        raise ReadError("PDF 没有文本层，也没有可识别的页面图像")
+    out = asm.out
+    if not any(not r.is_text for r in out):
+        out = _layout_text_rows(pages_chars)  # a table drawn without ruling lines
+    return out, n
+
+
+def _has_image(page) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i))
+        if kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+            return True
+    return False
+
+
+def _ocr_page(page, page_no: int) -> PageContent:
+    from .ocr import ocr_pdf_page
+
+    return ocr_pdf_page(page)
