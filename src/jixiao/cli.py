@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from enum import StrEnum
@@ -589,8 +590,13 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     except StoreError as exc:
         err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    access = logging.getLogger("jixiao.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
     err.print(f"jixiao 已启动：http://{host}:{port}/  （API 文档：/docs）")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
 def main() -> None:

@@ -2,30 +2,59 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..readers import DEFAULT_MAX_BYTES
 from ..store import open_engine
 
+access_log = logging.getLogger("jixiao.access")
+_STATUS_ZH = {400: "请求无效", 404: "页面不存在", 405: "不支持的请求方式", 413: "请求过大", 422: "请求参数无效"}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/openapi.json"
+
 
 def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES) -> FastAPI:
-    app = FastAPI(title="jixiao 绩效目标 API", version="0.1.0",
-                  description="解析、审核、比较预算项目绩效目标表。所有列表都分页（limit、offset）。")
+    # FastAPIOffline serves Swagger UI and ReDoc from files in its package: finance networks are often offline
+    app = FastAPIOffline(title="jixiao 绩效目标 API", version="0.1.0",
+                         description="解析、审核、比较预算项目绩效目标表。所有列表都分页（limit、offset）。")
     app.state.engine = open_engine(db)
     app.state.max_upload_bytes = max_upload_bytes
 
+    @app.middleware("http")
+    async def log_request(request: Request, call_next):
+        """One access line per request (method, path, status, milliseconds): `serve` prints them."""
+        start = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            query = f"?{request.url.query}" if request.url.query else ""
+            client = request.client.host if request.client else "-"
+            access_log.info("%s %s %s%s %d %.0fms", client, request.method, request.url.path, query, status,
+                            (time.perf_counter() - start) * 1000)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if request.url.path.startswith("/api/") or exc.status_code >= 500:
-            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
-        return PlainTextResponse(f"{exc.status_code} {exc.detail}", status_code=exc.status_code)
+        detail = {"Not Found": "没有这个页面", "Method Not Allowed": "不支持这种请求方式"}.get(str(exc.detail),
+                                                                                         str(exc.detail))
+        if _wants_json(request) or exc.status_code >= 500:
+            return JSONResponse({"error": detail}, status_code=exc.status_code)
+        return _error_page(exc.status_code, detail)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -33,6 +62,9 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
             problems.append(f"{where}: {e.get('msg')}")
+        if not _wants_json(request):
+            names = "、".join(dict.fromkeys(str(e.get("loc", ("",))[-1]) for e in exc.errors()))
+            return _error_page(400, f"地址中的参数无效：{names}")
         return JSONResponse({"error": "请求参数无效：" + "；".join(problems)[:500]}, status_code=422)
 
     @app.exception_handler(SQLAlchemyError)
@@ -51,6 +83,13 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
     static = Path(__file__).resolve().parent.parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
+
+
+def _error_page(status: int, detail: str):
+    from .routes_web import render
+
+    return render("error.html", status_code=status, status=status, title=_STATUS_ZH.get(status, "出错了"),
+                  detail=detail)
 
 
 def plotly_js() -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -22,9 +23,12 @@ CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "moved
              "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变"}
 
 
-def _page(name: str, **context) -> HTMLResponse:
+def render(name: str, status_code: int = 200, **context) -> HTMLResponse:
     context.setdefault("severity_zh", SEVERITY_ZH)
-    return HTMLResponse(_env.get_template(name).render(**context))
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status_code)
+
+
+_page = render
 
 
 def _script_json(data) -> Markup:
@@ -52,16 +56,68 @@ def index(request: Request) -> HTMLResponse:
         return _page("index.html", counts=service.counts(conn), departments=service.departments(conn))
 
 
+def _group_page(detail: dict) -> HTMLResponse:
+    # projects in the table's order (lowest score first); the chart draws them top to bottom in that order
+    chart = {"levels": list(detail["level_mix"]), "counts": list(detail["level_mix"].values()),
+             "projects": [f"{n}. {p['name']}" for n, p in enumerate(detail["projects"], start=1)],
+             "scores": [p["score"] for p in detail["projects"]],
+             "links": [f"/projects/{p['id']}" if p["id"] else "" for p in detail["projects"]]}
+    return _page("department.html", d=detail, chart=_script_json(chart))
+
+
 @router.get("/departments/{name}", response_class=HTMLResponse)
 def department(request: Request, name: str) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
         detail = service.department_detail(conn, name)
     if detail is None:
         raise HTTPException(404, f"没有部门“{name}”")
-    chart = {"levels": list(detail["level_mix"]), "counts": list(detail["level_mix"].values()),
-             "projects": [f"{n}. {p['name'][:14]}" for n, p in enumerate(detail["projects"], start=1)],
-             "scores": [p["score"] for p in detail["projects"]]}
-    return _page("department.html", d=detail, chart=_script_json(chart))
+    detail["export"] = f"/departments/{quote(name, safe='')}/findings.xlsx"
+    detail["review"] = f"/review?department={quote(name, safe='')}"
+    return _group_page(detail)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_group(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
+    with request.app.state.engine.connect() as conn:
+        detail = service.document_group_detail(conn, doc_id)
+    if detail is None:
+        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
+    detail["export"] = f"/documents/{doc_id}/findings.xlsx"
+    detail["review"] = f"/review?document={doc_id}"
+    detail["unnamed"] = True
+    return _group_page(detail)
+
+
+def _xlsx(findings: list[dict], filename: str) -> Response:
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from ..export.findings import write_findings_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FsPath(tmp) / "findings.xlsx"
+        write_findings_xlsx(findings, path)
+        data = path.read_bytes()
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/departments/{name}/findings.xlsx")
+def department_export(request: Request, name: str) -> Response:
+    with request.app.state.engine.connect() as conn:
+        if not service.department_documents(conn, name):
+            raise HTTPException(404, f"没有部门“{name}”")
+        rows = service.all_findings(conn, department=name)
+    return _xlsx(rows, f"{name}-审核意见.xlsx")
+
+
+@router.get("/documents/{doc_id}/findings.xlsx")
+def document_export(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> Response:
+    with request.app.state.engine.connect() as conn:
+        rows = service.all_findings(conn, document_id=doc_id)
+    if rows is None:
+        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
+    return _xlsx(rows, f"文档{doc_id}-审核意见.xlsx")
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
@@ -74,16 +130,36 @@ def project(request: Request, project_id: Annotated[int, Path(ge=1, le=2_147_483
     return _page("project.html", d=detail, p=detail["project"], flagged=flagged)
 
 
+PAGE_SIZE = 50
+
+
 @router.get("/review", response_class=HTMLResponse)
-def review(request: Request, severity: str | None = None, rule: str | None = None,
-           department: str | None = None) -> HTMLResponse:
+def review(request: Request, severity: Annotated[str | None, Query(max_length=20)] = None,
+           rule: Annotated[str | None, Query(max_length=20)] = None,
+           department: Annotated[str | None, Query(max_length=200)] = None,
+           document: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
-        rows = service.all_findings(conn, department or None)
-        depts = [d["department"] for d in service.departments(conn)]
+        rows = service.all_findings(conn, department or None, document_id=document) or []
+        depts = [d["department"] for d in service.departments(conn) if d["named"]]
     rules = sorted({r["rule"] for r in rows})
     shown = [r for r in rows if (not severity or r["severity"] == severity) and (not rule or r["rule"] == rule)]
-    return _page("review.html", rows=shown[:2000], total=len(shown), rules=rules, depts=depts,
-                 severity=severity or "", rule=rule or "", department=department or "")
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(page, pages)
+    params = {k: v for k, v in (("department", department), ("document", document), ("severity", severity),
+                                ("rule", rule)) if v}
+    links = {n: "/review?" + urlencode({**params, "page": n}) for n in range(1, pages + 1)}
+    return _page("review.html", rows=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], total=len(shown),
+                 rules=rules, depts=depts, severity=severity or "", rule=rule or "", department=department or "",
+                 document=document, page=page, pages=pages, links=links, first=(page - 1) * PAGE_SIZE + 1)
+
+
+@router.get("/rules", response_class=HTMLResponse)
+def rules_catalog(request: Request) -> HTMLResponse:
+    from ..review.catalog import _FAMILY_ZH
+    from ..review.engine import all_rules
+
+    return _page("rules.html", rules=all_rules(), family_zh=_FAMILY_ZH)
 
 
 @router.get("/compare", response_class=HTMLResponse)

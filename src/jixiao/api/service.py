@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections import Counter
 from threading import Lock
+from urllib.parse import quote
 
 from sqlalchemy import Connection, func, select
 
 from ..review import Finding, review_document
-from ..review.report import build_report
+from ..review.report import DepartmentReport, build_report
 from ..store.reader import load_document
 from ..store.schema import DocumentRow, IndicatorRow, ProjectRow
 
@@ -35,50 +36,96 @@ def findings_for(conn: Connection, doc_id: int) -> tuple:
     return doc, cached
 
 
+def _owner():
+    """The department a project row belongs to: its own, else its document's (None when neither names one)."""
+    return func.coalesce(ProjectRow.department, DocumentRow.department)
+
+
 def departments(conn: Connection) -> list[dict]:
-    dept = func.coalesce(ProjectRow.department, DocumentRow.department, NO_DEPARTMENT)
-    rows = conn.execute(
+    """Named departments, then one group per document whose projects name no department (titled by the
+    document): lumping unrelated documents together under one combined score misleads."""
+    dept = _owner()
+    base = DocumentRow.__table__.outerjoin(ProjectRow.__table__, DocumentRow.id == ProjectRow.document_id)
+    named = conn.execute(
         select(dept.label("department"), func.count(func.distinct(DocumentRow.id)).label("documents"),
                func.count(ProjectRow.id).label("projects"), func.sum(ProjectRow.budget_total).label("budget"),
                func.min(DocumentRow.year).label("year_from"), func.max(DocumentRow.year).label("year_to"))
-        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).group_by(dept).order_by(dept)).all()
-    return [dict(r._mapping) for r in rows]
+        .select_from(base).where(dept.is_not(None)).group_by(dept).order_by(dept)).all()
+    out = [dict(r._mapping, url="/departments/" + quote(r.department, safe=""), named=True) for r in named]
+    unnamed = conn.execute(
+        select(DocumentRow.id, DocumentRow.title, DocumentRow.source_name, DocumentRow.year,
+               func.count(ProjectRow.id).label("projects"), func.sum(ProjectRow.budget_total).label("budget"))
+        .select_from(base).where(dept.is_(None)).group_by(DocumentRow.id, DocumentRow.title, DocumentRow.source_name,
+                                                          DocumentRow.year).order_by(DocumentRow.id)).all()
+    out += [{"department": r.title or r.source_name, "source": r.source_name, "documents": 1, "projects": r.projects,
+             "budget": r.budget, "year_from": r.year, "year_to": r.year, "url": f"/documents/{r.id}", "named": False,
+             "document_id": r.id} for r in unnamed]
+    return out
 
 
 def department_documents(conn: Connection, name: str) -> list[int]:
-    dept = func.coalesce(ProjectRow.department, DocumentRow.department, NO_DEPARTMENT)
-    return list(conn.execute(select(ProjectRow.document_id).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
-                             .where(dept == name).distinct().order_by(ProjectRow.document_id)).scalars())
+    dept = _owner()
+    return list(conn.execute(
+        select(DocumentRow.id).select_from(DocumentRow.__table__.outerjoin(
+            ProjectRow.__table__, DocumentRow.id == ProjectRow.document_id))
+        .where(dept == name).distinct().order_by(DocumentRow.id)).scalars())
 
 
 def department_detail(conn: Connection, name: str) -> dict | None:
     ids = department_documents(conn, name)
     if not ids:
         return None
-    pairs = [findings_for(conn, i) for i in ids]
-    report = build_report(pairs)
-    dept = next((d for d in report if d.name == name), None)
-    scores = {(p.document, p.index): p.score for d in report for p in d.projects}
-    counts = {(p.document, p.index): len(p.findings) for d in report for p in d.projects}
-    project_ids = {(r.source_name, r.position): r.id for r in conn.execute(
-        select(ProjectRow.id, ProjectRow.position, DocumentRow.source_name)
-        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(DocumentRow.id.in_(ids)))}
-    projects, mix, years = [], Counter(), set()
-    for doc, _ in pairs:
+    return _group_detail(conn, name, ids, lambda doc, p: (p.department or doc.department) == name,
+                         lambda doc: (doc.department or (doc.projects[0].department if doc.projects else None)) == name)
+
+
+def document_group_detail(conn: Connection, doc_id: int) -> dict | None:
+    """One document whose projects name no department, shown as its own group."""
+    row = conn.execute(select(DocumentRow.title, DocumentRow.source_name).where(DocumentRow.id == doc_id)).first()
+    if row is None:
+        return None
+    detail = _group_detail(conn, row.title or row.source_name, [doc_id],
+                           lambda doc, p: not (p.department or doc.department), lambda doc: True)
+    detail["document_id"] = doc_id
+    return detail
+
+
+def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, keep_document) -> dict:
+    """A department page's data: its projects with scores, its documents' overall (整体) targets and the
+    findings that name no project, and one score over all of it (the review report's formula)."""
+    project_ids = {(r.document_id, r.position): r.id for r in conn.execute(
+        select(ProjectRow.id, ProjectRow.position, ProjectRow.document_id).where(ProjectRow.document_id.in_(ids)))}
+    group = DepartmentReport(name)
+    projects, mix, years, overall = [], Counter(), set(), []
+    for doc_id in ids:
+        doc, findings = findings_for(conn, doc_id)
         years.add(doc.year)
+        mine = keep_document(doc)
+        reports = build_report([(doc, findings)])
+        by_index = {p.index: p for r in reports for p in r.projects}
+        if mine:
+            group.general += [f for r in reports for f in r.general]
+            if doc.overall:
+                overall.append({"document": doc.source.name, "title": doc.title, "year": doc.year,
+                                "overall": doc.overall.model_dump(mode="json")})
         for index, p in enumerate(doc.projects):
-            if (p.department or doc.department or NO_DEPARTMENT) != name:
+            if not keep_project(doc, p):
                 continue
             for i in p.indicators:
                 mix[i.level1 or "未标注"] += 1
-            projects.append({"id": project_ids.get((doc.source.name, index)), "name": p.name, "unit": p.unit,
+            pr = by_index.get(index)
+            if pr is not None:
+                group.projects.append(pr)
+            projects.append({"id": project_ids.get((doc_id, index)), "name": p.name, "unit": p.unit,
                              "document": doc.source.name, "year": doc.year,
                              "budget": p.budget.total if p.budget else None, "indicators": len(p.indicators),
-                             "score": scores.get((doc.source.name, index)), "findings": counts.get((doc.source.name, index), 0)})
-    return {"name": name, "score": dept.score if dept else None, "documents": len(ids), "projects": projects,
+                             "score": pr.score if pr else None, "findings": len(pr.findings) if pr else 0})
+    projects.sort(key=lambda p: (p["score"] if p["score"] is not None else 101, p["name"]))
+    return {"name": name, "score": group.score, "documents": len(ids), "projects": projects,
             "budget": round(sum(p["budget"] or 0 for p in projects), 2), "level_mix": dict(mix),
-            "years": sorted(y for y in years if y is not None),
-            "severity": dict(Counter(f.severity for f in (dept.findings if dept else [])))}
+            "years": sorted(y for y in years if y is not None), "overall": overall,
+            "general": [f.to_dict() for f in group.general],
+            "severity": dict(Counter(f.severity for f in group.findings))}
 
 
 def project_detail(conn: Connection, project_id: int) -> dict | None:
@@ -96,11 +143,17 @@ def project_detail(conn: Connection, project_id: int) -> dict | None:
             "project": project.model_dump(mode="json"), "findings": [f.to_dict() for f in mine]}
 
 
-def all_findings(conn: Connection, department: str | None = None, year: int | None = None) -> list[dict]:
+def all_findings(conn: Connection, department: str | None = None, year: int | None = None,
+                 document_id: int | None = None) -> list[dict] | None:
+    """Every finding (of one department, year or document), worst first; None for a document not in the store."""
     q = select(DocumentRow.id).order_by(DocumentRow.id)
     if year is not None:
         q = q.where(DocumentRow.year == year)
+    if document_id is not None:
+        q = q.where(DocumentRow.id == document_id)
     ids = list(conn.execute(q).scalars())
+    if document_id is not None and not ids:
+        return None
     if department:
         allowed = set(department_documents(conn, department))
         ids = [i for i in ids if i in allowed]
@@ -111,7 +164,7 @@ def all_findings(conn: Connection, department: str | None = None, year: int | No
         doc, findings = findings_for(conn, i)
         for f in findings:
             d = f.to_dict()
-            if department and (d["department"] or NO_DEPARTMENT) != department:
+            if department and d["department"] != department:
                 continue
             d["project_id"] = pid.get((i, f.project_index)) if f.project_index is not None else None
             out.append(d)

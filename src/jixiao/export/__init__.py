@@ -65,18 +65,26 @@ def write_csv(docs: Iterable[Document], path: Path) -> int:
     return n
 
 
-def write_xlsx(docs: Iterable[Document], path: Path) -> int:
-    from openpyxl import Workbook
+# XLSX headers (Chinese, for people) and widths; CSV and Parquet keep the column names above (for programs)
+XLSX_HEADERS = {
+    "document": ("文件", 22), "title": ("文档标题", 30), "year": ("年度", 7), "department": ("部门", 22),
+    "money_unit": ("金额单位", 8), "unit": ("单位", 22), "unit_code": ("单位编码", 10), "project": ("项目", 30),
+    "project_code": ("项目编码", 14), "project_budget_total": ("项目预算总计", 12),
+    "project_budget_fiscal": ("财政拨款", 12), "project_goal": ("绩效目标", 40), "section": ("整体目标分项", 16),
+    "seq": ("序号", 6), "level1": ("一级指标", 10), "level2": ("二级指标", 12), "level2_code": ("二级编码", 8),
+    "indicator": ("三级指标", 30), "description": ("指标说明", 30), "annual_raw": ("年度指标值", 16),
+    "annual_kind": ("年度值类型", 10), "annual_op": ("年度比较符", 8), "annual_value": ("年度数值", 10),
+    "annual_high": ("年度上限", 10), "annual_unit": ("年度计量单位", 10), "period_raw": ("实施周期指标值", 16),
+    "period_kind": ("周期值类型", 10), "period_op": ("周期比较符", 8), "period_value": ("周期数值", 10),
+    "period_high": ("周期上限", 10), "period_unit": ("周期计量单位", 10), "basis": ("指标值确定依据", 24),
+}
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("指标")
-    ws.append(COLUMNS)
-    n = 0
-    for row in indicator_rows(docs):
-        ws.append([row[c] for c in COLUMNS])
-        n += 1
-    wb.save(path)
-    return n
+
+def write_xlsx(docs: Iterable[Document], path: Path) -> int:
+    from .sheet import write_sheets
+
+    rows = ([row[c] for c in COLUMNS] for row in indicator_rows(docs))
+    return write_sheets(path, [("指标", [XLSX_HEADERS[c] for c in COLUMNS], rows)])
 
 
 def write_parquet(docs: Iterable[Document], path: Path) -> int:
