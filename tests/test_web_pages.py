@@ -107,3 +107,75 @@ def test_department_export_is_formatted_findings(client):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert ws.column_dimensions["I"].width >= 30 and ws.max_row > 1
     assert {c.value for c in ws["A"][1:]} <= {"错误", "警告", "提示"}
+
+
+def test_upload_fills_missing_department_and_year_and_names_a_twin(tmp_path):
+    with TestClient(create_app(str(tmp_path / "twin.db"))) as c:
+        first = c.post("/api/documents", files=_files(EXAMPLES / "indicator_grid.txt"),
+                       data={"department": "某区卫生健康局", "year": "2031"}).json()[0]
+        assert first["status"] == "stored" and "部门按所填" in first["message"] and first["duplicate_of"] is None
+        doc = c.get(f"/api/documents/{first['document_id']}").json()
+        assert doc["department"] == "某区卫生健康局" and doc["year"] == 2025  # the document's own year is kept
+        twin = c.post("/api/documents", files=[("files", ("indicator_grid.xlsx",
+                                                          (EXAMPLES / "indicator_grid.xlsx").read_bytes(),
+                                                          "application/octet-stream"))]).json()[0]
+        assert twin["status"] == "stored" and twin["duplicate_of"] == "indicator_grid.txt"
+        assert "同一张表" in twin["message"]
+
+
+def test_run_sh_stores_each_example_table_once(tmp_path):
+    """run.sh's ingest line, run as written: no table is stored twice in two formats."""
+    import glob
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from jixiao.api import service
+    from jixiao.cli import app
+    from jixiao.store import load_document, open_engine
+
+    line = next(x for x in (ROOT / "run.sh").read_text().splitlines() if x.startswith(".venv/bin/jixiao ingest"))
+    args = shlex.split(line.split("||")[0])[2:]
+    db = tmp_path / "run.db"
+    paths = [p for a in args[:args.index("--db")] for p in sorted(glob.glob(str(ROOT / a)))]
+    assert CliRunner().invoke(app, ["ingest", *paths, "--db", str(db), "--workers", "1"]).exit_code == 0
+    with open_engine(str(db)).connect() as conn:
+        from sqlalchemy import select
+
+        from jixiao.store.schema import DocumentRow
+
+        ids = list(conn.execute(select(DocumentRow.id)).scalars())
+        assert len(ids) >= 4
+        twins = [(i, service.same_table(conn, load_document(conn, i), i)) for i in ids]
+        assert [t for t in twins if t[1]] == []
+
+
+def test_compare_defaults_to_two_latest_years_and_lists_unmatched(client):
+    page = client.get("/compare?department=广州市财政局").text
+    summary = re.search(r'<p id="summary">(\d+) 年 ⇄ (\d+) 年：配对 (\d+) 个项目', page)
+    assert summary and summary.group(1, 2) == ("2022", "2023") and int(summary.group(3)) > 0
+    only_a = re.search(r'<section id="only-a">.*?</section>', page, re.S).group(0)
+    only_b = re.search(r'<section id="only-b">.*?</section>', page, re.S).group(0)
+    n_a = int(re.search(r"仅 A（2022 年）有的项目（(\d+)）", only_a).group(1))
+    assert only_a.count("<tr><td>") == n_a and "合计" in only_a and "仅 B（2023 年）" in only_b
+    assert "class=\"budget-change\">预算" in page and "配对得分怎么算" in page and "配对得分 " in page
+    single = client.get("/compare?department=某市交通运输局").text
+    assert "至少需要两个年度" in single
+
+
+def test_library_landing_is_a_tree_and_suggestions_name_departments(client):
+    page = client.get("/library").text
+    tops = re.findall(r"<summary><b>(.*?)</b> <span class=\"muted\">（(\d+) 条 · (\d+) 次）", page)
+    assert [t[0] for t in tops][:3] == ["产出指标", "效益指标", "满意度指标"] and all(int(t[1]) > 0 for t in tops)
+    sug = client.get("/library", params={"project": "信息化运维服务项目"}).text
+    cell = re.findall(r'<td class="sources">(.*?)</td>', sug, re.S)[0]
+    assert re.search(r'<a href="/projects/\d+">', cell) and "（广州市" in cell
+
+
+def test_search_finds_projects_through_their_indicators(client):
+    page = client.get("/search", params={"q": "满意"}).text
+    projects = int(re.search(r"<h2>项目（(\d+)）</h2>", page).group(1))
+    indicators = int(re.search(r"<h2>指标（(\d+)）</h2>", page).group(1))
+    api = client.get("/api/indicators", params={"q": "满意", "limit": 1000}).json()["items"]
+    assert indicators == len(api)
+    assert projects >= len({i["project_id"] for i in api if i["project_id"]}) > 1

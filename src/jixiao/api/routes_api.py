@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -31,6 +31,7 @@ class FileResult(BaseModel):
     status: Literal["stored", "unchanged", "replaced", "failed"]
     message: str = ""
     document_id: int | None = None
+    duplicate_of: str | None = None
     projects: int = 0
     indicators: int = 0
 
@@ -48,7 +49,10 @@ def _engine(request: Request):
 
 @router.post("/documents", response_model=list[FileResult], summary="上传并入库（每个文件单独结果）")
 async def upload(request: Request, files: Annotated[list[UploadFile], File(description="绩效目标表文件")],
-                 replace: bool = False) -> list[FileResult]:
+                 replace: bool = False,
+                 department: Annotated[str | None, Form(max_length=200, description="文档未注明部门时使用")] = None,
+                 year: Annotated[int | None, Form(ge=1900, le=2100, description="文档未注明年度时使用")] = None,
+                 ) -> list[FileResult]:
     limit = request.app.state.max_upload_bytes
     results = []
     for f in files[:200]:
@@ -65,12 +69,23 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File(descr
         except Exception as exc:  # noqa: BLE001 - one bad upload must not fail the others
             results.append(FileResult(file=name, status="failed", message=f"内部错误（{type(exc).__name__}）"))
             continue
+        filled = []
+        if department and department.strip() and not doc.department:
+            doc = doc.model_copy(update={"department": department.strip()})
+            filled.append(f"部门按所填：{department.strip()}")
+        if year and doc.year is None:
+            doc = doc.model_copy(update={"year": year})
+            filled.append(f"年度按所填：{year}")
         with _engine(request).begin() as conn:
             status = store_document(conn, doc, replace=replace)
             doc_id = conn.execute(DocumentRow.__table__.select().with_only_columns(DocumentRow.id)
                                   .where(DocumentRow.sha256 == doc.source.sha256)).scalar()
+            twin = service.same_table(conn, doc, doc_id) if status != "failed" else None
+        if twin:
+            filled.append(f"与已入库的 {twin} 是同一张表（项目和指标相同），预算会重复计算")
         results.append(FileResult(file=name, status=status, document_id=doc_id, projects=len(doc.projects),
-                                  indicators=sum(len(p.indicators) for p in doc.projects)))
+                                  indicators=sum(len(p.indicators) for p in doc.projects), message="；".join(filled),
+                                  duplicate_of=twin))
     flush_search(_engine(request))
     if any(r.status == "failed" for r in results) and all(r.status == "failed" for r in results):
         raise HTTPException(400, "；".join(f"{r.file}: {r.message}" for r in results)[:1000])

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..store import Filters, document_ids, load_document, query_indicators, query_projects
+from ..store import Filters, load_document, query_indicators, query_projects
 from . import service
 
 router = APIRouter(include_in_schema=False)
@@ -163,23 +163,29 @@ def rules_catalog(request: Request) -> HTMLResponse:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, department: str | None = None,
+def compare(request: Request, department: Annotated[str | None, Query(max_length=200)] = None,
             a: Annotated[int | None, Query(ge=1900, le=2100)] = None,
             b: Annotated[int | None, Query(ge=1900, le=2100)] = None) -> HTMLResponse:
-    from sqlalchemy import select
-
+    """Two years of one department (or of everything); without years, its two latest years with data."""
     from ..compare import compare_documents
-    from ..store.schema import DocumentRow
 
     result = None
     with request.app.state.engine.connect() as conn:
-        years = sorted({y for y in conn.execute(select(DocumentRow.year)).scalars() if y is not None})
-        depts = [d["department"] for d in service.departments(conn)]
+        depts = [d["department"] for d in service.departments(conn) if d["named"]]
+        years = service.years_with_data(conn, department or None)
+        if a is None and b is None and len(years) >= 2:
+            a, b = years[-2], years[-1]
         if a is not None and b is not None:
-            sides = [[load_document(conn, i) for i in document_ids(conn, Filters(year=y, department=department or None))]
+            sides = [[load_document(conn, i) for i in service.documents_of(conn, y, department or None)]
                      for y in (a, b)]
             if all(sides):
                 result = compare_documents(*sides)
+    if result:
+        for m in result["projects"]:
+            ba, bb = m["budget_a"], m["budget_b"]
+            m["budget_pct"] = round(100 * (bb - ba) / ba, 1) if ba and bb is not None else None
+        result["only_a"] = [m for m in result["projects"] if m["status"] == "only_a"]
+        result["only_b"] = [m for m in result["projects"] if m["status"] == "only_b"]
     return _page("compare.html", years=years, depts=depts, department=department or "", a=a, b=b, result=result,
                  change_zh=CHANGE_ZH)
 
@@ -189,7 +195,7 @@ def library(request: Request, q: Annotated[str | None, Query(max_length=200)] = 
             project: Annotated[str | None, Query(max_length=2000)] = None) -> HTMLResponse:
     from ..library import Suggester, ensure_library, search_library
 
-    entries, suggestions, hits = [], [], []
+    entries, suggestions, hits, tree = [], [], [], []
     with request.app.state.engine.begin() as conn:
         ensure_library(conn)
         if q:
@@ -197,15 +203,31 @@ def library(request: Request, q: Annotated[str | None, Query(max_length=200)] = 
             hits = query_indicators(conn, Filters(text=q, limit=20))
         if project:
             suggestions = Suggester.from_store(conn).suggest(project, limit=10)
+            named = service.projects_named(conn, [n for s in suggestions for n, _ in s["from_projects"][:3]])
+            for s in suggestions:
+                s["sources"] = [(named.get(n) or [{"name": n, "id": None, "department": None, "year": None}])[0]
+                                for n, _ in s["from_projects"][:3]]
+        if not q and not project:
+            tree = service.library_tree(conn)
     return _page("library.html", q=q or "", project=project or "", entries=entries, suggestions=suggestions,
-                 hits=hits)
+                 hits=hits, tree=tree)
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    projects, indicators = [], []
+    """Projects whose name or goal matches, then projects found through their matching indicators."""
+    projects, indicators, total = [], [], 0
     if q.strip():
         with request.app.state.engine.connect() as conn:
-            projects = query_projects(conn, Filters(text=q, limit=50))
-            indicators = query_indicators(conn, Filters(text=q, limit=100))
-    return _page("search.html", q=q, projects=projects, indicators=indicators)
+            direct = query_projects(conn, Filters(text=q, limit=200))
+            indicators = query_indicators(conn, Filters(text=q, limit=5000))
+            total = len(indicators)
+            by_project: dict[int, list[str]] = {}
+            for i in indicators:
+                if i["project_id"] is not None:
+                    by_project.setdefault(i["project_id"], []).append(i["name"])
+            seen = {p["id"] for p in direct}
+            projects = [dict(p, via="名称或目标", matched=by_project.get(p["id"], [])) for p in direct]
+            projects += [dict(p, via="指标", matched=by_project[p["id"]])
+                         for p in service.project_rows(conn, [i for i in by_project if i not in seen])]
+    return _page("search.html", q=q, projects=projects, indicators=indicators[:200], total=total)

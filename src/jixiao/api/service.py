@@ -173,6 +173,93 @@ def all_findings(conn: Connection, department: str | None = None, year: int | No
     return out
 
 
+def years_with_data(conn: Connection, department: str | None = None) -> list[int]:
+    """The budget years that have documents (of one department, with the department page's grouping)."""
+    q = select(DocumentRow.year).where(DocumentRow.year.is_not(None)).distinct()
+    if department:
+        q = q.where(DocumentRow.id.in_(department_documents(conn, department)))
+    return sorted(conn.execute(q).scalars())
+
+
+def documents_of(conn: Connection, year: int, department: str | None = None) -> list[int]:
+    q = select(DocumentRow.id).where(DocumentRow.year == year).order_by(DocumentRow.id)
+    if department:
+        q = q.where(DocumentRow.id.in_(department_documents(conn, department)))
+    return list(conn.execute(q).scalars())
+
+
+def library_tree(conn: Connection, per_level: int = 12) -> list[dict]:
+    """The library as 一级 → 二级 → its most used entries (each entry under its most common placement)."""
+    from ..store.schema import LibraryEntryRow
+
+    tree: dict[str, dict[str, list]] = {}
+    for e in conn.execute(select(LibraryEntryRow.id, LibraryEntryRow.name, LibraryEntryRow.count,
+                                 LibraryEntryRow.placements).order_by(LibraryEntryRow.count.desc())):
+        level = ((e.placements or [{}])[0].get("level") or "").split("/")
+        level1 = level[0] if level[0] not in ("", "—") else "未标注一级"
+        level2 = level[1] if len(level) > 1 and level[1] else "未标注二级"
+        tree.setdefault(level1, {}).setdefault(level2, []).append({"id": e.id, "name": e.name, "count": e.count})
+    out = []
+    for level1, children in tree.items():
+        kids = [{"name": k, "entries": len(v), "uses": sum(x["count"] for x in v), "top": v[:per_level]}
+                for k, v in children.items()]
+        kids.sort(key=lambda k: -k["uses"])
+        out.append({"name": level1, "entries": sum(k["entries"] for k in kids), "uses": sum(k["uses"] for k in kids),
+                    "children": kids})
+    order = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    out.sort(key=lambda n: (order.index(n["name"]) if n["name"] in order else len(order), -n["uses"]))
+    return out
+
+
+def projects_named(conn: Connection, names: list[str]) -> dict[str, list[dict]]:
+    """Projects by name with their department and year: suggestions name their source projects."""
+    out: dict[str, list[dict]] = {}
+    if not names:
+        return out
+    rows = conn.execute(
+        select(ProjectRow.id, ProjectRow.name, _owner().label("department"), DocumentRow.year)
+        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(ProjectRow.name.in_(set(names)))
+        .order_by(DocumentRow.year.desc(), ProjectRow.id)).all()
+    for r in rows:
+        out.setdefault(r.name, []).append(dict(r._mapping))
+    return out
+
+
+def project_rows(conn: Connection, ids: list[int]) -> list[dict]:
+    """Projects by id (in the given order) with what a result list shows."""
+    if not ids:
+        return []
+    rows = {r.id: dict(r._mapping) for r in conn.execute(
+        select(ProjectRow.id, ProjectRow.name, ProjectRow.unit, _owner().label("department"), DocumentRow.year,
+               ProjectRow.budget_total).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+        .where(ProjectRow.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _fingerprint(doc) -> tuple:
+    """What makes two files the same table: projects with their indicators and target values, not the bytes."""
+    def inds(items):
+        return tuple((i.name, i.annual.raw if i.annual else None) for i in items)
+
+    return (tuple((p.name, inds(p.indicators)) for p in doc.projects),
+            tuple((s.title, inds(s.indicators)) for s in (doc.overall.sections if doc.overall else [])))
+
+
+def same_table(conn: Connection, doc, doc_id: int | None) -> str | None:
+    """The name of a stored document (other than `doc_id`) holding the same table in another file or format."""
+    n_ind = sum(len(p.indicators) for p in doc.projects)
+    candidates = conn.execute(select(DocumentRow.id).where(
+        DocumentRow.n_projects == len(doc.projects), DocumentRow.n_indicators == n_ind,
+        DocumentRow.sha256 != doc.source.sha256).order_by(DocumentRow.id).limit(50)).scalars()
+    mine = _fingerprint(doc)
+    for other in candidates:
+        if other != doc_id:
+            stored = load_document(conn, other)
+            if _fingerprint(stored) == mine:
+                return stored.source.name
+    return None
+
+
 def counts(conn: Connection) -> dict:
     return {"documents": conn.execute(select(func.count()).select_from(DocumentRow)).scalar(),
             "projects": conn.execute(select(func.count()).select_from(ProjectRow)).scalar(),

@@ -7,6 +7,10 @@ if (form) {
     if (!files.length) return;
     const data = new FormData();
     for (const f of files) data.append("files", f);
+    for (const key of ["department", "year"]) {
+      const value = document.getElementById(key).value.trim();
+      if (value) data.append(key, value);  // used only where the document names none
+    }
     const bar = document.getElementById("progress");
     bar.hidden = false; bar.value = 0;
     const xhr = new XMLHttpRequest();
