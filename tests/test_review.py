@@ -27,7 +27,7 @@ def _doc(example) -> Document:
 
 def test_catalog_has_every_family_with_several_rules():
     families = Counter(r.family for r in RULES)
-    assert set(families) == {"completeness", "measurability", "consistency", "arithmetic", "copying"}
+    assert set(families) == {"completeness", "measurability", "consistency", "arithmetic", "copying", "execution"}
     assert all(n >= 3 for n in families.values())
 
 

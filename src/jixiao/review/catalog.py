@@ -8,7 +8,7 @@ from .engine import all_rules
 from .report import PENALTY
 
 _FAMILY_ZH = {"completeness": "完整性", "measurability": "可衡量性", "consistency": "一致性",
-              "arithmetic": "勾稽关系", "copying": "照抄与相关性"}
+              "arithmetic": "勾稽关系", "copying": "照抄与相关性", "execution": "执行与自评"}
 
 
 def _example(ex) -> str:

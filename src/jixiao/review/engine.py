@@ -170,7 +170,7 @@ class Context:
 
 
 def _load_rules() -> None:
-    from .rules import arithmetic, completeness, consistency, copying, measurability  # noqa: F401
+    from .rules import arithmetic, completeness, consistency, copying, execution, measurability  # noqa: F401
 
 
 def all_rules() -> list[Rule]:
