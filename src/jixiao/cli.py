@@ -609,3 +609,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+from . import cli_score  # noqa: E402, F401  (registers `score` and `track`)

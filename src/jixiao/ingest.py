@@ -14,6 +14,7 @@ from .errors import JixiaoError
 from .layouts import build_document
 from .model import Document
 from .readers import DEFAULT_MAX_BYTES, read_bytes, read_path
+from .readers.ocr import flag_low_confidence
 
 
 def parse_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -27,7 +28,7 @@ def parse_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> D
 
 def _build(sheet, path: str) -> Document:
     try:
-        return build_document(sheet)
+        return flag_low_confidence(build_document(sheet), sheet)  # OCR'd values read unsure get a problem
     except JixiaoError as exc:
         exc.path = path
         raise

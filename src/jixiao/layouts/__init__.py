@@ -6,16 +6,134 @@ from __future__ import annotations
 import re
 
 from ..errors import LayoutError
-from ..model import Document, Overall, Problem, Source
+from ..model import Document, Overall, Problem, Section, Source, Unit
+from ..textnorm import squash
 from ..readers.sheet import Sheet
 from .cell_lines import regroup_cell_lines
 from .common import department_in, field_label, is_title, money_unit_in, title_text, year_of_heading
 from .overall import parse_overall
 from .project_form import parse_forms
 from .project_table import parse_project_tables
+from .stream import read_stream
 
 
 def build_document(sheet: Sheet) -> Document:
+    """The document from the header-driven families, or from the token stream where that reads more.
+
+    The header-driven families read the layouts they know exactly; the stream reader (`stream`) reads the
+    family of real layouts by content. Both run; the one that gives more well-formed indicators wins, and
+    a tie goes to the header-driven reading."""
+    try:
+        legacy: Document | None = _build_legacy(sheet)
+        legacy_error: LayoutError | None = None
+    except LayoutError as exc:
+        legacy, legacy_error = None, exc
+    try:
+        streamed = _build_streamed(sheet)
+    except LayoutError:
+        streamed = None
+    if legacy is not None and (streamed is None or _quality(legacy) >= _quality(streamed)):
+        return legacy
+    if streamed is not None:
+        return streamed
+    assert legacy_error is not None
+    raise legacy_error
+
+
+def _quality(doc: Document) -> int:
+    """Well-formed indicators (a value that is not the indicator's own name, no problem), less twice the
+    misaligned ones."""
+    score = 0
+    for ind in _all_indicators(doc):
+        if ind.annual is not None and ind.annual.raw == ind.name:
+            score -= 2
+        elif ind.annual is not None and not ind.problem:
+            score += 1
+    return score
+
+
+def _all_indicators(doc: Document):
+    for p in doc.projects:
+        yield from p.indicators
+    if doc.overall:
+        for sec in doc.overall.sections:
+            yield from sec.indicators
+
+
+def _doc_fields(rows) -> tuple[str | None, str | None, str | None, int | None]:
+    """Title, department, money unit and a heading year, from the document's free text and label cells."""
+    title = None
+    department = None
+    money_unit = None
+    heading_year = None
+    for row in rows:
+        text = row.text
+        if title is None and is_title(text) and (row.is_text or len(row.nonempty()) == 1):
+            title = title_text(row.nonempty()[0].text)
+        for cell in row.nonempty():
+            department = department or department_in(cell.text)
+            money_unit = money_unit or money_unit_in(cell.text) or _label_money_unit(cell.text)
+        if (heading_year is None and row.is_text and len(text) <= 60 and "绩效目标" in text
+                and not is_title(text) and not re.match(r"^\s*(?:[一二三四五六七八九十（(]|\d+\s*[.、．])", text)):
+            heading_year = year_of_heading(text)
+        if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
+            heading_year = year_of_heading(text)
+    return title, department, money_unit, heading_year
+
+
+_WHOLE_DEPARTMENT = re.compile(r"部门整体|整体支出|整体绩效")
+
+
+def _build_streamed(sheet: Sheet) -> Document:
+    rows = sheet.rows
+    result = read_stream(rows, sheet.name)
+    projects = [p for p in result.projects if p.indicators]
+    if not projects:
+        raise LayoutError("未识别出绩效目标表", sheet.name)
+    _, department, money_unit, heading_year = _doc_fields(rows)
+    title = result.title
+    depts = {p.department for p in projects if p.department}
+    if department is None and len(depts) == 1:
+        department = next(iter(depts))
+    for p in projects:
+        p.department = p.department or department
+    overall = None
+    if title and _WHOLE_DEPARTMENT.search(squash(title)) and len(projects) == 1 and not projects[0].code:
+        p = projects[0]
+        if p.name == "（未注明项目名称）" or not p.name or p.name == p.department or p.name == p.unit:
+            overall = Overall(goal=p.goal, sections=[Section(title=_section_title(title), goal=None,
+                                                             indicators=p.indicators)],
+                              execution=p.execution, result=p.result, evaluation=p.evaluation)
+            department = department or p.department or p.unit
+            projects = []
+    problems = list(result.problems)
+    problems += _mark_truncation(rows, projects)
+    year = year_of_heading(title or "") or result.year or heading_year
+    return Document(
+        source=Source(name=sheet.name, sha256=sheet.sha256, format=sheet.format),
+        title=title, year=year, department=department, money_unit=money_unit or _money_from_projects(projects),
+        total=None, units=_units_of(projects), overall=overall, projects=projects,
+        kind=result.kind, as_of_month=result.as_of_month, problems=problems)
+
+
+def _section_title(title: str) -> str:
+    s = re.sub(r"^(?:19|20)\d{2}年度?", "", title_text(title))
+    return re.sub(r"(?:申报|批复|审批)?表$", "", s).strip() or "部门整体绩效目标"
+
+
+def _money_from_projects(projects) -> str | None:
+    return "万元" if any(p.budget or p.execution for p in projects) else None
+
+
+def _units_of(projects) -> list[Unit]:
+    units: list[Unit] = []
+    for p in projects:
+        if p.unit and not any(u.name == p.unit and u.code == p.unit_code for u in units):
+            units.append(Unit(name=p.unit, code=p.unit_code, budget=None))
+    return units
+
+
+def _build_legacy(sheet: Sheet) -> Document:
     rows = regroup_cell_lines(sheet.rows)
     title = None
     department = None

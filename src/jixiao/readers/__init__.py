@@ -14,7 +14,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 __all__ = ["Cell", "Row", "Sheet", "read_bytes", "read_path", "DEFAULT_MAX_BYTES"]
 
 
-def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Sheet:
+def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> Sheet:
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -29,11 +29,12 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Sheet:
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}", str(path)) from exc
-    return read_bytes(data, p.name, max_bytes=max_bytes)
+    return read_bytes(data, p.name, max_bytes=max_bytes, progress=progress)
 
 
-def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Sheet:
-    """Sniff the format and hand the bytes to its reader. Errors carry the file name."""
+def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> Sheet:
+    """Sniff the format and hand the bytes to its reader. Errors carry the file name. `progress(done, total)`
+    is called after each page of a PDF or image."""
     try:
         fmt = sniff_format(data, name)
         digest = hashlib.sha256(data).hexdigest()
@@ -53,10 +54,19 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Sh
             from .xlsx import read_xlsx_rows
 
             return Sheet(name, digest, "xlsx", read_xlsx_rows(data, max_bytes))
-        from .pdf import read_pdf
+        if fmt == "image":
+            from .ocr import read_image
 
-        rows, pages = read_pdf(data)
-        return Sheet(name, digest, "pdf", rows, pages=pages)
+            rows, pages, confidence = read_image(data, progress)
+        else:
+            from .pdf import read_pdf
+
+            rows, pages, confidence = read_pdf(data, progress)
+        # an image is read like a scanned PDF page (locations are pages and boxes in points); the
+        # document's source.format has no "image" value yet
+        sheet = Sheet(name, digest, "pdf", rows, pages=pages)
+        sheet.ocr_confidence = confidence  # (page, table, row, col) → confidence of an OCR'd cell
+        return sheet
     except ReadError as exc:
         exc.path = exc.path or name
         raise

@@ -163,11 +163,13 @@ def _layout_text_rows(pages_chars: list[list[geo.Char]]) -> list[Row]:
 class PageContent:
     """What one page holds, however it was read (text layer or OCR): glyph-like boxes and ruling lines."""
 
-    def __init__(self, chars: list[geo.Char], edges: list[geo.Edge], width: float, height: float):
+    def __init__(self, chars: list[geo.Char], edges: list[geo.Edge], width: float, height: float,
+                 ocr: bool = False):
         self.chars = chars
         self.edges = edges
         self.width = width
         self.height = height
+        self.ocr = ocr
 
 
 class _Assembler:
@@ -179,6 +181,8 @@ class _Assembler:
         self.table_no = 0
         self.open_table: dict | None = None  # the last table of the previous page, if it reached the bottom
         self.seen_margins: set[str] = set()  # text printed in a page's top or bottom margin
+        # (page, table, row, col) → recognition confidence of an OCR'd cell below 1
+        self.confidence: dict[tuple[int, int, int, int], float] = {}
 
     def add(self, page_no: int, page: PageContent) -> None:
         tables = geo.find_tables(page.edges) if page.chars or page.edges else []
@@ -215,11 +219,23 @@ class _Assembler:
                 self.table_no += 1
                 rows = _resolve(boxes, texts, page_no, self.table_no, 1)
             self.out.extend(rows)
+            if page.ocr:
+                self._record_confidence(rows, page.chars)
             first_item = False
             no = rows[0].table if rows else self.table_no
             reaches_bottom = obj.bbox[3] > page.height * 0.8
             self.open_table = {"no": no, "cols": ncols, "next": (rows[-1].row + 1) if rows else 1} \
                 if reaches_bottom else None
+
+
+    def _record_confidence(self, rows: list[Row], chars: list[geo.Char]) -> None:
+        for row in rows:
+            for cell in row.cells:
+                if cell.hspan or cell.vspan or not cell.bbox or not cell.text:
+                    continue
+                inside = geo.chars_in(chars, cell.bbox)
+                if inside:
+                    self.confidence[(row.page, row.table, row.row, cell.col)] = min(c.conf for c in inside)
 
 
 def _text_page(page) -> PageContent:
@@ -232,51 +248,81 @@ def _text_page(page) -> PageContent:
     return PageContent(chars, geo.page_edges(page, height), width, height)
 
 
-def read_pdf(data: bytes, progress=None) -> tuple[list[Row], int]:
-    """Rows of every page. Pages without a text layer are read by OCR when the extra is installed;
-    `progress(done, total)` is called after each page."""
+def read_pdf(data: bytes, progress=None) -> tuple[list[Row], int, dict]:
+    """Rows of every page, the page count, and the confidence of OCR'd cells. Pages without a text layer
+    are read by OCR when the extra is installed; `progress(done, total)` is called after each page."""
     with PDFIUM_LOCK:
         pdf = _open(data)
         try:
-            return _read(pdf, progress)
+            n = len(pdf)
+            if n > MAX_PAGES:
+                raise ReadError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）")
+            return assemble(_pdf_pages(pdf), n, progress)
         finally:
             pdf.close()
 
 
-def _read(pdf, progress) -> tuple[list[Row], int]:
-    n = len(pdf)
-    if n > MAX_PAGES:
-        raise ReadError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）")
-    asm = _Assembler()
-    pages_chars: list[list[geo.Char]] = []
-    any_text = False
-    scanned: list[int] = []
-    for page_no in range(1, n + 1):
+def _pdf_pages(pdf):
+    for page_no in range(1, len(pdf) + 1):
         page = pdf[page_no - 1]
         try:
             content = _text_page(page)
             if not content.chars and _has_image(page):
-                scanned.append(page_no)
-                content = _ocr_page(page, page_no)
-            any_text = any_text or bool(content.chars)
-            pages_chars.append(content.chars)
-            asm.add(page_no, content)
+                content = _ocr_page(page)
         except ReadError:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken page must not hide the cause
             raise ReadError(f"PDF 第 {page_no} 页无法解析（{type(exc).__name__}）") from exc
         finally:
             page.close()
+        yield content
+
+
+def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[Row], int, dict]:
+    """PageContents in order → (rows, pages, OCR confidences), a borderless table read from its layout."""
+    asm = _Assembler()
+    pages_chars: list[list[geo.Char]] = []
+    any_text = False
+    any_ocr = scanned
+    for page_no, content in enumerate(pages, start=1):
+        any_ocr = any_ocr or content.ocr
+        any_text = any_text or bool(content.chars)
+        pages_chars.append(content.chars)
+        try:
+            asm.add(page_no, content)
+        except ReadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one broken page must not hide the cause
+            raise ReadError(f"第 {page_no} 页无法解析（{type(exc).__name__}）") from exc
         if progress is not None:
             progress(page_no, n)
     if not any_text:
-        if scanned:
+        if any_ocr:
             raise ReadError("扫描件中没有识别出文字（OCR 未读出任何内容）")
         raise ReadError("PDF 没有文本层，也没有可识别的页面图像")
     out = asm.out
     if not any(not r.is_text for r in out):
         out = _layout_text_rows(pages_chars)  # a table drawn without ruling lines
-    return out, n
+        if any_ocr:
+            asm.confidence = _layout_confidence(out, pages_chars)
+    return out, n, asm.confidence
+
+
+def _layout_confidence(rows: list[Row], pages_chars: list[list[geo.Char]]) -> dict:
+    """Rows read from an OCR'd page's layout carry no boxes: a cell's confidence is that of the boxes
+    whose text it holds."""
+    out: dict = {}
+    for row in rows:
+        if row.is_text or not row.page:
+            continue
+        chars = pages_chars[row.page - 1]
+        for cell in row.cells:
+            if cell.hspan or not cell.text:
+                continue
+            confs = [c.conf for c in chars if c.conf < 1 and c.text and c.text in cell.text]
+            if confs:
+                out[(row.page, row.table, row.row, cell.col)] = min(confs)
+    return out
 
 
 def _has_image(page) -> bool:
@@ -289,7 +335,7 @@ def _has_image(page) -> bool:
     return False
 
 
-def _ocr_page(page, page_no: int) -> PageContent:
+def _ocr_page(page) -> PageContent:
     from .ocr import ocr_pdf_page
 
     return ocr_pdf_page(page)

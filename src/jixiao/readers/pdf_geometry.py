@@ -24,11 +24,12 @@ Y_TOL = 3.0  # characters whose tops differ less than this are on one line
 
 @dataclass(slots=True)
 class Char:
-    text: str
+    text: str  # one glyph, or the whole text of an OCR box
     x0: float
     top: float
     x1: float
     bottom: float
+    conf: float = 1.0  # recognition confidence (OCR); a text layer is certain
 
 
 @dataclass(slots=True)

@@ -15,12 +15,15 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
 
 
 def sniff_format(data: bytes, name: str = "") -> str:
-    """`pdf`, `docx`, `xlsx`, `xls`, `html` or `text`, judged from content, the extension only breaking ties."""
+    """`pdf`, `image`, `docx`, `xlsx`, `xls`, `html` or `text`, judged from content, the extension only
+    breaking ties."""
     if not data:
         raise ReadError("文件为空")
     head = data[:8]
     if head.startswith(b"%PDF-"):
         return "pdf"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"  # PNG, JPEG, TIFF: a scan, read by OCR
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())

@@ -14,6 +14,7 @@ from ..textnorm import clean_text
 from .sheet import Cell, Row
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_CELLS = re.compile(r"\S\s*\|")  # a cell's text followed by a pipe: `a | b |`, `一级指标 |`
 _PIPE_RULE = re.compile(r"^\s*\|?[\s:|\-—=+]+\|?\s*$")
 _SPACE_SPLIT = re.compile(r"(?:[ \u3000]{2,}|\u3000)")  # two spaces or an ideographic space end a cell
 
@@ -25,7 +26,8 @@ def _is_blank(line: str) -> bool:
 def _mode(lines: list[str]) -> str:
     tabbed = sum(1 for ln in lines if "\t" in ln.strip(" \t"))
     cell_lines = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:].rstrip("\t "))
-    piped = sum(1 for ln in lines if ln.lstrip().startswith("|") and _PIPE_ROW.match(ln))
+    piped = sum(1 for ln in lines if ln.lstrip().startswith("|") and _PIPE_ROW.match(ln)
+                or _PIPE_CELLS.search(ln) and ln.rstrip().endswith("|"))
     if piped >= 2 and piped >= tabbed:
         return "pipe"
     if tabbed or cell_lines:
@@ -174,7 +176,7 @@ def read_text_rows(text: str) -> list[Row]:
             continue
         close_block()
         body = line.rstrip(" \t\u3000")
-        if mode == "pipe" and _PIPE_ROW.match(body):
+        if mode == "pipe" and (_PIPE_ROW.match(body) or _PIPE_CELLS.search(body)):
             if _PIPE_RULE.match(body):
                 continue
             cells = body.strip().strip("|").split("|")

@@ -44,7 +44,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 def open_engine(db: str | None = None, migrate: bool = True) -> Engine:
     url = resolve_url(db)
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        # SQLite: wait for another process's write (or its migrations) instead of failing after 5 s
+        connect_args = {"timeout": 60} if url.startswith("sqlite") else {}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"数据库地址无效：{url}（{exc}）") from exc
     if engine.dialect.name == "sqlite":
@@ -84,13 +86,29 @@ def refresh_statistics(engine: Engine) -> None:
             conn.exec_driver_sql("ANALYZE documents, projects, indicators, targets, search_index")
 
 
+MIGRATION_LOCK = 0x6A697869616F  # PostgreSQL advisory lock key ("jixiao")
+MIGRATION_WAIT_MS = 120_000
+
+
+def _lock_for_migrations(conn) -> None:
+    """Two processes opening a fresh store at once must not both create the tables: the first takes the lock
+    and migrates, the other waits for it, then finds the schema current and goes on. SQLite: an exclusive
+    transaction (the whole file); PostgreSQL: a transaction-scoped advisory lock, released at commit."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+        conn.exec_driver_sql("BEGIN EXCLUSIVE")
+    else:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to the newest Alembic revision (or to `revision`)."""
+    """Bring the schema to the newest Alembic revision (or to `revision`), under the migration lock."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("jixiao.store") / "migrations"))
     with engine.begin() as conn:
+        _lock_for_migrations(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

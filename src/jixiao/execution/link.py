@@ -1,0 +1,129 @@
+"""Link a self-evaluation or monitoring table to its approved target table: projects by code, then by name
+(compare's matcher), indicators by name (and unit, through compare's target classification). Each indicator
+row carries target | actual | weight | score printed and recomputed | light, and the change between the
+approved target and the one the self-evaluation prints (a target quietly lowered is the finding a reviewer
+wants first); indicators added to or dropped from the approved set are listed too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..compare import diff_indicators, match_projects
+from ..model import Document, Project
+from .config import ScoreConfig
+from .lights import light_document
+from .scoring import score_document
+
+CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "调整层级", "raised": "提高",
+             "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变"}
+
+
+@dataclass
+class ProjectTrack:
+    document: str
+    kind: str
+    project: str
+    unit: str | None
+    code: str | None
+    approved_document: str | None = None
+    approved_project: str | None = None
+    match: str = ""  # how the pair was made, or why not
+    rows: list[dict] = field(default_factory=list)
+    total_printed: float | None = None
+    total_recomputed: float | None = None
+    light: str | None = None
+
+    @property
+    def lowered(self) -> int:
+        return sum(1 for r in self.rows if r["change"] == "lowered")
+
+    @property
+    def added(self) -> int:
+        return sum(1 for r in self.rows if r["change"] == "added")
+
+    @property
+    def dropped(self) -> int:
+        return sum(1 for r in self.rows if r["change"] == "removed")
+
+    def to_dict(self) -> dict:
+        return {"document": self.document, "kind": self.kind, "project": self.project, "unit": self.unit,
+                "code": self.code, "approved_document": self.approved_document,
+                "approved_project": self.approved_project, "match": self.match,
+                "total_printed": self.total_printed, "total_recomputed": self.total_recomputed, "light": self.light,
+                "summary": {"lowered": self.lowered, "added": self.added, "dropped": self.dropped},
+                "indicators": self.rows}
+
+
+def _pair_projects(evals: list[Project], approved: list[Project]) -> dict[int, tuple[Project | None, str]]:
+    """Index of each evaluated project → (approved project or None, reason). Code first, then name."""
+    out: dict[int, tuple[Project | None, str]] = {}
+    by_code: dict[str, list[Project]] = {}
+    for p in approved:
+        if p.code:
+            by_code.setdefault(p.code.strip(), []).append(p)
+    used: set[int] = set()
+    rest: list[int] = []
+    for k, p in enumerate(evals):
+        cands = by_code.get((p.code or "").strip(), [])
+        if p.code and len(cands) == 1 and id(cands[0]) not in used:
+            out[k] = (cands[0], "项目编码相同")
+            used.add(id(cands[0]))
+        else:
+            rest.append(k)
+    remaining = [p for p in approved if id(p) not in used]
+    if rest and remaining:
+        matches = match_projects([evals[k] for k in rest], remaining)
+        for k, m in zip(rest, [m for m in matches if m.a is not None], strict=True):
+            out[k] = (m.b, m.reason) if m.status == "matched" else (None, m.reason)
+    for k in rest:
+        out.setdefault(k, (None, "库中没有已批复的目标表"))
+    return out
+
+
+def track_documents(docs: list[Document], approved: list[Document], cfg: ScoreConfig | None = None
+                    ) -> list[ProjectTrack]:
+    cfg = cfg or ScoreConfig()
+    approved_projects = [(d, p) for d in approved if d.kind == "target" for p in d.projects]
+    owner = {id(p): d for d, p in approved_projects}
+    out: list[ProjectTrack] = []
+    for doc in docs:
+        scores = {id(s.project): s for s in score_document(doc, cfg) if s.project is not None}
+        lights = {(pl.name, pl.unit): pl for pl in light_document(doc, cfg)} if doc.kind == "monitoring" else {}
+        pairs = _pair_projects(doc.projects, [p for _, p in approved_projects])
+        for k, p in enumerate(doc.projects):
+            ap, reason = pairs[k]
+            s = scores.get(id(p))
+            pl = lights.get((p.name, p.unit))
+            t = ProjectTrack(doc.source.name, doc.kind, p.name, p.unit, p.code, match=reason,
+                             total_printed=s.total_printed if s else None,
+                             total_recomputed=s.total_recomputed if s else None, light=pl.color if pl else None)
+            if ap is not None:
+                t.approved_document = owner[id(ap)].source.name
+                t.approved_project = ap.name
+            by_seq = {(x.indicator.seq, x.indicator.name): x for x in (s.indicators if s else [])}
+            light_of = {(il.indicator.seq, il.indicator.name): il.light.color for il in (pl.indicators if pl else [])}
+            if ap is None:
+                changes = [{"change": "unchanged", "detail": "", "a": None,
+                            "b": {"seq": i.seq, "name": i.name, "level1": i.level1, "level2": i.level2},
+                            "target_a": None} for i in p.indicators]
+            else:
+                changes = diff_indicators(ap.indicators, p.indicators)
+            inds = {(i.seq, i.name): i for i in p.indicators}
+            for c in changes:
+                b = c.get("b")
+                key = (b["seq"], b["name"]) if b else None
+                ind = inds.get(key) if key else None
+                sc = by_seq.get(key) if key else None
+                t.rows.append({
+                    "seq": b["seq"] if b else None, "name": b["name"] if b else c["a"]["name"],
+                    "level1": (b or c["a"])["level1"],
+                    "approved_target": (c.get("target_a") or {}).get("raw"),
+                    "target": ind.annual.raw if ind and ind.annual else None,
+                    "actual": ind.actual.raw if ind and ind.actual else None,
+                    "weight": None if sc is None or sc.weight is None else round(sc.weight, 2),
+                    "printed": ind.score if ind else None, "recomputed": sc.recomputed if sc else None,
+                    "rule": sc.rule if sc else None, "light": light_of.get(key) if key else None,
+                    "change": c["change"] if ap is not None else "unlinked", "detail": c.get("detail", ""),
+                })
+            out.append(t)
+    return out

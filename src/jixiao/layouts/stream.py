@@ -1,0 +1,603 @@
+"""Read a table from its stream of cells by their content: the family of real layouts.
+
+Tables reach us flattened in many ways (cells glued, one per line, rows cut by page breaks, merged cells
+printed once). Whatever the flattening, the cells come in reading order, so this layout reads the token
+stream of `tokens.tokens_of`: form labels give the fields that follow them, a run of column headers gives
+the indicator grid's columns, and each grid row is read by matching its cells to the columns by content
+(a level name is a level wherever it stands; a weight or score is a bare number; an operator or a unit
+column takes only an operator or a unit). Where a row's cells cannot be matched to the columns with
+certainty, the indicator keeps its raw cells in `problem` and gets no value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
+from ..readers.sheet import Row
+from ..textnorm import ascii_digits, parse_amount, squash, strip_seps
+from ..values import _OP_RE, _UNIT, op_of, parse_target
+from .common import loc_of, split_unit_code, strip_code_suffix, title_text, year_of_heading
+from .grid import join_value
+from .tokens import _PHRASES, Tok, tokens_of
+from .vocab import budget_col_role, budget_row_role, column_role, field_role, level_of
+
+VALUE_KIND = ("annual", "period", "half", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
+NUMERIC = ("weight", "score")
+TEXT_COLS = ("description", "basis", "deviation", "other", "valtype")
+_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复表|审批表|绩效自评表|自评表|绩效目标表[（(].*[)）]|评价指标表"
+                    r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*[（(]?[^（）()]{0,12}[)）]?$")
+_BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
+_STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分"}
+_FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
+_PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
+# a strong value in glued text: an operator before it, or a percent / per-mille / word unit after it
+_GLUED_VALUE = re.compile(
+    rf"(?P<op>{_OP_RE}|二(?=\d))?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>百分比|{_UNIT})?(?P<post>以上|以下|以内)?")
+
+
+@dataclass
+class Draft:
+    """A project (or a department-wide table) being read."""
+
+    title: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    budget_rows: dict[str, list[str]] = field(default_factory=dict)
+    budget_cols: list[str] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    evaluation: dict[str, str] = field(default_factory=dict)
+    first_row: int | None = None
+
+    def started(self) -> bool:
+        return bool(self.fields.get("name") or self.indicators)
+
+
+@dataclass
+class StreamResult:
+    projects: list[Project] = field(default_factory=list)
+    overall_like: list[Project] = field(default_factory=list)  # department-wide tables, read as a project
+    title: str | None = None
+    year: int | None = None
+    department: str | None = None
+    kind: str = "target"
+    as_of_month: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _is_title(text: str) -> bool:
+    s = squash(text)
+    return (6 <= len(s) <= 80 and bool(_TITLE.search(s)) and not s.startswith(("附件", "根据", "按照"))
+            and field_role(text) is None)
+
+
+def _kind_of(title: str | None, columns: set[str]) -> str:
+    s = squash(title or "")
+    if "自评" in s:
+        return "self_evaluation"
+    if "监控" in s:
+        return "monitoring"
+    if "forecast" in columns:
+        return "monitoring"
+    if "actual" in columns or "score" in columns:
+        return "self_evaluation"
+    return "target"
+
+
+def _is_stop(text: str) -> bool:
+    s = squash(text).rstrip("：:")
+    return s in _STOP_WORDS or s.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "注:", "注：", "注1", "备注:"))
+
+
+@dataclass
+class Grid:
+    cols: list[str]  # roles after the level columns, in printed order
+    has_level1: bool
+    has_level2: bool
+
+
+def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
+    """A run of column headers starting at token i (group labels such as `绩效指标` skipped)."""
+    roles: list[str] = []
+    texts: list[str] = []
+    j = i
+    n = len(toks)
+    # a header that continues a row of project fields (a flat export) is not this reader's
+    k = i - 1
+    while k >= 0 and toks[k].row == toks[i].row and toks[i].cell and not toks[i].start:
+        if squash(toks[k].text) not in ("绩效指标", "年度绩效指标", "长期绩效指标") and not re.fullmatch(
+                r"(?:年度)?绩效目标[（(]\d+分[)）]", squash(toks[k].text)):
+            return None
+        k -= 1
+    while j < n:
+        text = toks[j].text
+        s = squash(text)
+        if s in ("绩效指标", "年度绩效指标", "长期绩效指标", "绩效目标") or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
+            if roles:
+                break
+            j += 1
+            continue
+        role = column_role(text)
+        if role is None:
+            if s == "优良中差":
+                roles.extend(["grade_a", "grade_b", "grade_c", "grade_d"])
+                j += 1
+                continue
+            break
+        roles.append(role)
+        texts.append(s)
+        j += 1
+    # `指标值` over `实施周期 | 年度`: the group label is not a column
+    generic = [x for x, t in enumerate(texts) if t in ("指标值", "目标值")]
+    if generic and sum(1 for r in roles if r in ("annual", "period")) >= 3:
+        del roles[generic[0]]
+    has_value = any(r in roles for r in VALUE_KIND)
+    has_name = "name" in roles or "description" in roles
+    has_level = "level1" in roles or "level2" in roles
+    if not (has_value and (has_name or has_level) and len(roles) >= 3):
+        return None
+    # `绩效指标评价标准` over 优/良/中/差: the grades stand where the group label is
+    if any(r.startswith("grade_") for r in roles):
+        grades = [r for r in roles if r.startswith("grade_")]
+        rest = [r for r in roles if not r.startswith("grade_")]
+        k = next((x for x, r in enumerate(rest) if r == "other"), len(rest))
+        roles = rest[:k] + grades + rest[k + 1:]
+    if "name" not in roles and "description" in roles:
+        roles[roles.index("description")] = "name"
+    if roles.count("name") > 1:  # `绩效指标` beside `三级指标`: the group label is not a column
+        first = roles.index("name")
+        roles = roles[:first] + roles[first + 1:] if roles[first + 1:].count("name") else roles
+    cols = [r for r in roles if r not in ("level1", "level2")]
+    if "name" not in cols:
+        cols.insert(0, "name")
+    return Grid(cols, "level1" in roles, "level2" in roles), j
+
+
+def _fits(role: str, text: str, glued: bool) -> bool:
+    s = text.strip()
+    if role in NUMERIC:
+        return bool(_BARE_NUMBER.match(ascii_digits(s)))
+    if role == "op":
+        return bool(_OP_ONLY.match(squash(s)))
+    if role == "unit":
+        return len(s) <= 8 and not re.search(r"[\d，,。；;]", s) and s not in ("定量", "定性")
+    if role == "valtype":
+        return s in ("定量", "定性")
+    if role in VALUE_KIND:
+        return True
+    return True
+
+
+def _split_glued_row(text: str) -> tuple[str, list[str]]:
+    """`农村义务教育学校改造覆盖率100%` → (`农村义务教育学校改造覆盖率`, [`100%`]): the strong values at the
+    end of a glued cell (an operator before them or a percent/word unit after), the rest is the name."""
+    values: list[str] = []
+    rest = text
+    while rest:
+        found = None
+        for m in _GLUED_VALUE.finditer(rest):
+            if m.end() == len(rest) and m.start() > 0:
+                found = m
+        if found is None:
+            break
+        strong = bool(found.group("op")) or (found.group("unit") or "") in ("%", "‰", "百分比") or bool(values)
+        if not strong and not (found.group("unit") and re.search(r"[\u4e00-\u9fff]$", rest[:found.start()]) is None):
+            if not found.group("unit"):
+                break
+        raw = rest[found.start():]
+        if raw.startswith("二"):
+            raw = "=" + raw[1:]  # `二100`: an `=` read as 二 (二 cannot stand before a number)
+        values.insert(0, raw.strip())
+        rest = rest[:found.start()].rstrip()
+        if len(values) >= 4:
+            break
+    if not rest or not re.search(r"[\u4e00-\u9fffA-Za-z]", rest):
+        return text, []
+    return rest, values
+
+
+class _Reader:
+    def __init__(self, rows: list[Row], name: str):
+        self.rows = rows
+        self.toks = tokens_of(rows)
+        self.name = name
+        self.result = StreamResult()
+        self.draft = Draft()
+        self.pending: list[str] = []  # label roles waiting for their values
+        self.last_label_at = -2
+        self.columns_seen: set[str] = set()
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.level2_code: str | None = None
+        self.level_seen = False
+
+    # -- projects ---------------------------------------------------------------------------------
+    def finish(self) -> None:
+        d = self.draft
+        if d.started():
+            self.result.projects.append(self._project(d))
+        self.draft = Draft()
+        self.pending = []
+        self.level1 = self.level2 = self.level2_code = None
+
+    def _project(self, d: Draft) -> Project:
+        f = d.fields
+        name = f.get("name") or ""
+        code = None
+        if name:
+            name, code = _split_project_code(name)
+        if not name:
+            name = _name_from_title(d.title) or "（未注明项目名称）"
+        dept = f.get("department")
+        if dept:
+            dept = strip_code_suffix(split_unit_code(dept)[0]) or None
+        unit = f.get("unit")
+        unit_code = None
+        if unit:
+            unit, unit_code = split_unit_code(unit)
+            unit = strip_code_suffix(unit) or None
+        budget, execution = self._budget(d)
+        evaluation = None
+        if d.evaluation:
+            evaluation = Evaluation(score=parse_amount(d.evaluation.get("total_score")),
+                                    grade=d.evaluation.get("grade") or None,
+                                    conclusion=d.evaluation.get("conclusion") or None,
+                                    problems=d.evaluation.get("problems") or None,
+                                    measures=d.evaluation.get("measures") or None)
+        goal = f.get("goal") or f.get("long_goal")
+        row = self.rows[d.first_row] if d.first_row is not None and d.first_row < len(self.rows) else None
+        return Project(department=dept, unit=unit, unit_code=unit_code, name=name, code=f.get("code") or code,
+                       content=f.get("content"), budget=budget, goal=goal, indicators=d.indicators,
+                       execution=execution, result=f.get("result"), evaluation=evaluation,
+                       loc=loc_of(row) if row is not None else None)
+
+    def _budget(self, d: Draft) -> tuple[Budget | None, Execution | None]:
+        rows = d.budget_rows
+        if not rows:
+            return None, None
+        cols = d.budget_cols
+
+        def amount(role: str, col: str | None = None) -> float | None:
+            values = rows.get(role)
+            if not values:
+                return None
+            if col is None or not cols:
+                return parse_amount(values[0]) if values else None
+            if col in cols and cols.index(col) < len(values):
+                return parse_amount(values[cols.index(col)])
+            return None
+
+        first = None
+        if cols:
+            first = next((c for c in ("planned", "adjusted") if c in cols), None)
+        budget = Budget(total=amount("total", first), fiscal=amount("fiscal", first),
+                        other=amount("other", first))
+        if all(v is None for v in (budget.total, budget.fiscal, budget.other)):
+            budget = None
+        execution = None
+        if cols and rows.get("total"):
+            vals: dict[str, float | None] = {}
+            for c in ("planned", "adjusted", "spent", "forecast", "weight", "score"):
+                vals[c] = amount("total", c) if c in cols else None
+            if "rate" in cols:
+                k = cols.index("rate")
+                raw = rows["total"][k] if k < len(rows["total"]) else None
+                vals["rate"] = parse_amount((raw or "").replace("%", "")) if raw else None
+            if any(v is not None for v in vals.values()):
+                execution = Execution(**vals)
+        return budget, execution
+
+    # -- fields -----------------------------------------------------------------------------------
+    def _store_field(self, role: str, value: str) -> None:
+        d = self.draft
+        value = value.strip()
+        if not value:
+            return
+        if role in ("conclusion", "problems", "measures", "grade", "total_score"):
+            if role not in d.evaluation:
+                d.evaluation[role] = value
+            return
+        if role == "skip" or role == "parent_name":
+            return
+        if role in d.fields:
+            if role in ("goal", "long_goal", "content", "result") and len(value) > 4:
+                d.fields[role] += "\n" + value
+            return
+        if role in ("department", "unit", "name", "code") and len(value) > 80:
+            return
+        d.fields[role] = value
+
+    # -- main loop --------------------------------------------------------------------------------
+    def run(self) -> StreamResult:
+        toks = self.toks
+        i = 0
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            text = t.text
+            s = squash(text)
+            if _is_title(text) and not column_role(text):
+                if self.draft.indicators or (self.draft.fields.get("name") and self.draft.title):
+                    self.finish()
+                if self.draft.title is None:
+                    self.draft.title = title_text(text)
+                    self.draft.first_row = t.row
+                if self.result.title is None:
+                    self.result.title = title_text(text)
+                i += 1
+                continue
+            grid = _read_header(toks, i)
+            if grid is not None:
+                header, j = grid
+                self.columns_seen.update(header.cols)
+                if self.draft.first_row is None:
+                    self.draft.first_row = t.row
+                i = self._read_grid(header, j)
+                self.pending = []
+                continue
+            bcol = budget_col_role(text)
+            if bcol and not field_role(text):
+                cols = []
+                while i < n and budget_col_role(toks[i].text):
+                    cols.append(budget_col_role(toks[i].text))
+                    i += 1
+                if len(cols) >= 2:
+                    self.draft.budget_cols = cols
+                self.pending = []
+                continue
+            brow = budget_row_role(text)
+            if brow and (self.draft.budget_cols or brow in ("total", "fiscal") or s.endswith(("：", ":"))) and not (
+                    brow == "total" and s == "合计" and self.draft.indicators):
+                vals = []
+                j = i + 1
+                while j < n and (parse_amount(_amount_text(toks[j].text)) is not None
+                                 or squash(toks[j].text) in ("—", "-", "/")
+                                 or (toks[j].text.strip().endswith("%") and self.draft.budget_cols)):
+                    if self.draft.budget_cols and len(vals) >= len(self.draft.budget_cols):
+                        break
+                    vals.append(_amount_text(toks[j].text))
+                    j += 1
+                if vals and brow not in self.draft.budget_rows:
+                    self.draft.budget_rows[brow] = vals
+                    self.pending = []
+                    i = j
+                    continue
+                if not vals and brow in ("total", "fiscal", "other"):
+                    i += 1
+                    continue
+            role = field_role(text)
+            if role == "name" and self.draft.started() and (self.draft.indicators or "name" in self.draft.fields):
+                self.finish()
+            if role is not None:
+                if i == self.last_label_at + 1 and self.pending:
+                    self.pending.append(role)
+                else:
+                    self.pending = [role]
+                self.last_label_at = i
+                if self.draft.first_row is None:
+                    self.draft.first_row = t.row
+                i += 1
+                continue
+            inline = re.match(r"^([\u4e00-\u9fff()（）]{2,14})\s*[：:]\s*(\S.*)$", text, re.S)
+            if inline and field_role(inline.group(1)):
+                self._store_field(field_role(inline.group(1)), inline.group(2))
+                i += 1
+                continue
+            if self.pending:
+                # a run of labels then a run of values: the last labels take the values
+                values = []
+                j = i
+                while j < n and field_role(toks[j].text) is None and not _read_header(toks, j) \
+                        and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
+                        and not budget_col_role(toks[j].text) and len(values) < 6:
+                    values.append(toks[j].text)
+                    j += 1
+                labels = self.pending[-len(values):] if len(values) < len(self.pending) else list(self.pending)
+                for k, v in enumerate(values):
+                    self._store_field(labels[min(k, len(labels) - 1)], v)
+                self.pending = []
+                i = j
+                continue
+            year = re.fullmatch(r"[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?", s)
+            if year and self.result.year is None:
+                self.result.year = int(year.group(1))
+            i += 1
+        self.finish()
+        self.result.kind = _kind_of(self.result.title, self.columns_seen)
+        return self.result
+
+    # -- the indicator grid -----------------------------------------------------------------------
+    def _read_grid(self, grid: Grid, i: int) -> int:
+        toks = self.toks
+        n = len(toks)
+        row: list[Tok] = []
+        hinted = False
+        self.level_seen = False
+
+        def flush() -> None:
+            nonlocal row
+            if row:
+                self._indicator(grid, row, hinted)
+            row = []
+
+        while i < n:
+            t = toks[i]
+            text = t.text.strip()
+            s = squash(text)
+            if _is_stop(text) or _is_title(text) or field_role(text) in ("name", "department", "conclusion"):
+                break
+            if _read_header(toks, i) is not None:
+                break
+            if s in ("绩效指标", "绩效目标") or _FILLER.match(s) or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
+                if _FILLER.match(s):
+                    flush()
+                i += 1
+                continue
+            is1, l1, is2, l2, code = level_of(text)
+            if is1 or is2:
+                nxt = toks[i + 1].text if i + 1 < n else ""
+                n_is1, _, n_is2, _, _ = level_of(nxt)
+                as_level1 = is1 and (not is2 or n_is2 or re.search(r"\d\s*分?\s*[)）]?$", s) is not None
+                                     or not self._prefers_level2(l1, l2))
+                flush()
+                if as_level1:
+                    self.level1, self.level2, self.level2_code = l1, None, None
+                else:
+                    self.level2, self.level2_code = l2, code
+                self.level_seen = True
+                hinted = False
+                i += 1
+                continue
+            if t.start and row:
+                flush()
+            if not row:
+                hinted = t.start or bool(self.level_seen and toks[i - 1].start) or _row_hinted(toks, i)
+            row.append(t)
+            if not hinted and self._row_full(grid, row):
+                flush()
+            i += 1
+        flush()
+        return i
+
+    def _prefers_level2(self, l1: str | None, l2: str | None) -> bool:
+        """A name that is both a first and a second level (`成本指标`, `社会公众或服务对象满意度指标`) is a
+        second level under a first level it belongs to as printed."""
+        if l2 is None or self.level1 is None:
+            return False
+        if l1 == "成本指标" and self.level1 == "产出指标":
+            return True
+        return l2 == "服务对象满意度指标" and self.level1 == "效益指标"
+
+    def _row_full(self, grid: Grid, row: list[Tok]) -> bool:
+        """In a stream without row marks, a row ends when every value column has a cell."""
+        core = [c for c in grid.cols[1:] if c in VALUE_KIND or c in NUMERIC or c in ("op", "unit", "valtype")]
+        if len(row) == 1 and row[0].glued:
+            return bool(_split_glued_row(row[0].text)[1]) and len(core) <= 1
+        return len(row) - 1 >= len(core) and bool(core)
+
+    def _indicator(self, grid: Grid, row: list[Tok], hinted: bool) -> None:
+        texts = [t.text.strip() for t in row]
+        texts = [x for x in texts if x]
+        if not texts:
+            return
+        glued = any(t.glued for t in row)
+        name = texts[0]
+        data = texts[1:]
+        cols = grid.cols[1:]
+        problem = None
+        core = [c for c in cols if c in VALUE_KIND or c in NUMERIC]
+        if glued and len(texts) == 1:
+            name, data = _split_glued_row(name)
+            if not data and core:
+                problem = "单元格粘连，无法把指标名称和指标值分开；保留原文"
+        values: dict[str, str] = {}
+        k = 0
+        for col in cols:
+            if k >= len(data):
+                break
+            if _fits(col, data[k], glued):
+                values[col] = data[k]
+                k += 1
+            elif col in ("op", "unit", "valtype", "description", "basis"):
+                continue
+            elif col in NUMERIC:
+                continue
+        leftover = data[k:]
+        n_value_cols = sum(1 for c in cols if c in VALUE_KIND)
+        filled_core = sum(1 for c in core if c in values)
+        if data and len(data) < len(core) and hinted and (
+                n_value_cols >= 2 or any(_BARE_NUMBER.match(ascii_digits(x)) for x in data) and any(c in NUMERIC for c in cols)):
+            if not (filled_core == len(data) and all(c in values for c in core[: len(data)])
+                    and not any(c in NUMERIC for c in core[len(data):]) and n_value_cols < 2):
+                problem = "该行单元格少于表头的列，无法确定各值所在的列：" + " | ".join(texts)
+                values = {}
+        if leftover and not problem and any(x for x in leftover if not _FILLER.match(x)):
+            extra = [x for x in leftover if x not in _PLACEHOLDER_NULL]
+            if extra and hinted and len(extra) >= 1 and not all(c in values for c in cols if c in TEXT_COLS):
+                problem = "该行单元格多于表头的列：" + " | ".join(texts)
+        if re.fullmatch(r"(?:指标\d+[:：])?", name):
+            return
+        name = re.sub(r"^指标\d+\s*[:：]\s*", "", name)
+        name = strip_seps(name)
+        if not name:
+            return
+        annual_raw = join_value(values.get("op", ""), values.get("annual") or values.get("grade_a") or "",
+                                values.get("unit", ""))
+        period_raw = join_value(values.get("op", ""), values.get("period", ""), values.get("unit", ""))
+        actual_raw = join_value(values.get("op", "") if _op_applies(values.get("actual")) else "",
+                                values.get("actual", ""), values.get("unit", ""))
+        forecast_raw = values.get("forecast", "")
+        deviation = values.get("deviation")
+        if deviation in _PLACEHOLDER_NULL:
+            deviation = None
+        seq = len(self.draft.indicators) + 1
+        first = row[0]
+        src = self.rows[first.row] if first.row < len(self.rows) else None
+        loc = loc_of(src) if src is not None else Loc()
+        ind = Indicator(seq=seq, level1=self.level1, level2=self.level2, level2_code=self.level2_code, name=name,
+                        description=strip_seps(values.get("description", "")) or None,
+                        annual=parse_target(annual_raw), period=parse_target(period_raw),
+                        basis=strip_seps(values.get("basis", "")) or None,
+                        actual=parse_target(actual_raw) if actual_raw not in _PLACEHOLDER_NULL else None,
+                        forecast=parse_target(forecast_raw) if forecast_raw else None,
+                        weight=_number(values.get("weight")), score=_number(values.get("score")),
+                        deviation=strip_seps(deviation or "") or None, loc=loc, problem=problem)
+        self.draft.indicators.append(ind)
+
+
+def _op_applies(actual: str | None) -> bool:
+    return bool(actual) and bool(re.match(r"^\d", actual.strip()))
+
+
+def _row_hinted(toks: list[Tok], i: int) -> bool:
+    return toks[i].start
+
+
+def _number(text: str | None) -> float | None:
+    if not text:
+        return None
+    s = ascii_digits(text.strip())
+    return float(s) if _BARE_NUMBER.match(s) else None
+
+
+def _amount_text(text: str) -> str:
+    s = text.strip().rstrip("：:")
+    s = re.sub(r"^[^\d\-—/]*[：:]", "", s)
+    return s.replace("万元", "").strip()
+
+
+_PROJECT_CODE = re.compile(r"^\s*(\d{6,}[A-Z]?\d*)\s*[-－_]\s*(?=[\u4e00-\u9fff])")
+
+
+def _split_project_code(name: str) -> tuple[str, str | None]:
+    m = _PROJECT_CODE.match(name)
+    if m:
+        return name[m.end():].strip(), m.group(1)
+    return name.strip(), None
+
+
+def _name_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    s = re.sub(r"^(?:19|20)\d{2}年度?", "", title)
+    s = re.sub(r"(?:项目)?(?:支出)?(?:绩效目标表|绩效自评表|绩效目标申报表|绩效目标审批表|绩效评价指标表|申报表|批复表|审批表|自评表)"
+               r".*$", "", s)
+    return s.strip() or None
+
+
+def read_stream(rows: list[Row], name: str) -> StreamResult:
+    """The document's projects read from its token stream (see the module docstring)."""
+    reader = _Reader(rows, name)
+    result = reader.run()
+    if result.title:
+        result.year = year_of_heading(result.title) or result.year
+    m = re.search(r"1\s*[-—~至]\s*(\d{1,2})\s*月", " ".join(t.text for t in reader.toks[:400] if "月" in t.text
+                                                              and column_role(t.text) == "actual"))
+    if m and result.kind == "monitoring":
+        result.as_of_month = int(m.group(1))
+    return result
+
+
+__all__ = ["read_stream", "StreamResult", "op_of"]

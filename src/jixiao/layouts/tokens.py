@@ -1,0 +1,206 @@
+"""Rebuild a stream of cells from rows however the table reached us.
+
+A reader's rows are trusted where they hold several cells (HTML, DOCX, XLSX, PDF, pipe or tab text).
+A text line that holds a whole row with its cells glued together (document previews) is split by the
+vocabulary (level names, header names, form labels); a long line of single-space-separated cells is split
+at its spaces; cells broken over lines (`数量` / `指标`) are joined back when together they make a word of
+the vocabulary. The result is a flat list of tokens, each knowing the row it came from and whether it
+starts a row, so that a layout can read a table by the content of its cells rather than their position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..readers.sheet import Row
+from ..textnorm import squash
+from .vocab import _COLUMN_ROLES, _FIELD_LABELS, budget_col_role, column_role, field_role, is_level, level_of
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    row: int  # index of the source row in the rows given
+    start: bool  # first token of a source row that held several cells (a reliable row start)
+    glued: bool = False  # cut out of glued text: its edges are the vocabulary's guess
+    cell: bool = False  # a whole cell of a row that held several cells (the reader's own row)
+
+
+def _literal_words(patterns: list[tuple[str, str]], roles: set[str] | None = None) -> list[str]:
+    """The plain alternatives of vocabulary patterns (no regex syntax), for splitting glued text."""
+    out = []
+    for role, pattern in patterns:
+        if roles is not None and role not in roles:
+            continue
+        for alt in pattern.split("|"):
+            if alt and not re.search(r"[\\\[\](){}?*+^$]", alt) and len(alt) >= 3:
+                out.append(alt)
+    return out
+
+
+_LEVEL_WORDS = [
+    "社会公众或服务对象满意度指标", "服务对象满意度指标", "社会公众满意度指标", "满意度指标",
+    "产出指标", "效益指标", "成本指标", "效果指标", "项目完成指标", "项目效益指标",
+    "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
+    "经济成本指标", "社会成本指标", "生态环境成本指标",
+    "产出数量指标", "产出质量指标", "产出时效指标", "产出成本指标",
+    "产出数量", "产出质量", "产出时效", "产出成本", "社会效益", "生态效益", "经济效益", "可持续影响",
+]
+_HEADER_WORDS = _literal_words(_COLUMN_ROLES) + ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分",
+                                                 "目标值", "优良中差"]
+_LABEL_WORDS = _literal_words(_FIELD_LABELS) + [
+    "年度资金总额", "其中:财政拨款", "其中：财政拨款", "财政拨款", "其他资金", "上年结转资金", "年初预算数", "全年预算数",
+    "全年执行数", "执行率", "资金情况", "项目资金", "绩效指标", "项目总投资", "预算申报数", "中央补助安排",
+    "省级财政安排", "保证项目实施的制度措施", "项目实施计划", "需要说明的其他问题", "填报单位", "项目立项情况",
+    "项目实施进度计划", "长期绩效指标", "年度绩效指标", "绩效指标评价标准", "评价标准确定依据",
+]
+# phrases printed as an actual or a reason in self-evaluations: a word of their own in glued text
+_PHRASES = ["达成预期指标", "达到预期指标", "达成年度指标", "达到预期目标"]
+_GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES) - {"合计"}, key=len, reverse=True)
+_GLUE_RE = re.compile("|".join(re.escape(w) for w in _GLUE_WORDS))
+_ROW_ENDERS = re.compile(r"(合计|总分)(?=\d)")
+
+
+def _is_word(s: str) -> bool:
+    return bool(column_role(s) or field_role(s) or is_level(s) or budget_col_role(s))
+
+
+@lru_cache(maxsize=4096)
+def split_glued(text: str) -> tuple[str, ...]:
+    """Cut a run of glued cells at the words of the vocabulary: `产出指标数量指标覆盖率100%` →
+    (`产出指标`, `数量指标`, `覆盖率100%`). A score glued to a level (`产出指标(50分)`) stays with it."""
+    s = text.strip()
+    parts: list[str] = []
+    pos = 0
+    for m in _GLUE_RE.finditer(s):
+        if m.start() > pos:
+            parts.append(s[pos:m.start()])
+        parts.append(m.group(0))
+        pos = m.end()
+    if pos < len(s):
+        parts.append(s[pos:])
+    out: list[str] = []
+    for p in parts:
+        p = p.strip().lstrip("：:，,；; ")
+        if not p:
+            continue
+        # a level's points printed right after it: `产出指标` + `(50分)`
+        m = re.match(r"^[（(]\s*\d+(?:\.\d+)?(?:\s*[-—~]\s*\d+)?\s*分?\s*[)）]\s*分?", p)
+        if m and out and is_level(out[-1]):
+            out[-1] += m.group(0)
+            p = p[m.end():].strip()
+            if not p:
+                continue
+        out.append(p)
+    return tuple(out)
+
+
+def _glue_count(text: str) -> int:
+    return sum(1 for _ in _GLUE_RE.finditer(text))
+
+
+def _looks_glued(text: str) -> bool:
+    """A line holding several vocabulary words run together (not one word, not a sentence with spaces)."""
+    if len(text) < 6:
+        return False
+    if _is_word(text):
+        return False
+    n = _glue_count(squash(text))
+    return n >= 2 or (n == 1 and bool(re.match(_GLUE_RE.pattern, squash(text))) and len(text) < 200)
+
+
+def _spaced_cells(text: str) -> list[str] | None:
+    """A line of single-space-separated cells (`成本指标(0-20)分 经济成本指标 项目建设成本 ≤65万元 10`)."""
+    parts = [p for p in re.split(r"[ \u3000\t]+", text.strip()) if p]
+    if len(parts) < 3:
+        return None
+    words = sum(1 for p in parts if _is_word(p) or level_of(p)[0] or level_of(p)[2])
+    if words >= 1 and (words >= 2 or len(parts) <= 8):
+        return parts
+    return None
+
+
+def _join_wrapped(toks: list[Tok]) -> list[Tok]:
+    """Join cells broken over lines (`数量`+`指标`, `经济效`+`益指标`, `偏差原因`+`分析及`+`改进措施`) when the
+    joined text is a vocabulary word and the first piece alone is not."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        joined = None
+        if not _is_word(t.text) or squash(t.text) in ("年度", "实际", "偏差原因", "产出指标", "效益指标"):
+            acc = squash(t.text)
+            for k in range(1, 4):
+                if i + k >= len(toks) or toks[i + k].start:
+                    break
+                acc += squash(toks[i + k].text)
+                if len(acc) > 24:
+                    break
+                if _is_word(acc) and not is_level(t.text) or (is_level(acc) and not is_level(t.text)):
+                    joined = (acc, k)
+                    break
+                if is_level(t.text) and re.fullmatch(r"[（(]?\d+(?:\.\d+)?\s*分?[)）]", squash(toks[i + k].text)):
+                    joined = (acc, k)  # `效益指标` + `30分)`: the points wrapped to the next line
+                    break
+        if joined:
+            out.append(Tok(joined[0], t.row, t.start, t.glued, t.cell))
+            i += joined[1] + 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def tokens_of(rows: list[Row]) -> list[Tok]:
+    """Every non-empty cell of the rows as a token, glued and spaced lines split, wrapped words joined."""
+    toks: list[Tok] = []
+    for k, row in enumerate(rows):
+        cells = [c.text for c in row.nonempty()]
+        if not cells:
+            continue
+        if len(cells) >= 2:
+            for j, text in enumerate(cells):
+                for n, piece in enumerate(_cell_pieces(text)):
+                    toks.append(Tok(piece, k, j == 0 and n == 0, cell=True))
+            continue
+        text = cells[0]
+        for line_no, line in enumerate(text.split("\n")):
+            line = line.strip()
+            if not line:
+                continue
+            spaced = _spaced_cells(line)
+            if spaced is not None:
+                for n, p in enumerate(spaced):
+                    for m, piece in enumerate(_glued_pieces(p)):
+                        toks.append(Tok(piece, k, n == 0 and m == 0 and line_no == 0, glued=m > 0))
+                continue
+            if _looks_glued(line):
+                for n, piece in enumerate(split_glued(line)):
+                    toks.append(Tok(piece, k, n == 0, glued=True))
+                continue
+            # a line that is a whole row, name and value glued (`学校满意度≥90%`), starts a row
+            toks.append(Tok(line, k, _is_glued_row(line), glued=_is_glued_row(line)))
+    return _join_wrapped(toks)
+
+
+def _is_glued_row(line: str) -> bool:
+    from .stream import _split_glued_row
+
+    rest, values = _split_glued_row(line)
+    return bool(values) and len(rest) >= 2 and not _is_word(rest)
+
+
+def _glued_pieces(text: str) -> tuple[str, ...]:
+    return split_glued(text) if _looks_glued(text) else (text,)
+
+
+def _cell_pieces(text: str) -> tuple[str, ...]:
+    """A real cell is one token, unless it is several header words run together."""
+    s = text.strip()
+    if "\n" in s and all(_is_word(p.strip()) for p in s.split("\n") if p.strip()):
+        joined = squash(s)
+        if _is_word(joined):
+            return (joined,)
+    return (s,)
