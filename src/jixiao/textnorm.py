@@ -16,9 +16,20 @@ SEPARATORS = "，,；;。：:、"
 
 
 def clean_text(value: str | None) -> str:
-    """HTML tags removed, entities decoded, bookmark and heading marks removed, whitespace trimmed."""
+    """HTML tags removed, entities decoded, bookmark and heading marks removed, whitespace trimmed;
+    traditional characters simplified and a broken converter's pinyin glosses removed."""
     if not value:
         return ""
+    return _simplified(_clean_markup(value))
+
+
+def _simplified(s: str) -> str:
+    from .noise import strip_pinyin_glosses, to_simplified
+
+    return to_simplified(strip_pinyin_glosses(s))
+
+
+def _clean_markup(value: str) -> str:
     if "\n" not in value and "\r" not in value and "<" not in value and "&" not in value \
             and "[" not in value and "#" not in value and "\xa0" not in value:
         return value.strip(" \t\u3000\ufeff")  # the common case: one plain line

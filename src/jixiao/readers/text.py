@@ -10,6 +10,7 @@ import io
 import re
 import unicodedata
 
+from ..noise import clean_lines
 from ..textnorm import clean_text
 from .sheet import Cell, Row
 
@@ -114,7 +115,7 @@ def read_text_rows(text: str) -> list[Row]:
             else:
                 rows.append(Row([Cell(t, k + 1) for k, t in enumerate(cells)], table=1, row=n, line=n))
         return [r for r in rows if r.cells[0].text or not r.is_text]
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = clean_lines(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"))
     mode = _mode(lines)
     rows: list[Row] = []
     table = 0
