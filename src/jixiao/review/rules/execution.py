@@ -249,7 +249,7 @@ def points_without_basis(ctx):
 
 
 @rule("JX609", "deviation-reason-missing", "warning", "document",
-      summary="扣了分，或实际偏离目标 ≥ 30%，却没有偏差原因", rationale="财预〔2020〕10号：未完成目标或偏离较大的须说明原因并提出改进措施；"
+      summary="未达到目标、扣了分，或实际偏离目标 ≥ 30%，却没有偏差原因", rationale="财预〔2020〕10号：未完成目标或偏离较大的须说明原因并提出改进措施；"
       "indicator_audit：未得满分须说明；广西：超过目标 30% 须说明（rules.md §3.2）",
       fix="在“偏差原因分析及改进措施”中说明原因和改进措施。",
       bad=Example("得 18 分（分值 20），无原因", _p([_i(1, "产出指标", "新建农田面积", "≥2000亩", "1800亩", 20, 18)])),
@@ -272,8 +272,9 @@ def reason_missing(ctx):
                                   f"{i.name}：目标 {i.annual.raw if i.annual else '（空）'}；实际 "
                                   f"{i.actual.raw if i.actual else '（空）'}；得分 {i.score:g}", indicator=i,
                                   project=s.project)
-            elif far:
-                yield ctx.finding(f"实际偏离目标 {sc.deviation:+.0%}，未说明偏差原因",
+            elif far or sc.status == "missed":
+                what = f"实际偏离目标 {sc.deviation:+.0%}" if far else "未达到目标"
+                yield ctx.finding(f"{what}，未说明偏差原因",
                                   f"{i.name}：目标 {i.annual.raw}；实际 {i.actual.raw}", indicator=i, project=s.project)
 
 

@@ -1,0 +1,78 @@
+"""The execution rule family beyond its bad/good examples (those run in test_review.py): the cases the issue
+names, a department-wide table, thresholds from options, and silence on target tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from conftest import SEEDS
+
+from jixiao.ingest import parse_path
+from jixiao.model import Document
+from jixiao.review import Settings, review_document
+from jixiao.review.rules.execution import _ex, _full, _i, _mon, _p
+
+
+def _doc(**data) -> Document:
+    return Document.model_validate({"source": {"name": "自评.txt", "sha256": "0" * 64, "format": "text"},
+                                    "kind": "self_evaluation", **data})
+
+
+def _rules(doc: Document, settings: Settings | None = None) -> Counter:
+    return Counter(f.rule for f in review_document(doc, settings) if f.rule.startswith("JX6"))
+
+
+def test_a_consistent_self_evaluation_has_no_execution_finding():
+    assert _rules(_doc(projects=[_full()])) == Counter()
+
+
+def test_fund_total_row_of_zeros_under_a_funded_fiscal_row():
+    """The real fault rules.md §8.2 quotes: 年度资金总额 0 while 本年财政拨款 reads 90 / 89.974."""
+    p = _p([], _ex(planned=0.0, adjusted=0.0, spent=0.0, rate=None, score=None), budget={"total": 0.0, "fiscal": 90.0})
+    (f,) = [f for f in review_document(_doc(projects=[p])) if f.rule == "JX611"]
+    assert "小于其中分项之和 90" in f.message and f.project == "农田建设"
+
+
+def test_missed_deadline_with_full_points():
+    p = _p([_i(1, "产出指标", "完工时间", "2023年10月底前", "2023年12月", 10, 10)])
+    found = review_document(_doc(year=2023, projects=[p]))
+    assert [f.rule for f in found if f.rule == "JX607"] == ["JX607"]
+    assert any(f.rule == "JX609" and "未达到目标" in f.message for f in found)  # late and unexplained (10号)
+
+
+def test_over_performance_needs_a_reason_and_the_threshold_is_an_option():
+    p = _p([_i(1, "产出指标", "培训人次", "≥100人次", "135人次", 10, 10)])
+    assert _rules(_doc(projects=[p]))["JX609"] == 1
+    loose = Settings(options={"JX609": {"deviation_threshold": 0.5}})
+    assert _rules(_doc(projects=[p]), loose)["JX609"] == 0
+
+
+def test_grade_legacy_words_and_total_fallback():
+    assert _rules(_doc(projects=[_full(grade="好")]))["JX610"] == 0  # 好 = 优 (rules.md §8.2)
+    assert _rules(_doc(projects=[_full(grade="较好")]))["JX610"] == 1
+
+
+def test_department_wide_overall_is_checked():
+    doc = _doc(department="某局", overall={"sections": [{"title": "履职", "indicators": [
+        _i(1, "产出指标", "办件量", "≥100件", "80件", 90, 90)]}],
+        "execution": _ex(), "evaluation": {"score": 99.5, "grade": "优"}})
+    found = [f for f in review_document(doc) if f.rule == "JX607"]
+    assert len(found) == 1 and found[0].project is None and found[0].indicator == "办件量"
+
+
+def test_monitoring_reason_colors_are_an_option():
+    doc = Document.model_validate({"source": {"name": "监控.txt", "sha256": "0" * 64, "format": "text"}, **_mon([
+        _i(1, "产出指标", "新建农田面积", "≥2000亩", "850亩")])})  # 73%: yellow
+    assert _rules(doc)["JX615"] == 1
+    assert _rules(doc, Settings(options={"JX615": {"reason_required": ["red"]}}))["JX615"] == 0
+
+
+def test_monitoring_rows_are_not_held_to_self_evaluation_rules():
+    doc = Document.model_validate({"source": {"name": "监控.txt", "sha256": "0" * 64, "format": "text"}, **_mon([
+        _i(1, "产出指标", "新建农田面积", "≥2000亩", "1200亩")])})
+    assert _rules(doc) == Counter()  # on schedule at month 7; not "missed" as a year-end table would be
+
+
+def test_target_tables_never_trigger_an_execution_rule():
+    for path in SEEDS[:6]:
+        assert _rules(parse_path(path)) == Counter(), path.name

@@ -1,0 +1,135 @@
+"""`jixiao score` and `jixiao track` end to end on interchange documents built from the model, and the
+execution findings in `jixiao review`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli import app
+from jixiao.model import Document
+from jixiao.review.rules.execution import _ex, _i, _mon, _p, _t
+
+
+def _write(path, doc: dict) -> str:
+    d = Document.model_validate({"source": {"name": path.name, "sha256": "0" * 64, "format": "text"}, **doc})
+    path.write_text(json.dumps(d.to_json_dict(), ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def files(tmp_path):
+    self_eval = _write(tmp_path / "自评.json", {"kind": "self_evaluation", "year": 2023, "projects": [_p(
+        [_i(1, "产出指标", "新建农田面积", "≥2000亩", "1800亩", 50, 50),
+         _i(2, "效益指标", "投诉率", "≤5%", "7%", 30, 30, "宣传不足"),
+         _i(3, "满意度指标", "受益农户满意度", "≥90%", "93%", 10, 10)],
+        _ex(spent=95, rate=100, score=10), {"score": 100, "grade": "优"}, code="P001")]})
+    monitoring = _write(tmp_path / "监控.json", _mon(
+        [_i(1, "产出指标", "新建农田面积", "≥2000亩", "300亩", likelihood="确定能", forecast=_t("1800亩")),
+         _i(2, "效益指标", "投诉率", "≤5%", "2%")], execution={"planned": 100, "spent": 30}))
+    target = _write(tmp_path / "目标.json", {"year": 2023, "projects": [{"name": "农田建设（2023）", "code": "P001",
+                                                                        "indicators": [
+        _i(1, "产出指标", "新建农田面积", "≥2500亩", None), _i(2, "效益指标", "投诉率", "≤5%", None),
+        _i(3, "效益指标", "亩均增产", "≥50公斤", None)]}]})
+    return {"self": self_eval, "monitoring": monitoring, "target": target, "dir": tmp_path}
+
+
+def test_score_json_printed_beside_recomputed(files):
+    result = CliRunner().invoke(app, ["score", files["self"], files["monitoring"], "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    se, mon = data["documents"]
+    p = se["projects"][0]
+    assert p["execution"]["rate_computed"] == 95 and p["execution"]["recomputed"] == 9.5
+    rows = {r["name"]: r for r in p["indicators"]}
+    assert rows["新建农田面积"]["printed"] == 50 and rows["新建农田面积"]["recomputed"] == 45
+    assert rows["投诉率"]["direction"] == "reverse" and rows["投诉率"]["recomputed"] == 18
+    assert p["total"] == {"printed": 100, "sum_printed": 100, "recomputed": 82.5, "complete": True}
+    assert p["grade"]["recomputed"] == "良"
+    assert {f["rule"] for f in se["findings"]} == {"JX604", "JX605", "JX607", "JX609"}
+    m = mon["projects"][0]
+    assert m["light"] == "red" and m["budget_light"]["color"] == "red"
+    assert [r["light"] for r in m["indicators"]] == ["red", "green"]
+    assert {f["rule"] for f in mon["findings"]} == {"JX615", "JX616"}
+    f = se["findings"][0]
+    assert {"rule", "severity", "document", "unit", "project", "indicator_seq", "message", "evidence", "fix",
+            "loc"} <= set(f)
+
+
+def test_score_text_xlsx_html(files, tmp_path):
+    from openpyxl import load_workbook
+
+    result = CliRunner().invoke(app, ["score", str(files["dir"] / "自评.json")])
+    assert result.exit_code == 0 and "82.5" in result.stdout and "JX607" in result.stdout
+    xlsx, html = tmp_path / "s.xlsx", tmp_path / "s.html"
+    assert CliRunner().invoke(app, ["score", files["self"], "-f", "xlsx", "-o", str(xlsx)]).exit_code == 0
+    rows = list(load_workbook(xlsx)["指标得分"].iter_rows(values_only=True))
+    assert rows[0][10:12] == ("得分（表）", "得分（复算）") and rows[1][10:12] == (50, 45)
+    assert CliRunner().invoke(app, ["score", files["monitoring"], "-f", "html", "-o", str(html)]).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "新建农田面积" in page and 'class="light red"' in page
+
+
+def test_score_config_changes_the_rules_and_the_findings(files, tmp_path):
+    cfg = tmp_path / "score.toml"
+    cfg.write_text('[score]\nreverse_rule = "ratio"\nexecution_rule = "bands"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", files["self"], "-f", "json", "--config", str(cfg)])
+    p = json.loads(result.stdout)["documents"][0]["projects"][0]
+    assert {r["name"]: r["recomputed"] for r in p["indicators"]}["投诉率"] == pytest.approx(21.43)  # 5/7 × 30
+    assert p["execution"]["recomputed"] == 9  # 95% falls in the ≥90% band
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[score]\nexecution_rule = "half"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", files["self"], "--config", str(bad)])
+    assert result.exit_code == 2 and "execution_rule" in result.output and "Traceback" not in result.output
+
+
+def test_score_bad_input_is_one_line(files, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["score", files["target"]])
+    assert result.exit_code == 1 and "不是自评表或监控表" in result.output and "目标.json" in result.output
+    blind = _write(tmp_path / "无目标.json", {"kind": "self_evaluation", "projects": [_p(
+        [_i(1, "产出指标", "新建农田面积", None, "1800亩", 50, 50), _i(2, "产出指标", "面积", None, "3亩", 40, 40)])]})
+    result = runner.invoke(app, ["score", blind])
+    assert result.exit_code == 1 and "目标一侧无法读取" in result.output
+    junk = tmp_path / "x.json"
+    junk.write_text('{"a": 1}', encoding="utf-8")
+    result = runner.invoke(app, ["score", str(junk)])
+    assert result.exit_code == 1 and "jixiao.document/1" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["score", files["self"], "-f", "xlsx"])
+    assert result.exit_code == 2 and "--out" in result.output
+
+
+def test_execution_findings_appear_in_review(files):
+    """`jixiao review` runs every catalog rule through review_document: the execution family is among them."""
+    from jixiao.review import review_document
+
+    doc = Document.model_validate(json.loads(open(files["self"], encoding="utf-8").read()))
+    assert {"JX604", "JX605", "JX607"} <= {f.rule for f in review_document(doc)}
+    listed = json.loads(CliRunner().invoke(app, ["rules", "--format", "json"]).stdout)
+    assert sum(1 for r in listed if r["family"] == "execution") >= 12
+
+
+def test_track_links_by_code_and_flags_changes(files):
+    result = CliRunner().invoke(app, ["track", files["self"], "--approved", files["target"], "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (t,) = json.loads(result.stdout)
+    assert t["approved_project"] == "农田建设（2023）" and t["match"] == "项目编码相同"
+    rows = {r["name"]: r for r in t["indicators"]}
+    assert rows["新建农田面积"]["change"] == "lowered" and rows["新建农田面积"]["approved_target"] == "≥2500亩"
+    assert rows["新建农田面积"]["printed"] == 50 and rows["新建农田面积"]["recomputed"] == 45
+    assert rows["亩均增产"]["change"] == "removed" and rows["受益农户满意度"]["change"] == "added"
+    assert t["summary"] == {"lowered": 1, "added": 1, "dropped": 1}
+    text = CliRunner().invoke(app, ["track", files["self"], "--approved", files["target"]])
+    assert text.exit_code == 0 and "降低" in text.stdout
+
+
+def test_track_links_by_name_without_code(files, tmp_path):
+    target = _write(tmp_path / "t2.json", {"projects": [
+        {"name": "其他项目", "indicators": [_i(1, "产出指标", "x", "≥1个", None)]},
+        {"name": "农田建设", "indicators": [_i(1, "产出指标", "新建农田面积", "≥2000亩", None)]}]})
+    result = CliRunner().invoke(app, ["track", files["monitoring"], "--approved", target, "-f", "json"])
+    (t,) = json.loads(result.stdout)
+    assert t["approved_project"] == "农田建设" and t["light"] == "red"
+    assert t["indicators"][0]["change"] == "unchanged" and t["indicators"][0]["light"] == "red"
