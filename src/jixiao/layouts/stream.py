@@ -107,14 +107,13 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
     # a header that continues a row of project fields (a flat export) is not this reader's
     k = i - 1
     while k >= 0 and toks[k].row == toks[i].row and toks[i].cell and not toks[i].start:
-        if squash(toks[k].text) not in ("绩效指标", "年度绩效指标", "长期绩效指标") and not re.fullmatch(
-                r"(?:年度)?绩效目标[（(]\d+分[)）]", squash(toks[k].text)):
+        if not _is_group_label(toks[k].text):
             return None
         k -= 1
     while j < n:
         text = toks[j].text
         s = squash(text)
-        if s in ("绩效指标", "年度绩效指标", "长期绩效指标", "绩效目标") or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
+        if _is_group_label(text):
             if roles:
                 break
             j += 1
@@ -153,6 +152,14 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
     if "name" not in cols:
         cols.insert(0, "name")
     return Grid(cols, "level1" in roles, "level2" in roles), j
+
+
+_GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?:[（(]\d+分[)）])?$")
+
+
+def _is_group_label(text: str) -> bool:
+    """A label over the indicator block (`绩 效 指 标`, `专项年度绩效指标`, `年度绩效目标(90分)`)."""
+    return bool(_GROUP_LABEL.match(squash(text)))
 
 
 def _fits(role: str, text: str, glued: bool) -> bool:
@@ -212,6 +219,8 @@ class _Reader:
         self.level2: str | None = None
         self.level2_code: str | None = None
         self.level_seen = False
+        # a text source may have been cut anywhere: a grid row that holds its last token is not whole
+        self.cut_at_end = False
 
     # -- projects ---------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -426,6 +435,13 @@ class _Reader:
             t = toks[i]
             text = t.text.strip()
             s = squash(text)
+            if i == n - 1 and self.cut_at_end and row:
+                # the text stops inside this row: it is not whole, so it is not read
+                self.result.truncated = True
+                cut = " | ".join(x.text for x in row + [t])
+                self.result.problems.append(Problem(
+                    message="文本在表格中途结束，最后一行不完整，未读取", raw=cut[:200]))
+                return n
             if _is_stop(text) or _is_title(text) or field_role(text) in ("name", "department", "conclusion"):
                 break
             if _read_header(toks, i) is not None:
@@ -452,6 +468,9 @@ class _Reader:
                 continue
             if t.start and row:
                 flush()
+            if not row and not t.start and self._trailing_text(grid, toks, i):
+                i += 1
+                continue
             if not row:
                 hinted = t.start or bool(self.level_seen and toks[i - 1].start) or _row_hinted(toks, i)
             row.append(t)
@@ -460,6 +479,23 @@ class _Reader:
             i += 1
         flush()
         return i
+
+    def _trailing_text(self, grid: Grid, toks: list[Tok], i: int) -> bool:
+        """In a stream without row marks, a text cell after a full row is that row's reason (`偏差原因`)
+        when the cell after it cannot be the next row's first value (a weight column wants a number)."""
+        if "deviation" not in grid.cols or not self.draft.indicators or len(grid.cols) < 2:
+            return False
+        last = self.draft.indicators[-1]
+        if last.deviation or i + 1 >= len(toks):
+            return False
+        text, nxt = toks[i].text.strip(), toks[i + 1].text.strip()
+        second = grid.cols[1]
+        if second not in NUMERIC and second not in ("op", "unit"):
+            return False
+        if _fits(second, nxt, False) or _BARE_NUMBER.match(ascii_digits(text)) or level_of(nxt)[0] or level_of(nxt)[2]:
+            return False
+        last.deviation = strip_seps(text) or None
+        return True
 
     def _prefers_level2(self, l1: str | None, l2: str | None) -> bool:
         """A name that is both a first and a second level (`成本指标`, `社会公众或服务对象满意度指标`) is a
@@ -587,9 +623,11 @@ def _name_from_title(title: str | None) -> str | None:
     return s.strip() or None
 
 
-def read_stream(rows: list[Row], name: str) -> StreamResult:
-    """The document's projects read from its token stream (see the module docstring)."""
+def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamResult:
+    """The document's projects read from its token stream (see the module docstring). `cut_at_end`: the
+    source is text that may stop anywhere, so a grid row running into its end is left out."""
     reader = _Reader(rows, name)
+    reader.cut_at_end = cut_at_end
     result = reader.run()
     if result.title:
         result.year = year_of_heading(result.title) or result.year

@@ -177,6 +177,8 @@ def read_text_rows(text: str) -> list[Row]:
             continue
         close_block()
         body = line.rstrip(" \t\u3000")
+        if mode == "pipe" and re.fullmatch(r"[\s|]*\|[\s|]*", body):
+            continue  # a row of empty cells (`|`, `| |||`): nothing to read
         if mode == "pipe" and (_PIPE_ROW.match(body) or _PIPE_CELLS.search(body)):
             if _PIPE_RULE.match(body):
                 continue
