@@ -76,3 +76,11 @@ def test_monitoring_rows_are_not_held_to_self_evaluation_rules():
 def test_target_tables_never_trigger_an_execution_rule():
     for path in SEEDS[:6]:
         assert _rules(parse_path(path)) == Counter(), path.name
+
+
+def test_sums_are_not_checked_on_a_cut_off_document():
+    short = _full(total=95)  # a total that is not the sum; weights 50 + 30 + 10 + 10
+    short["indicators"] = short["indicators"][:2]  # the satisfaction row lost: weights now 90
+    assert {"JX602", "JX603"} <= set(_rules(_doc(projects=[short])))
+    cut = _doc(projects=[short], problems=[{"message": "文本在表格中途结束，最后一行不完整，未读取"}])
+    assert not {"JX602", "JX603"} & set(_rules(cut))

@@ -72,6 +72,15 @@ def _scores(ctx, cfg: ScoreConfig | None = None):
     return ctx.cache[key]
 
 
+_CUT_OFF = re.compile(r"中途|截断|不完整|未读完|cut off", re.I)
+
+
+def _incomplete(ctx, s) -> bool:
+    """A sum cannot be checked on a document the parser says is cut off, or with rows it could not read."""
+    return any(_CUT_OFF.search(p.message) for p in ctx.document.problems) or any(
+        x.indicator.problem for x in s.indicators)
+
+
 def _near(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol + 1e-9
 
@@ -109,7 +118,7 @@ def score_above_weight(ctx):
 def total_not_sum(ctx):
     tol = ctx.option("tolerance")
     for s in _scores(ctx):
-        if s.total_printed is None or s.sum_printed is None:
+        if s.total_printed is None or s.sum_printed is None or _incomplete(ctx, s):
             continue
         if not _near(s.total_printed, s.sum_printed, tol):
             n = sum(1 for x in s.indicators if x.printed is not None)
@@ -132,7 +141,7 @@ def weights_sum(ctx):
     total, tol = ctx.option("total"), ctx.option("tolerance")
     for s in _scores(ctx):
         weights = [x.indicator.weight for x in s.indicators]
-        if not weights or any(w is None for w in weights):
+        if not weights or any(w is None for w in weights) or _incomplete(ctx, s):
             continue
         ind_sum = sum(weights)
         ex = s.execution
