@@ -1,0 +1,136 @@
+"""Slot F1: how much of a golden document a parse got right, field by field.
+
+A slot is one stated fact: a document field, a project field, or an indicator field (level, name, each
+part of a target, each execution field). Projects are paired in order; indicators within a project are
+paired by name (then order), so one missed row does not shift every row after it. Precision counts the
+non-null slots the parse emitted, recall the non-null slots of the golden document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+_DOC_FIELDS = ("title", "year", "department", "kind")
+_PROJECT_FIELDS = ("name", "department", "unit", "code", "goal", "result")
+_INDICATOR_FIELDS = ("level1", "level2", "name", "weight", "score", "deviation")
+_TARGETS = ("annual", "period", "actual")
+_TARGET_PARTS = ("raw", "op", "value", "unit")
+
+
+@dataclass
+class SlotScore:
+    correct: int = 0
+    emitted: int = 0
+    expected: int = 0
+    annual_correct: int = 0
+    annual_emitted: int = 0
+
+    def add(self, other: SlotScore) -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.emitted if self.emitted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def annual_precision(self) -> float:
+        return self.annual_correct / self.annual_emitted if self.annual_emitted else 1.0
+
+
+def _slots(doc: dict) -> dict[tuple, object]:
+    out: dict[tuple, object] = {}
+    for f in _DOC_FIELDS:
+        v = doc.get(f, "target" if f == "kind" else None)
+        if v is not None:
+            out[("doc", f)] = v
+    blocks = [(p, p.get("indicators") or []) for p in doc.get("projects") or []]
+    overall = doc.get("overall") or {}
+    for sec in overall.get("sections") or []:
+        blocks.append(({"name": sec.get("title")}, sec.get("indicators") or []))
+    for pi, (proj, indicators) in enumerate(blocks):
+        for f in _PROJECT_FIELDS:
+            if proj.get(f) is not None:
+                out[("p", pi, f)] = proj[f]
+        budget = proj.get("budget") or {}
+        for f in ("total", "fiscal"):
+            if budget.get(f) is not None:
+                out[("p", pi, "budget", f)] = budget[f]
+        for ind in indicators:
+            key = ("i", pi, ind.get("name"))
+            for f in _INDICATOR_FIELDS:
+                if ind.get(f) is not None:
+                    out[key + (f,)] = ind[f]
+            for t in _TARGETS:
+                target = ind.get(t) or {}
+                for part in _TARGET_PARTS:
+                    if target.get(part) is not None:
+                        out[key + (t, part)] = target[part]
+    return out
+
+
+def _pair_names(got: list[str], want: list[str]) -> dict[str, str]:
+    """Each parsed indicator name paired with the golden one it stands for (exact, then close, in order)."""
+    pairs: dict[str, str] = {}
+    free = list(want)
+    for name in got:
+        if name in free:
+            pairs[name] = name
+            free.remove(name)
+    for name in got:
+        if name in pairs or not free:
+            continue
+        best = max(free, key=lambda w: ratio(name, w))
+        if ratio(name, best) >= 60:
+            pairs[name] = best
+            free.remove(best)
+    return pairs
+
+
+def score(got: dict, want: dict) -> SlotScore:
+    """Slot precision/recall of a parsed document against its golden document (both as JSON dicts)."""
+    g, w = _slots(got), _slots(want)
+    names_by_block: dict[int, tuple[list[str], list[str]]] = {}
+    for key in g:
+        if key[0] == "i":
+            names_by_block.setdefault(key[1], ([], []))[0].append(key[2])
+    for key in w:
+        if key[0] == "i":
+            names_by_block.setdefault(key[1], ([], []))[1].append(key[2])
+    rename: dict[tuple[int, str], str] = {}
+    for block, (got_names, want_names) in names_by_block.items():
+        pairs = _pair_names(list(dict.fromkeys(got_names)), list(dict.fromkeys(want_names)))
+        for a, b in pairs.items():
+            rename[(block, a)] = b
+    result = SlotScore(expected=len(w))
+    for key, value in g.items():
+        mapped = key
+        if key[0] == "i":
+            target = rename.get((key[1], key[2]))
+            if key[3] == "name":
+                mapped = key if target is None else ("i", key[1], target, "name")
+                value_ok = target is not None and value == target
+            else:
+                mapped = key if target is None else ("i", key[1], target) + key[3:]
+                value_ok = mapped in w and w[mapped] == value
+        else:
+            value_ok = mapped in w and w[mapped] == value
+        if key[0] == "i" and key[3] == "name" and target is not None:
+            value_ok = value == target
+        result.emitted += 1
+        result.correct += int(value_ok)
+        if key[0] == "i" and key[3:] == ("annual", "raw"):
+            result.annual_emitted += 1
+            result.annual_correct += int(value_ok)
+    return result
