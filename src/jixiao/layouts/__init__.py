@@ -7,8 +7,8 @@ import re
 
 from ..errors import LayoutError
 from ..model import Document, Overall, Problem, Section, Source, Unit
-from ..textnorm import squash
 from ..readers.sheet import Sheet
+from ..textnorm import squash
 from .cell_lines import regroup_cell_lines
 from .common import department_in, field_label, is_title, money_unit_in, title_text, year_of_heading
 from .overall import parse_overall

@@ -30,7 +30,8 @@ _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复�
                     r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*[（(]?[^（）()]{0,12}[)）]?$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
-_STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分"}
+_STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
+               "附件：", "下载", "打印", "关闭"}
 _FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
 _PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
 # a strong value in glued text: an operator before it, or a percent / per-mille / word unit after it
@@ -69,7 +70,7 @@ class StreamResult:
 
 def _is_title(text: str) -> bool:
     s = squash(text)
-    return (6 <= len(s) <= 80 and bool(_TITLE.search(s)) and not s.startswith(("附件", "根据", "按照"))
+    return (5 <= len(s) <= 80 and bool(_TITLE.search(s)) and not s.startswith(("附件", "根据", "按照"))
             and field_role(text) is None)
 
 
@@ -174,7 +175,33 @@ def _fits(role: str, text: str, glued: bool) -> bool:
         return s in ("定量", "定性")
     if role in VALUE_KIND:
         return True
+    if role in ("description", "basis"):
+        return not _STRONG.fullmatch(s)
     return True
+
+
+_STRONG = re.compile(rf"(?:{_OP_RE})\s*\d+(?:\.\d+)?\s*(?:百分比|{_UNIT})?|\d+(?:\.\d+)?\s*(?:%|‰|百分比)")
+
+
+def _glued_rows(text: str) -> list[str]:
+    """Several rows glued into one run (`A≥5个B100%C…`): cut after each run of strong values (an operator
+    before the number, or a percent after it) that is followed by more text."""
+    cuts = []
+    for m in _STRONG.finditer(text):
+        end = m.end()
+        nxt = text[end:end + 1]
+        if nxt and re.match(r"[\u4e00-\u9fff★(（]", nxt) and not re.match(r"(?:以上|以下|以内|内)", text[end:end + 2]):
+            # bare digits right after the run (a score) stay with it
+            tail = re.match(r"\d+(?:\.\d+)?(?=[\u4e00-\u9fff])", text[end:])
+            cuts.append(end + (tail.end() if tail and False else 0))
+    pieces, pos = [], 0
+    for c in cuts:
+        if c - pos >= 4:
+            pieces.append(text[pos:c])
+            pos = c
+    if pos < len(text):
+        pieces.append(text[pos:])
+    return [p for p in pieces if p.strip()]
 
 
 def _split_glued_row(text: str) -> tuple[str, list[str]]:
@@ -310,11 +337,16 @@ class _Reader:
             return
         if role == "skip" or role == "parent_name":
             return
+        if role == "name2":  # `二级项目名称` under `一级项目名称`: the project is the second level
+            d.fields["name"] = value
+            return
         if role in d.fields:
             if role in ("goal", "long_goal", "content", "result") and len(value) > 4:
                 d.fields[role] += "\n" + value
             return
-        if role in ("department", "unit", "name", "code") and len(value) > 80:
+        if role in ("department", "unit") and not _is_org_name(value):
+            return
+        if role in ("name", "code") and len(value) > 80:
             return
         d.fields[role] = value
 
@@ -472,9 +504,9 @@ class _Reader:
                 i += 1
                 continue
             if not row:
-                hinted = t.start or bool(self.level_seen and toks[i - 1].start) or _row_hinted(toks, i)
+                hinted = t.start or t.cell
             row.append(t)
-            if not hinted and self._row_full(grid, row):
+            if (not hinted or len(row) == 1 and t.glued) and self._row_full(grid, row):
                 flush()
             i += 1
         flush()
@@ -483,9 +515,18 @@ class _Reader:
     def _trailing_text(self, grid: Grid, toks: list[Tok], i: int) -> bool:
         """In a stream without row marks, a text cell after a full row is that row's reason (`偏差原因`)
         when the cell after it cannot be the next row's first value (a weight column wants a number)."""
-        if "deviation" not in grid.cols or not self.draft.indicators or len(grid.cols) < 2:
+        if not self.draft.indicators or len(grid.cols) < 2:
             return False
         last = self.draft.indicators[-1]
+        if toks[i].text.strip() in _PHRASES:
+            if "deviation" in grid.cols and last.deviation is None:
+                last.deviation = toks[i].text.strip()
+                return True
+            if "actual" in grid.cols and last.actual is None:
+                last.actual = parse_target(toks[i].text.strip())
+                return True
+        if "deviation" not in grid.cols:
+            return False
         if last.deviation or i + 1 >= len(toks):
             return False
         text, nxt = toks[i].text.strip(), toks[i + 1].text.strip()
@@ -509,9 +550,10 @@ class _Reader:
     def _row_full(self, grid: Grid, row: list[Tok]) -> bool:
         """In a stream without row marks, a row ends when every value column has a cell."""
         core = [c for c in grid.cols[1:] if c in VALUE_KIND or c in NUMERIC or c in ("op", "unit", "valtype")]
-        if len(row) == 1 and row[0].glued:
-            return bool(_split_glued_row(row[0].text)[1]) and len(core) <= 1
-        return len(row) - 1 >= len(core) and bool(core)
+        if len(row) == 1 and row[0].glued and len(core) <= 1:
+            return bool(_split_glued_row(row[0].text)[1])
+        count = len(row) - 1 + (len(_split_glued_row(row[0].text)[1]) if row[0].glued else 0)
+        return count >= len(core) and bool(core)
 
     def _indicator(self, grid: Grid, row: list[Tok], hinted: bool) -> None:
         texts = [t.text.strip() for t in row]
@@ -525,9 +567,30 @@ class _Reader:
         problem = None
         core = [c for c in cols if c in VALUE_KIND or c in NUMERIC]
         if glued and len(texts) == 1:
-            name, data = _split_glued_row(name)
+            pieces = _glued_rows(name)
+            if len(pieces) > 1:
+                for piece in pieces:
+                    self._indicator(grid, [Tok(piece, row[0].row, False, True)], hinted)
+                return
+        if glued and row[0].glued:
+            name, head = _split_glued_row(name)
+            data = head + data
+            if not head and data and data[0] in _PHRASES:
+                m = re.search(r"(?<=[)）\u4e00-\u9fff])(\d+(?:\.\d+)?)$", name)
+                if m:  # `成本控制数(万元)63` before `达成预期指标`: the number ends the row
+                    data = [m.group(1)] + data
+                    name = name[: m.start()]
+            text_col = next((c for c in ("description", "basis") if c in cols), None)
+            if "反映" in name[2:] and text_col:
+                k = name.index("反映", 2)
+                data = [name[k:]] + data
+                name = name[:k]
+        if glued and len(texts) == 1:
             if not data and core:
                 problem = "单元格粘连，无法把指标名称和指标值分开；保留原文"
+            elif len(name) > 60 or name.count("反映") > 1:
+                problem = "单元格粘连，无法确定指标名称和指标值；保留原文"
+                data = []
         values: dict[str, str] = {}
         k = 0
         for col in cols:
@@ -546,7 +609,7 @@ class _Reader:
         if data and len(data) < len(core) and hinted and (
                 n_value_cols >= 2 or any(_BARE_NUMBER.match(ascii_digits(x)) for x in data) and any(c in NUMERIC for c in cols)):
             if not (filled_core == len(data) and all(c in values for c in core[: len(data)])
-                    and not any(c in NUMERIC for c in core[len(data):]) and n_value_cols < 2):
+                    and not any(c in NUMERIC for c in core[len(data):])):
                 problem = "该行单元格少于表头的列，无法确定各值所在的列：" + " | ".join(texts)
                 values = {}
         if leftover and not problem and any(x for x in leftover if not _FILLER.match(x)):
@@ -559,6 +622,11 @@ class _Reader:
         name = strip_seps(name)
         if not name:
             return
+        for col in ("annual", "period", "grade_a"):
+            if values.get(col) in _PHRASES:  # `达成预期指标` is what happened, never a target
+                phrase = values.pop(col)
+                if "actual" in cols and "actual" not in values:
+                    values["actual"] = phrase
         annual_raw = join_value(values.get("op", ""), values.get("annual") or values.get("grade_a") or "",
                                 values.get("unit", ""))
         period_raw = join_value(values.get("op", ""), values.get("period", ""), values.get("unit", ""))
@@ -581,6 +649,15 @@ class _Reader:
                         weight=_number(values.get("weight")), score=_number(values.get("score")),
                         deviation=strip_seps(deviation or "") or None, loc=loc, problem=problem)
         self.draft.indicators.append(ind)
+
+
+_NOT_ORG = re.compile(r"[:：]|公章|盖章|填报|年月|绩效|预算项目|^[（(]|^及|^[\d\s.,-]+$")
+
+
+def _is_org_name(value: str) -> bool:
+    """A department or unit name, not a label fragment or a run of glued text."""
+    s = squash(value)
+    return 2 <= len(s) <= 40 and not _NOT_ORG.search(s) and field_role(s) is None and column_role(s) is None
 
 
 def _op_applies(actual: str | None) -> bool:
@@ -623,6 +700,12 @@ def _name_from_title(title: str | None) -> str | None:
     return s.strip() or None
 
 
+def _clean_title(title: str) -> str:
+    """A title cut out of glued text may carry the text before it (`…单位公章:年月 日鄂州市…绩效目标表`)."""
+    s = re.split(r"[：:]", title)[-1]
+    return re.sub(r"^[\s年月日]+", "", s).strip() or title
+
+
 def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamResult:
     """The document's projects read from its token stream (see the module docstring). `cut_at_end`: the
     source is text that may stop anywhere, so a grid row running into its end is left out."""
@@ -630,6 +713,7 @@ def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamR
     reader.cut_at_end = cut_at_end
     result = reader.run()
     if result.title:
+        result.title = _clean_title(result.title)
         result.year = year_of_heading(result.title) or result.year
     m = re.search(r"1\s*[-—~至]\s*(\d{1,2})\s*月", " ".join(t.text for t in reader.toks[:400] if "月" in t.text
                                                               and column_role(t.text) == "actual"))

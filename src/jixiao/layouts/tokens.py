@@ -49,7 +49,10 @@ _LEVEL_WORDS = [
     "产出数量", "产出质量", "产出时效", "产出成本", "社会效益", "生态效益", "经济效益", "可持续影响",
 ]
 _HEADER_WORDS = _literal_words(_COLUMN_ROLES) + ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分",
-                                                 "目标值", "优良中差"]
+                                                 "目标值", "优良中差", "指标权重(分)", "指标得分(分)"]
+# a title's last word: cut out of glued text, it goes back to the title before it
+_TITLE_WORDS = ["绩效目标表", "绩效目标申报表", "绩效目标审批表", "绩效目标批复表", "绩效自评表", "绩效目标自评表",
+                "支出绩效自评表", "绩效评价指标表"]
 _LABEL_WORDS = _literal_words(_FIELD_LABELS) + [
     "年度资金总额", "其中:财政拨款", "其中：财政拨款", "财政拨款", "其他资金", "上年结转资金", "年初预算数", "全年预算数",
     "全年执行数", "执行率", "资金情况", "项目资金", "绩效指标", "项目总投资", "预算申报数", "中央补助安排",
@@ -58,7 +61,8 @@ _LABEL_WORDS = _literal_words(_FIELD_LABELS) + [
 ]
 # phrases printed as an actual or a reason in self-evaluations: a word of their own in glued text
 _PHRASES = ["达成预期指标", "达到预期指标", "达成年度指标", "达到预期目标"]
-_GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES) - {"合计"}, key=len, reverse=True)
+_GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES + _TITLE_WORDS) - {"合计"}, key=len,
+                     reverse=True)
 _GLUE_RE = re.compile("|".join(re.escape(w) for w in _GLUE_WORDS))
 _ROW_ENDERS = re.compile(r"(合计|总分)(?=\d)")
 
@@ -89,6 +93,15 @@ def split_glued(text: str) -> tuple[str, ...]:
         # a level's points printed right after it: `产出指标` + `(50分)`
         m = re.match(r"^[（(]\s*\d+(?:\.\d+)?(?:\s*[-—~]\s*\d+)?\s*分?\s*[)）]\s*分?", p)
         if m and out and is_level(out[-1]):
+            out[-1] += m.group(0)
+            p = p[m.end():].strip()
+            if not p:
+                continue
+        if p in _TITLE_WORDS and out and not _is_word(out[-1]):
+            out[-1] += p
+            continue
+        m = re.match(r"^[（(](?:19|20)\d{2}年度?[)）]", p)
+        if m and out and out[-1].endswith(tuple(_TITLE_WORDS)):
             out[-1] += m.group(0)
             p = p[m.end():].strip()
             if not p:
