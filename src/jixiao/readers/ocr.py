@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import threading
+import warnings
 from functools import lru_cache
 
 from ..errors import ReadError
@@ -23,7 +24,7 @@ from . import pdf_geometry as geo
 INSTALL_HINT = "这是扫描件或图片，需要 OCR 支持：请安装 pip install 'jixiao[ocr]'"
 RENDER_DPI = 200  # scanned PDF pages are rendered at this resolution
 MAX_SIDE = 4000  # pixels; a larger page is scaled down before OCR (bounded memory and time)
-MAX_PIXELS = 250_000_000  # an image larger than this is refused before it is decoded
+MAX_PIXELS = 150_000_000  # an image larger than this is refused before it is decoded
 LOW_CONFIDENCE = 0.8
 MAX_FRAMES = 200  # pages of a multi-page TIFF
 
@@ -107,16 +108,25 @@ def _skew_from_boxes(boxes) -> float | None:
     return angles[len(angles) // 2]
 
 
-def _rotate(img, angle: float):
+def _rotate(img, angle: float, border: int = 255):
     import cv2
 
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(border, border, border))
 
 
-def _ruling_edges(binary, to_pt: float) -> list[geo.Edge]:
-    """Long thin horizontal and vertical strokes of the (deskewed) page, as edges in points."""
+def _seal_mask(rgb):
+    """Pixels of a coloured mark (a seal): strongly saturated, whatever the hue."""
+    import numpy as np
+
+    spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2).astype(np.int16)
+    return spread > 60
+
+
+def _ruling_edges(binary, to_pt: float, seal=None) -> list[geo.Edge]:
+    """Long thin horizontal and vertical strokes of the (deskewed) page, as edges in points. Two collinear
+    pieces are one line when what separates them is a seal lying over it."""
     import cv2
 
     h, w = binary.shape
@@ -124,14 +134,37 @@ def _ruling_edges(binary, to_pt: float) -> list[geo.Edge]:
     for orient, kernel in (("h", (max(40, w // 40), 1)), ("v", (1, max(40, h // 60)))):
         mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        pieces: list[list[float]] = []  # [position, start, end] in pixels
         for i in range(1, n):
             x, y, bw, bh, _ = stats[i]
             if orient == "h" and bw >= kernel[0] and bh <= max(12, bw // 20):
-                yc = (y + bh / 2) * to_pt
-                out.append(geo.Edge("h", x * to_pt, yc, (x + bw) * to_pt, yc))
+                pieces.append([y + bh / 2, x, x + bw])
             elif orient == "v" and bh >= kernel[1] and bw <= max(12, bh // 20):
-                xc = (x + bw / 2) * to_pt
-                out.append(geo.Edge("v", xc, y * to_pt, xc, (y + bh) * to_pt))
+                pieces.append([x + bw / 2, y, y + bh])
+        if seal is not None and seal.any():
+            pieces = _bridge(pieces, seal, orient)
+        for pos, lo, hi in pieces:
+            if orient == "h":
+                out.append(geo.Edge("h", lo * to_pt, pos * to_pt, hi * to_pt, pos * to_pt))
+            else:
+                out.append(geo.Edge("v", pos * to_pt, lo * to_pt, pos * to_pt, hi * to_pt))
+    return out
+
+
+def _bridge(pieces: list[list[float]], seal, orient: str) -> list[list[float]]:
+    """Join collinear pieces whose gap lies mostly under the seal."""
+    pieces.sort(key=lambda p: (round(p[0] / 4), p[1]))
+    out: list[list[float]] = []
+    for p in pieces:
+        if out and abs(out[-1][0] - p[0]) <= 4 and p[1] > out[-1][2]:
+            prev = out[-1]
+            pos = int(round((prev[0] + p[0]) / 2))
+            lo, hi = int(prev[2]), int(p[1])
+            gap = seal[max(0, pos - 3):pos + 4, lo:hi] if orient == "h" else seal[lo:hi, max(0, pos - 3):pos + 4]
+            if gap.size and gap.any(axis=0 if orient == "h" else 1).mean() >= 0.5:
+                prev[2] = p[2]
+                continue
+        out.append(p)
     return out
 
 
@@ -159,12 +192,16 @@ def ocr_rgb(rgb, to_pt: float):
         to_pt /= f
         h, w = rgb.shape[:2]
     gray = _gray(rgb)
+    seal = _seal_mask(rgb)
     binary = _binary(gray)
     angle = _skew_from_lines(binary)
     clean = np.dstack([gray, gray, gray])
     if angle is not None and abs(angle) > 0.2:
         clean = _rotate(clean, angle)
         binary = _binary(clean[:, :, 0])
+        seal = _rotate(seal.astype(np.uint8) * 255, angle, border=0) > 127
+    if h < w // 4 or w < h // 4:  # a strip: the detector finds nothing in one; pad it (bottom/right) with paper
+        clean = np.pad(clean, ((0, max(0, w // 4 - h)), (0, max(0, h // 4 - w)), (0, 0)), constant_values=255)
     with _LOCK:  # one inference at a time per process: onnxruntime already uses both cores
         result = _engine()(clean)
     boxes = [] if result.boxes is None else [b.tolist() for b in result.boxes]
@@ -188,7 +225,7 @@ def ocr_rgb(rgb, to_pt: float):
         ys = [p[1] for p in pts]
         chars.append(geo.Char(text, min(xs) * to_pt, min(ys) * to_pt, max(xs) * to_pt, max(ys) * to_pt,
                               conf=score))
-    edges = _ruling_edges(binary, to_pt) if angle is not None or cos is None else []
+    edges = _ruling_edges(binary, to_pt, seal) if angle is not None or cos is None else []
     return PageContent(chars, edges, w * to_pt, h * to_pt, ocr=True)
 
 
@@ -214,8 +251,12 @@ def read_image(data: bytes, progress=None):
 
     _require()
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
         w, h = img.size
+    except Image.DecompressionBombError as exc:
+        raise ReadError("图片过大（像素数超过上限）") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ReadError("图片已损坏或无法识别") from exc
     if w * h > MAX_PIXELS:
@@ -232,6 +273,9 @@ def read_image(data: bytes, progress=None):
         for i in range(frames):
             try:
                 img.seek(i)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    img.load()
                 frame = ImageOps.exif_transpose(img) if i == 0 else img
                 if max(frame.size) > MAX_SIDE:
                     frame = frame.copy()
@@ -244,7 +288,6 @@ def read_image(data: bytes, progress=None):
                 raise ReadError(f"图片第 {i + 1} 页无法解码") from exc
             yield ocr_rgb(rgb, 72 / dpi / f)
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     return assemble(pages(), frames, progress, scanned=True)
 
 

@@ -304,6 +304,9 @@ def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[
     if not any(not r.is_text for r in out):
         out = _layout_text_rows(pages_chars)  # a table drawn without ruling lines
         if any_ocr:
+            if not any(not r.is_text for r in out):
+                lines = sum(1 for r in out if r.is_text)
+                raise ReadError(f"扫描件中没有找到表格（只识别出 {lines} 行文字）")
             asm.confidence = _layout_confidence(out, pages_chars)
     return out, n, asm.confidence
 
