@@ -378,6 +378,13 @@ class _Reader:
                 i = self._read_grid(header, j)
                 self.pending = []
                 continue
+            if re.match(r"^[一二三四五六七八九十]+[、.．]", s) and level_of(text)[0] and i + 1 < n \
+                    and level_of(toks[i + 1].text)[2] and not self.draft.indicators:
+                # running text: `一、产出指标` / `数量指标:name≥value,name value…`
+                if self.draft.first_row is None:
+                    self.draft.first_row = t.row
+                i = self._read_grid(Grid(["name", "annual"], True, True), i)
+                continue
             bcol = budget_col_role(text)
             if bcol and not field_role(text):
                 cols = []
@@ -432,7 +439,8 @@ class _Reader:
                 j = i
                 while j < n and field_role(toks[j].text) is None and not _read_header(toks, j) \
                         and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
-                        and not budget_col_role(toks[j].text) and len(values) < 6:
+                        and not budget_col_role(toks[j].text) and len(values) < 6 \
+                        and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])):
                     values.append(toks[j].text)
                     j += 1
                 labels = self.pending[-len(values):] if len(values) < len(self.pending) else list(self.pending)
@@ -566,6 +574,13 @@ class _Reader:
         cols = grid.cols[1:]
         problem = None
         core = [c for c in cols if c in VALUE_KIND or c in NUMERIC]
+        if glued and len(texts) == 1 and re.search(r"[,，;；]", name) and _STRONG.search(name):
+            items = [x for x in re.split(r"[,，;；]", name) if x.strip()]
+            if len(items) > 1:  # a running-text list of items: `name≥value,name value`
+                for item in items:
+                    if len(item.strip()) >= 2 or _STRONG.search(item):
+                        self._indicator(grid, [Tok(item, row[0].row, False, True)], hinted)
+                return
         if glued and len(texts) == 1:
             pieces = _glued_rows(name)
             if len(pieces) > 1:
