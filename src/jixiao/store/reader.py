@@ -10,6 +10,8 @@ from sqlalchemy import Connection, select
 from ..model import (
     Budget,
     Document,
+    Evaluation,
+    Execution,
     Indicator,
     Loc,
     Overall,
@@ -48,6 +50,16 @@ def _loc(row) -> Loc | None:
     if page is None and table is None and r is None and col is None and line is None and x0 is None:
         return None
     return Loc(page=page, table=table, row=r, col=col, line=line, bbox=[x0, y0, x1, y1] if x0 is not None else None)
+
+
+def _execution(row) -> dict:
+    """`execution`, `result` and `evaluation` of a project row, or of a document row for its `overall`."""
+    ex = Execution(planned=row.exec_planned, adjusted=row.exec_adjusted, spent=row.exec_spent,
+                   forecast=row.exec_forecast, rate=row.exec_rate, weight=row.exec_weight,
+                   score=row.exec_score) if row.has_execution else None
+    ev = Evaluation(score=row.eval_score, grade=row.eval_grade, conclusion=row.eval_conclusion,
+                    problems=row.eval_problems, measures=row.eval_measures) if row.has_evaluation else None
+    return {"execution": ex, "result": row.result, "evaluation": ev}
 
 
 def _by(rows: Iterable, key: str) -> dict:
@@ -93,12 +105,15 @@ def load_document(conn: Connection, doc_id: int) -> Document:
         ind = Indicator(seq=i.seq, level1=i.level1, level2=i.level2, level2_code=i.level2_code, name=i.name,
                         description=i.description, annual=target_of.get((i.id, "annual")),
                         period=target_of.get((i.id, "period")), basis=i.basis, problem=i.problem,
+                        actual=target_of.get((i.id, "actual")), forecast=target_of.get((i.id, "forecast")),
+                        weight=i.weight, score=i.score, deviation=i.deviation, likelihood=i.likelihood,
                         loc=_loc(i))
         (by_project[i.project_id] if i.project_id is not None else by_section[i.section_id]).append(ind)
     overall = None
     if d.has_overall:
         overall = Overall(goal=d.overall_goal, sections=[
-            Section(title=s.title, goal=s.goal, indicators=by_section.get(s.id, [])) for s in sections])
+            Section(title=s.title, goal=s.goal, indicators=by_section.get(s.id, [])) for s in sections],
+            **_execution(d))
     return Document(
         source=Source(name=d.source_name, sha256=d.sha256, format=d.format), title=d.title, year=d.year,
         department=d.department, money_unit=d.money_unit, total=_budget(d),
@@ -107,6 +122,7 @@ def load_document(conn: Connection, doc_id: int) -> Document:
                           content=p.content, budget=_budget(p),
                           spending_plan=[SpendingPoint(month=s.month, cumulative_pct=s.cumulative_pct)
                                          for s in plans.get(p.id, [])] if p.has_plan else None,
-                          goal=p.goal, indicators=by_project.get(p.id, []), loc=_loc(p))
+                          goal=p.goal, indicators=by_project.get(p.id, []), loc=_loc(p), **_execution(p))
                   for p in projects],
-        problems=[Problem(message=x.message, raw=x.raw, loc=_loc(x)) for x in problems])
+        problems=[Problem(message=x.message, raw=x.raw, loc=_loc(x)) for x in problems],
+        kind=d.kind or "target", as_of_month=d.as_of_month)

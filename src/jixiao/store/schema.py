@@ -49,10 +49,36 @@ class LocColumns:
     loc_y1: Mapped[float | None] = mapped_column(Float)
 
 
+class ExecutionColumns:
+    """The execution fields of a project, or of a department-wide document's `overall` (spec: Execution):
+    the 年度资金总额 row (`exec_*`), the year's result beside the goal, and the printed evaluation."""
+
+    has_execution: Mapped[bool] = mapped_column(Boolean, default=False)
+    exec_planned: Mapped[float | None] = mapped_column(Float)
+    exec_adjusted: Mapped[float | None] = mapped_column(Float)
+    exec_spent: Mapped[float | None] = mapped_column(Float)
+    exec_forecast: Mapped[float | None] = mapped_column(Float)
+    exec_rate: Mapped[float | None] = mapped_column(Float)
+    exec_weight: Mapped[float | None] = mapped_column(Float)
+    exec_score: Mapped[float | None] = mapped_column(Float)
+    result: Mapped[str | None] = mapped_column(Text)
+    has_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
+    eval_score: Mapped[float | None] = mapped_column(Float)
+    eval_grade: Mapped[str | None] = mapped_column(Text)
+    eval_conclusion: Mapped[str | None] = mapped_column(Text)
+    eval_problems: Mapped[str | None] = mapped_column(Text)
+    eval_measures: Mapped[str | None] = mapped_column(Text)
+
+
+EXECUTION_COLUMNS = ("has_execution", "exec_planned", "exec_adjusted", "exec_spent", "exec_forecast", "exec_rate",
+                     "exec_weight", "exec_score", "result", "has_evaluation", "eval_score", "eval_grade",
+                     "eval_conclusion", "eval_problems", "eval_measures")
+
+
 LOC_COLUMNS = ("loc_page", "loc_table", "loc_row", "loc_col", "loc_line", "loc_x0", "loc_y0", "loc_x1", "loc_y1")
 
 
-class DocumentRow(BudgetColumns, Base):
+class DocumentRow(BudgetColumns, ExecutionColumns, Base):
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -66,6 +92,8 @@ class DocumentRow(BudgetColumns, Base):
     overall_goal: Mapped[str | None] = mapped_column(Text)
     n_projects: Mapped[int] = mapped_column(Integer, default=0)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16), default="target", index=True)  # target | monitoring | self_evaluation
+    as_of_month: Mapped[int | None] = mapped_column(Integer)
     ingested_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -89,7 +117,7 @@ class ProblemRow(LocColumns, Base):
     raw: Mapped[str | None] = mapped_column(Text)
 
 
-class ProjectRow(BudgetColumns, LocColumns, Base):
+class ProjectRow(BudgetColumns, LocColumns, ExecutionColumns, Base):
     __tablename__ = "projects"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -136,6 +164,11 @@ class IndicatorRow(LocColumns, Base):
     description: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
+    # execution fields; `actual` and `forecast` are rows of `targets` (which = actual | forecast)
+    weight: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    deviation: Mapped[str | None] = mapped_column(Text)
+    likelihood: Mapped[str | None] = mapped_column(Text)
 
     # project indicators (most) have no section: only department-level ones need the index
     __table_args__ = (Index("ix_indicators_section_id", "section_id", sqlite_where=text("section_id IS NOT NULL"),
@@ -146,7 +179,7 @@ class TargetRow(Base):
     __tablename__ = "targets"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
-    which: Mapped[str] = mapped_column(String(8))  # annual | period
+    which: Mapped[str] = mapped_column(String(8))  # annual | period | actual | forecast
     raw: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(10))
     op: Mapped[str | None] = mapped_column(String(2))

@@ -13,8 +13,8 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from ..model import Budget, Document, Indicator, Loc, Target
-from .schema import LOC_COLUMNS
+from ..model import Budget, Document, Evaluation, Execution, Indicator, Loc, Target
+from .schema import EXECUTION_COLUMNS, LOC_COLUMNS
 from .search import indexed
 
 Status = Literal["stored", "unchanged", "replaced"]
@@ -22,15 +22,17 @@ Status = Literal["stored", "unchanged", "replaced"]
 _BUDGET = ("has_budget", "budget_total", "budget_fiscal", "budget_special", "budget_other")
 _COLUMNS = {
     "documents": ("id", "sha256", "source_name", "format", "title", "year", "department", "money_unit",
-                  "has_overall", "overall_goal", "n_projects", "n_indicators", *_BUDGET),
+                  "has_overall", "overall_goal", "n_projects", "n_indicators", *_BUDGET, "kind", "as_of_month",
+                  *EXECUTION_COLUMNS),
     "problems": ("document_id", "position", "message", "raw", *LOC_COLUMNS),
     "units": ("document_id", "position", "name", "code", *_BUDGET),
     "projects": ("id", "document_id", "position", "department", "unit", "unit_code", "name", "code", "content",
-                 "goal", "has_plan", *_BUDGET, *LOC_COLUMNS),
+                 "goal", "has_plan", *_BUDGET, *LOC_COLUMNS, *EXECUTION_COLUMNS),
     "spending_points": ("project_id", "month", "cumulative_pct"),
     "sections": ("id", "document_id", "position", "title", "goal"),
     "indicators": ("id", "document_id", "project_id", "section_id", "position", "seq", "level1", "level2",
-                   "level2_code", "name", "description", "basis", "problem", *LOC_COLUMNS),
+                   "level2_code", "name", "description", "basis", "problem", *LOC_COLUMNS, "weight", "score",
+                   "deviation", "likelihood"),
     "targets": ("id", "indicator_id", "which", "raw", "kind", "op", "value", "high", "unit"),
     "target_parts": ("target_id", "position", "label", "op", "value", "unit"),
     "search_index": ("id", "document_id", "kind", "ref_id", "text"),
@@ -44,6 +46,15 @@ def _budget(b: Budget | None) -> tuple:
 
 
 _NO_LOC = (None,) * len(LOC_COLUMNS)
+
+
+def _execution(ex: Execution | None, result: str | None, ev: Evaluation | None) -> tuple:
+    """The columns of EXECUTION_COLUMNS, in order."""
+    e = (True, ex.planned, ex.adjusted, ex.spent, ex.forecast, ex.rate, ex.weight, ex.score) if ex else \
+        (False, None, None, None, None, None, None, None)
+    v = (True, ev.score, ev.grade, ev.conclusion, ev.problems, ev.measures) if ev else \
+        (False, None, None, None, None, None)
+    return (*e, result, *v)
 
 
 def _loc(loc: Loc | None) -> tuple:
@@ -108,7 +119,8 @@ class _Writer:
 def _target_rows(w: _Writer, indicator_ids: Sequence[int], owners: list[tuple[int | None, int | None, Indicator]]
                  ) -> tuple[list[tuple], list[tuple[int, Target]]]:
     pairs = [(iid, which, t) for iid, (_, _, ind) in zip(indicator_ids, owners, strict=True)
-             for which, t in (("annual", ind.annual), ("period", ind.period)) if t is not None]
+             for which, t in (("annual", ind.annual), ("period", ind.period), ("actual", ind.actual),
+                              ("forecast", ind.forecast)) if t is not None]
     ids = w.new_ids("targets", len(pairs))
     rows = [(tid, iid, which, t.raw, t.kind, t.op, t.value, t.high, t.unit)
             for tid, (iid, which, t) in zip(ids, pairs, strict=True)]
@@ -130,13 +142,16 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
         doc.source.sha256, doc.source.name, doc.source.format, doc.title, doc.year, doc.department,
         doc.money_unit, doc.overall is not None, doc.overall.goal if doc.overall else None,
         len(projects),
-        sum(len(p.indicators) for p in projects), *_budget(doc.total)))
+        sum(len(p.indicators) for p in projects), *_budget(doc.total), doc.kind, doc.as_of_month,
+        *(_execution(doc.overall.execution, doc.overall.result, doc.overall.evaluation) if doc.overall
+          else _execution(None, None, None))))
     w.bulk("problems", [(doc_id, n, p.message, p.raw, *_loc(p.loc)) for n, p in enumerate(doc.problems)])
     w.bulk("units", [(doc_id, n, u.name, u.code, *_budget(u.budget)) for n, u in enumerate(doc.units)])
     project_ids = w.new_ids("projects", len(projects))
     w.bulk("projects", [
         (pid, doc_id, n, p.department, p.unit, p.unit_code, p.name, p.code, p.content, p.goal,
-         p.spending_plan is not None, *_budget(p.budget), *_loc(p.loc))
+         p.spending_plan is not None, *_budget(p.budget), *_loc(p.loc),
+         *_execution(p.execution, p.result, p.evaluation))
         for n, (pid, p) in enumerate(zip(project_ids, projects, strict=True))])
     w.bulk("spending_points", [(pid, s.month, s.cumulative_pct) for pid, p in zip(project_ids, projects, strict=True)
                                for s in (p.spending_plan or [])])
@@ -151,7 +166,7 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
     indicator_ids = w.new_ids("indicators", len(owners))
     w.bulk("indicators", [
         (iid, doc_id, pid, sid, n, ind.seq, ind.level1, ind.level2, ind.level2_code, ind.name, ind.description,
-         ind.basis, ind.problem, *_loc(ind.loc)) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
+         ind.basis, ind.problem, *_loc(ind.loc), ind.weight, ind.score, ind.deviation, ind.likelihood) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
                                                                                           strict=True))])
     target_rows, compound = _target_rows(w, indicator_ids, owners)
     w.bulk("targets", target_rows)
