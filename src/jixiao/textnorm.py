@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _BLOCK_TAG = re.compile(r"<\s*(?:br\s*/?|/\s*(?:p|div|li|tr|h[1-6])\s*)>", re.I)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?\s*>")
@@ -23,6 +24,7 @@ def clean_text(value: str | None) -> str:
     return _simplified(_clean_markup(value))
 
 
+@lru_cache(maxsize=65536)
 def _simplified(s: str) -> str:
     from .noise import strip_pinyin_glosses, to_simplified
 

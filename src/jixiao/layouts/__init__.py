@@ -28,6 +28,8 @@ def build_document(sheet: Sheet) -> Document:
         legacy_error: LayoutError | None = None
     except LayoutError as exc:
         legacy, legacy_error = None, exc
+    if legacy is not None and _is_clean(legacy):
+        return legacy  # a layout the header-driven families know: the stream cannot read more of it
     try:
         streamed = _build_streamed(sheet)
     except LayoutError:
@@ -50,6 +52,12 @@ def _quality(doc: Document) -> int:
         elif ind.annual is not None and not ind.problem:
             score += 1
     return score
+
+
+def _is_clean(doc: Document) -> bool:
+    """Every indicator well formed (a value that is not its name, no problem), and there are some."""
+    items = list(_all_indicators(doc))
+    return bool(items) and _quality(doc) >= 0.95 * len(items)
 
 
 def _all_indicators(doc: Document):
