@@ -103,12 +103,18 @@ def _lock_for_migrations(conn) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to the newest Alembic revision (or to `revision`), under the migration lock."""
+    with engine.begin() as conn:
+        migrate(conn, revision)
+
+
+def migrate(conn, revision: str = "head") -> None:
+    """Take the migration lock in the caller's transaction, then run what is missing; the lock is held until
+    that transaction ends."""
     from alembic import command
     from alembic.config import Config
 
+    _lock_for_migrations(conn)
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("jixiao.store") / "migrations"))
-    with engine.begin() as conn:
-        _lock_for_migrations(conn)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
