@@ -86,3 +86,51 @@ def test_project_light_is_the_worst():
     assert [x.light.color for x in pl.indicators] == ["blue", "green", "yellow"]
     assert pl.color == "yellow" and pl.budget.color == "green"
     assert pl.to_dict()["indicators"][0]["color"] == "blue"
+
+
+def test_shanxi_variant_colours_only_some_second_levels_by_time():
+    cfg = ScoreConfig(proportional_level2=("数量指标",))
+    rate = ind("工程验收合格率", "100%", "100%").model_copy(update={"level2": "质量指标"})
+    count = ind("渠道清淤长度", "≥30公里", "12公里").model_copy(update={"level2": "数量指标"})
+    assert indicator_light(rate, 7 / 12, CFG).color == "blue"  # national: 100/(100·7/12) = 171%
+    assert indicator_light(rate, 7 / 12, cfg).color == "green"
+    assert indicator_light(count, 7 / 12, cfg).color == "yellow"  # still by time: 69%
+
+
+def _row(seq, l1, l2, name, target, actual, forecast, deviation=None, likelihood=None) -> dict:
+    return {"seq": seq, "level1": l1, "level2": l2, "name": name, "annual": parse_target(target),
+            "actual": parse_target(actual) if actual else None, "forecast": parse_target(forecast),
+            "deviation": deviation, "likelihood": likelihood}
+
+
+def test_fixture_expectations():
+    """tests/data/execution/README.md: the two 136号 fixtures as the parser should read them, lit and checked."""
+    from jixiao.review import review_document
+
+    pipes = Document.model_validate({
+        "source": {"name": "monitoring_136_pipes.txt", "sha256": "0" * 64, "format": "text"}, "kind": "monitoring",
+        "as_of_month": 7, "year": 2024, "projects": [{"name": "农田水利设施维修养护", "execution": {
+            "planned": 200, "spent": 70, "rate": 35, "forecast": 200}, "indicators": [
+            _row(1, "产出指标", "数量指标", "渠道清淤长度", "≥30公里", "12公里", "30公里", "其他、汛期暂停施工", "有可能"),
+            _row(2, "产出指标", "数量指标", "维修泵站数量", "≥6座", "2座", "5座", "经费保障", "完全不可能"),
+            _row(3, "产出指标", "质量指标", "工程验收合格率", "100%", "100%", "100%", None, "确定能"),
+            _row(4, "产出指标", "时效指标", "完工时间", "2024年11月底前", "施工中", "2024年11月", None, "确定能"),
+            _row(5, "产出指标", "成本指标", "每公里清淤成本", "≤3万元/公里", "2.8万元/公里", "2.9万元/公里", None, "确定能"),
+            _row(6, "效益指标", "社会效益指标", "保障灌溉面积", "≥8万亩", "6万亩", "7.5万亩", None, "确定能"),
+            _row(7, "效益指标", "生态效益指标", "水土流失治理效果", "有效改善", "部分达成目标并具有一定效果", "达成目标", None,
+                 "有可能"),
+            _row(8, "满意度指标", "服务对象满意度指标", "受益农户满意度", "≥90%", None, "≥90%", None, "确定能")]}]})
+    (pl,) = light_document(pipes)
+    assert [x.light.color for x in pl.indicators] == ["yellow", "red", "blue", "green", "green", "blue", "yellow", None]
+    assert (pl.color, pl.budget.color) == ("red", "yellow")
+    assert sorted((f.rule, f.indicator) for f in review_document(pipes) if f.rule.startswith("JX6")) == [
+        ("JX615", "水土流失治理效果"), ("JX616", "保障灌溉面积")]
+    cells = Document.model_validate({
+        "source": {"name": "monitoring_136_cells.txt", "sha256": "1" * 64, "format": "text"}, "kind": "monitoring",
+        "as_of_month": 8, "year": 2024, "projects": [{"name": "社区养老服务补助", "execution": {
+            "planned": 120, "spent": 96, "rate": 80, "forecast": 120}, "indicators": [
+            _row(1, "产出指标", "数量指标", "助餐服务人次", "≥3万人次", "2.1万人次", "3.1万人次", None, "确定能"),
+            _row(4, "效益指标", "社会效益指标", "老年人投诉次数", "≤3次", "5次", "6次", None, "确定能")]}]})
+    (pl,) = light_document(cells)
+    assert [x.light.color for x in pl.indicators] == ["green", "red"] and pl.budget.color == "green"
+    assert sorted(f.rule for f in review_document(cells) if f.rule.startswith("JX6")) == ["JX615", "JX616"]

@@ -20,6 +20,8 @@ tolerance = 0.1                       # 打印分数与复算分数的容差（i
 positive = [60, 80, 120]              # 正向指标序时进度：红 <60，黄 <80，绿 <120，蓝 ≥120（pmkpi）
 budget = [60, 80]                     # 预算执行：红 <60，黄 <80，绿 ≥80（pmkpi）
 reason_required = ["red", "yellow"]   # 哪些灯须填偏差原因（rules.md §8.1 默认）
+# proportional_level2 = ["数量指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
+#                        "服务对象满意度指标"]   # 山西：仅这些二级指标按序时进度着色
 ```
 """
 
@@ -62,6 +64,9 @@ class ScoreConfig:
     positive: tuple[float, float, float] = DEFAULT_POSITIVE_THRESHOLDS
     budget: tuple[float, float] = DEFAULT_BUDGET_THRESHOLDS
     reason_required: tuple[str, ...] = ("red", "yellow")
+    # second levels coloured by 序时进度; None: every positive indicator (national module). 山西 colours only
+    # 数量, 经济/社会/生态效益, 可持续影响 and 满意度 this way, the rest green inside the target, else red (rules.md §4.2)
+    proportional_level2: tuple[str, ...] | None = None
 
     def grade(self, total: float | None) -> str | None:
         if total is None:
@@ -118,7 +123,7 @@ def _from_dict(data: dict, where: str) -> ScoreConfig:
             elif key == "budget":
                 a, b = (float(x) for x in value)
                 kw[key] = (a, b)
-            elif key == "reason_required":
+            elif key in ("reason_required", "proportional_level2"):
                 kw[key] = tuple(str(x) for x in value)
             else:
                 kw[key] = str(value)

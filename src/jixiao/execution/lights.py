@@ -132,6 +132,9 @@ def indicator_light(ind: Indicator, share: float | None, cfg: ScoreConfig, month
         if share is None or share <= 0 or tv <= 0:
             met = av >= tv
             return Light("green" if met else "red", None, "正向：无序时进度，达到目标绿，否则红")
+        if cfg.proportional_level2 is not None and ind.level2 not in cfg.proportional_level2:
+            met = av >= tv
+            return Light("green" if met else "red", None, "正向（不按序时进度的二级指标）：达到目标绿，否则红")
         p = av / (tv * min(share, 1.0)) * 100
         lo, mid, hi = cfg.positive
         return Light(_band(p, cfg.positive), p,
