@@ -106,14 +106,15 @@ def _build_streamed(sheet: Sheet) -> Document:
     for p in projects:
         p.department = p.department or department
     overall = None
-    if title and _WHOLE_DEPARTMENT.search(squash(title)) and len(projects) == 1 and not projects[0].code:
+    if title and _WHOLE_DEPARTMENT.search(squash(title)) and len(projects) == 1 and result.projects \
+            and result.projects.index(projects[0]) in result.unnamed:
+        # a department-wide table (部门整体绩效目标/自评表): its targets are the document's `overall`
         p = projects[0]
-        if p.name == "（未注明项目名称）" or not p.name or p.name == p.department or p.name == p.unit:
-            overall = Overall(goal=p.goal, sections=[Section(title=_section_title(title), goal=None,
-                                                             indicators=p.indicators)],
-                              execution=p.execution, result=p.result, evaluation=p.evaluation)
-            department = department or p.department or p.unit
-            projects = []
+        overall = Overall(goal=p.goal, sections=[Section(title=_section_title(title), goal=None,
+                                                         indicators=p.indicators)],
+                          execution=p.execution, result=p.result, evaluation=p.evaluation)
+        department = department or p.department or p.unit
+        projects = []
     problems = list(result.problems)
     problems += _mark_truncation(rows, projects)
     year = year_of_heading(title or "") or result.year or heading_year

@@ -66,6 +66,7 @@ class StreamResult:
     as_of_month: int | None = None
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
+    unnamed: set[int] = field(default_factory=set)  # projects without a name field (named from the title)
 
 
 def _is_title(text: str) -> bool:
@@ -265,6 +266,7 @@ class _Reader:
         if name:
             name, code = _split_project_code(name)
         if not name:
+            self.result.unnamed.add(len(self.result.projects))
             name = _name_from_title(d.title) or "（未注明项目名称）"
         dept = f.get("department")
         if dept:
@@ -443,9 +445,15 @@ class _Reader:
                         and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])):
                     values.append(toks[j].text)
                     j += 1
-                labels = self.pending[-len(values):] if len(values) < len(self.pending) else list(self.pending)
-                for k, v in enumerate(values):
-                    self._store_field(labels[min(k, len(labels) - 1)], v)
+                labels = _value_labels(self.pending, len(values))
+                if len(values) > len(labels) > 1 and len(values) % len(labels) == 0:
+                    # side-by-side cells each broken over lines: `预期目标 | 实际完成情况` over 3 + 3 lines
+                    per = len(values) // len(labels)
+                    for k, label in enumerate(labels):
+                        self._store_field(label, "\n".join(values[k * per:(k + 1) * per]))
+                else:
+                    for k, v in enumerate(values):
+                        self._store_field(labels[min(k, len(labels) - 1)], v)
                 self.pending = []
                 i = j
                 continue
@@ -475,7 +483,7 @@ class _Reader:
             t = toks[i]
             text = t.text.strip()
             s = squash(text)
-            if i == n - 1 and self.cut_at_end and row:
+            if i == n - 1 and self.cut_at_end and (row or not is_level_token(text)):
                 # the text stops inside this row: it is not whole, so it is not read
                 self.result.truncated = True
                 cut = " | ".join(x.text for x in row + [t])
@@ -497,7 +505,15 @@ class _Reader:
                 n_is1, _, n_is2, _, _ = level_of(nxt)
                 as_level1 = is1 and (not is2 or n_is2 or re.search(r"\d\s*分?\s*[)）]?$", s) is not None
                                      or not self._prefers_level2(l1, l2))
+                if (not as_level1 and t.cell and not t.start and i > 0 and toks[i - 1].row == t.row
+                        and self.last_level_at == i - 1 and self.last_level_was2 and not row):
+                    # `成本指标 | 社会成本指标 | 定量 | 100`: a second-level name printed in the 三级 slot
+                    row.append(t)
+                    hinted = True
+                    i += 1
+                    continue
                 flush()
+                self.last_level_at, self.last_level_was2 = i, not as_level1
                 if as_level1:
                     self.level1, self.level2, self.level2_code = l1, None, None
                 else:
@@ -631,6 +647,15 @@ class _Reader:
             extra = [x for x in leftover if x not in _PLACEHOLDER_NULL]
             if extra and hinted and len(extra) >= 1 and not all(c in values for c in cols if c in TEXT_COLS):
                 problem = "该行单元格多于表头的列：" + " | ".join(texts)
+        if name in ("定量", "定性") and "valtype" in cols and self.level2:
+            # `成本指标 | 社会成本指标 | 定量 | …`: the second level stands in the 三级 slot, the name is it
+            values = {}
+            k = 0
+            for col in cols:
+                if k < len(texts) and _fits(col, texts[k], glued):
+                    values[col] = texts[k]
+                    k += 1
+            name = self.level2
         if re.fullmatch(r"(?:指标\d+[:：])?", name):
             return
         name = re.sub(r"^指标\d+\s*[:：]\s*", "", name)
@@ -673,6 +698,22 @@ def _is_org_name(value: str) -> bool:
     """A department or unit name, not a label fragment or a run of glued text."""
     s = squash(value)
     return 2 <= len(s) <= 40 and not _NOT_ORG.search(s) and field_role(s) is None and column_role(s) is None
+
+
+def _value_labels(pending: list[str], n_values: int) -> list[str]:
+    """The labels a run of values belongs to: the last ones when there are fewer values, and a group label
+    (`年度总体目标` over `预期目标 | 实际完成情况`) is not one of them."""
+    labels = list(pending)
+    if len(labels) >= 3 and labels[0] == labels[1]:
+        labels = labels[1:]
+    if n_values < len(labels):
+        labels = labels[-n_values:]
+    return labels
+
+
+def is_level_token(text: str) -> bool:
+    lv = level_of(text)
+    return lv[0] or lv[2]
 
 
 def _op_applies(actual: str | None) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..readers.sheet import Row
+from ..taxonomy import is_level_fragment
 from ..textnorm import squash
 from .vocab import _COLUMN_ROLES, _FIELD_LABELS, budget_col_role, column_role, field_role, is_level, level_of
 
@@ -143,6 +144,13 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
     while i < len(toks):
         t = toks[i]
         joined = None
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and not nxt.start and is_level(t.text) and (is_level_fragment(nxt.text) or re.fullmatch(
+                r"[（(]?\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]?分?", squash(nxt.text))):
+            # `数量` + `指标`, `产出指标` + `(40-50)分`: a level name whose end wrapped to the next line
+            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell))
+            i += 2
+            continue
         if not _is_word(t.text) or squash(t.text) in ("年度", "实际", "偏差原因", "产出指标", "效益指标"):
             acc = squash(t.text)
             for k in range(1, 4):
@@ -154,7 +162,8 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
                 if _is_word(acc) and not is_level(t.text) or (is_level(acc) and not is_level(t.text)):
                     joined = (acc, k)
                     break
-                if is_level(t.text) and re.fullmatch(r"[（(]?\d+(?:\.\d+)?\s*分?[)）]", squash(toks[i + k].text)):
+                if is_level(t.text) and k == 1 and (is_level_fragment(toks[i + 1].text) or re.fullmatch(
+                        r"[（(]?\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]?分?", squash(toks[i + 1].text))):
                     joined = (acc, k)  # `效益指标` + `30分)`: the points wrapped to the next line
                     break
         if joined:
