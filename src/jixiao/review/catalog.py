@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 from .engine import all_rules
@@ -43,4 +44,8 @@ def markdown() -> str:
             lines.append("- Options: " + ", ".join(f"`{k} = {v}`" for k, v in r.defaults.items()))
         lines += [f"- Bad ({r.bad.description}): `{_example(r.bad)}`",
                   f"- Good ({r.good.description}): `{_example(r.good)}`"]
+    for family in _FAMILY_ZH:  # a family may record how its rules did on real documents
+        notes = getattr(importlib.import_module(f".rules.{family}", __package__), "PRECISION", None)
+        if notes:
+            lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"
