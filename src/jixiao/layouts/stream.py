@@ -184,6 +184,44 @@ def _fits(role: str, text: str, glued: bool) -> bool:
 _STRONG = re.compile(rf"(?:{_OP_RE})\s*\d+(?:\.\d+)?\s*(?:百分比|{_UNIT})?|\d+(?:\.\d+)?\s*(?:%|‰|百分比)")
 
 
+def _glued_scored_rows(text: str, cols: list[str]) -> list[tuple[str, dict[str, str]]] | None:
+    """Rows of a glued self-evaluation (`安装坡面水标尺10≥266米≥266米10水标尺宽度10…`): a name, then one
+    number or value per column in the header's order. None unless the whole run reads that way, every
+    weight is at most 50 and no score exceeds its weight: glued digits are read only where that is certain."""
+    if not cols:
+        return None
+    parts = [r"(?P<name>[^\d≥≤<>=]*?[\u4e00-\u9fff)）][^≥≤<>=]*?)"]
+    for k, c in enumerate(cols):
+        if c in NUMERIC:
+            parts.append(rf"(?P<c{k}>\d{{1,2}}(?:\.\d+)?)")
+        elif k + 1 < len(cols) and cols[k + 1] in VALUE_KIND and c in VALUE_KIND and f"t{k - 1}" not in "".join(parts):
+            # a target and an actual side by side: numbers, or the same words twice (`显著提升显著提升`)
+            num = rf"(?:{_OP_RE})?\d+(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}}(?=\d|≥|≤|>|<|=))?"
+            parts.append(rf"(?:(?P<c{k}>{num})(?P<c{k + 1}>{num})|(?P<t{k}>[\u4e00-\u9fff]{{2,10}}?)(?P=t{k}))")
+        elif k > 0 and f"(?P<c{k}>" in "".join(parts):
+            continue
+        else:
+            parts.append(rf"(?P<c{k}>(?:{_OP_RE})?\d+(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}}(?=\d|≥|≤|>|<|=))?)")
+    pattern = re.compile("".join(parts) + r"(?=$|[\u4e00-\u9fff(（★…])")
+    out: list[tuple[str, dict[str, str]]] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.start() != pos:
+            return None
+        values = {}
+        for k, c in enumerate(cols):
+            text_pair = m.groupdict().get(f"t{k}") or m.groupdict().get(f"t{k - 1}")
+            values[c] = m.group(f"c{k}") or text_pair
+        weight, score = _number(values.get("weight")), _number(values.get("score"))
+        if weight is not None and (weight > 50 or (score is not None and score > weight)):
+            return None
+        out.append((m.group("name").strip(), values))
+        pos = m.end()
+    if not out or pos < len(text) and not re.fullmatch(r"[…．.\s]*", text[pos:]):
+        return out or None if pos >= len(text) else None
+    return out
+
+
 def _glued_rows(text: str) -> list[str]:
     """Several rows glued into one run (`A≥5个B100%C…`): cut after each run of strong values (an operator
     before the number, or a percent after it) that is followed by more text."""
@@ -364,11 +402,14 @@ class _Reader:
             if _is_title(text) and not column_role(text):
                 if self.draft.indicators or (self.draft.fields.get("name") and self.draft.title):
                     self.finish()
-                if self.draft.title is None:
+                if not self.draft.fields.get("name") and not self.draft.indicators and self.draft.title:
+                    self.draft = Draft()  # what stood under an earlier title (a covering letter) is not this table's
+                if self.draft.title is None or not (self.draft.fields or self.draft.budget_rows):
+                    # of several titles before a table's fields, the one nearest the table is its own
                     self.draft.title = title_text(text)
                     self.draft.first_row = t.row
-                if self.result.title is None:
-                    self.result.title = title_text(text)
+                if not self.result.projects:
+                    self.result.title = self.draft.title
                 i += 1
                 continue
             grid = _read_header(toks, i)
@@ -597,6 +638,12 @@ class _Reader:
                     if len(item.strip()) >= 2 or _STRONG.search(item):
                         self._indicator(grid, [Tok(item, row[0].row, False, True)], hinted)
                 return
+        if glued and len(texts) == 1 and any(c in NUMERIC for c in cols):
+            rows = _glued_scored_rows(name, [c for c in cols if c in NUMERIC or c in VALUE_KIND])
+            if rows is not None:
+                for row_name, row_values in rows:
+                    self._add(grid, row, row_name, row_values, None)
+                return
         if glued and len(texts) == 1:
             pieces = _glued_rows(name)
             if len(pieces) > 1:
@@ -656,6 +703,11 @@ class _Reader:
                     values[col] = texts[k]
                     k += 1
             name = self.level2
+        self._add(grid, row, name, values, problem)
+
+    def _add(self, grid: Grid, row: list[Tok], name: str, values: dict[str, str], problem: str | None) -> None:
+        """One indicator from its name and the values matched to its columns."""
+        cols = grid.cols[1:]
         if re.fullmatch(r"(?:指标\d+[:：])?", name):
             return
         name = re.sub(r"^指标\d+\s*[:：]\s*", "", name)
@@ -759,7 +811,9 @@ def _name_from_title(title: str | None) -> str | None:
 def _clean_title(title: str) -> str:
     """A title cut out of glued text may carry the text before it (`…单位公章:年月 日鄂州市…绩效目标表`)."""
     s = re.split(r"[：:]", title)[-1]
-    return re.sub(r"^[\s年月日]+", "", s).strip() or title
+    s = re.sub(r"^.*\d{4}年\d{1,2}月\d{1,2}日", "", s)  # a covering letter's signature and date before it
+    s = re.sub(r"^[\s年月日]+", "", s).strip() or title
+    return re.sub(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*$", "", s) or s
 
 
 def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamResult:
@@ -769,8 +823,8 @@ def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamR
     reader.cut_at_end = cut_at_end
     result = reader.run()
     if result.title:
-        result.title = _clean_title(result.title)
         result.year = year_of_heading(result.title) or result.year
+        result.title = _clean_title(result.title)
     m = re.search(r"1\s*[-—~至]\s*(\d{1,2})\s*月", " ".join(t.text for t in reader.toks[:400] if "月" in t.text
                                                               and column_role(t.text) == "actual"))
     if m and result.kind == "monitoring":

@@ -62,7 +62,7 @@ _LABEL_WORDS = _literal_words(_FIELD_LABELS) + [
 ]
 # phrases printed as an actual or a reason in self-evaluations: a word of their own in glued text
 _PHRASES = ["达成预期指标", "达到预期指标", "达成年度指标", "达到预期目标"]
-_GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES + _TITLE_WORDS) - {"合计"}, key=len,
+_GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES + _TITLE_WORDS + ["总分"]) - {"合计"}, key=len,
                      reverse=True)
 _GLUE_RE = re.compile("|".join(re.escape(w) for w in _GLUE_WORDS))
 _ROW_ENDERS = re.compile(r"(合计|总分)(?=\d)")
