@@ -36,7 +36,7 @@ _FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
 _PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
 # a strong value in glued text: an operator before it, or a percent / per-mille / word unit after it
 _GLUED_VALUE = re.compile(
-    rf"(?P<op>{_OP_RE}|二(?=\d))?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>百分比|{_UNIT})?(?P<post>以上|以下|以内)?")
+    rf"(?P<op>{_OP_RE})?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>百分比|{_UNIT})?(?P<post>以上|以下|以内)?")
 
 
 @dataclass
@@ -116,6 +116,11 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
         text = toks[j].text
         s = squash(text)
         if _is_group_label(text):
+            if roles and s == "绩效指标" and "name" not in roles and roles[-1] == "level1":
+                roles.append("name")  # `绩效指标分类 | 绩效指标 | 绩效指标描述`: here it is the indicator column
+                texts.append(s)
+                j += 1
+                continue
             if roles:
                 break
             j += 1
@@ -260,8 +265,6 @@ def _split_glued_row(text: str) -> tuple[str, list[str]]:
             if not found.group("unit"):
                 break
         raw = rest[found.start():]
-        if raw.startswith("二"):
-            raw = "=" + raw[1:]  # `二100`: an `=` read as 二 (二 cannot stand before a number)
         values.insert(0, raw.strip())
         rest = rest[:found.start()].rstrip()
         if len(values) >= 4:
@@ -524,10 +527,16 @@ class _Reader:
             t = toks[i]
             text = t.text.strip()
             s = squash(text)
-            if i == n - 1 and self.cut_at_end and (row or not is_level_token(text)):
+            if i == n - 1 and self.cut_at_end and row and row[0].cell and t.row != row[-1].row:
+                flush()  # the row before the last line is whole: only the last line may be cut
+            if i == n - 1 and self.cut_at_end and not t.closed and (row or not is_level_token(text)):
                 # the text stops inside this row: it is not whole, so it is not read
                 self.result.truncated = True
-                cut = " | ".join(x.text for x in row + [t])
+                items = re.split(r"(?<=[^\d])[,，;；]", text) if not row and t.glued else []
+                if len(items) > 1:  # a running-text list: the items before the last are whole
+                    self._indicator(grid, [Tok("，".join(items[:-1]), t.row, False, True)], False)
+                    text = items[-1]
+                cut = " | ".join([x.text for x in row] + [text])
                 self.result.problems.append(Problem(
                     message="文本在表格中途结束，最后一行不完整，未读取", raw=cut[:200]))
                 return n
@@ -535,7 +544,9 @@ class _Reader:
                 break
             if _read_header(toks, i) is not None:
                 break
-            if s in ("绩效指标", "绩效目标") or _FILLER.match(s) or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
+            eval_style = self.level_seen and self.level1 is None
+            if (s == "绩效指标" or s == "绩效目标" and not eval_style) or _FILLER.match(s) \
+                    or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
                 if _FILLER.match(s):
                     flush()
                 i += 1
@@ -640,6 +651,8 @@ class _Reader:
                 return
         if glued and len(texts) == 1 and any(c in NUMERIC for c in cols):
             rows = _glued_scored_rows(name, [c for c in cols if c in NUMERIC or c in VALUE_KIND])
+            if rows is not None and "description" in cols and not all("反映" in r[0][2:] for r in rows):
+                rows = None  # a name glued to its description: where one ends is not known
             if rows is not None:
                 for row_name, row_values in rows:
                     self._add(grid, row, row_name, row_values, None)
@@ -651,8 +664,12 @@ class _Reader:
                     self._indicator(grid, [Tok(piece, row[0].row, False, True)], hinted)
                 return
         if glued and row[0].glued:
+            whole = name
             name, head = _split_glued_row(name)
             data = head + data
+            if whole.count("反映") > 1:
+                problem = "单元格粘连，一格里有几行指标；保留原文"
+                name, data = whole, []
             if not head and data and data[0] in _PHRASES:
                 m = re.search(r"(?<=[)）\u4e00-\u9fff])(\d+(?:\.\d+)?)$", name)
                 if m:  # `成本控制数(万元)63` before `达成预期指标`: the number ends the row
@@ -663,6 +680,10 @@ class _Reader:
                 k = name.index("反映", 2)
                 data = [name[k:]] + data
                 name = name[:k]
+            elif "description" in cols and data and not problem:
+                # a name glued to its description with nothing to cut them at: neither can be read
+                problem = "单元格粘连，无法把指标名称和指标说明分开；保留原文"
+                name, data = whole, []
         if glued and len(texts) == 1:
             if not data and core:
                 problem = "单元格粘连，无法把指标名称和指标值分开；保留原文"
@@ -719,6 +740,10 @@ class _Reader:
                 phrase = values.pop(col)
                 if "actual" in cols and "actual" not in values:
                     values["actual"] = phrase
+        ocr = re.fullmatch(r"2(\d{2}(?:\.\d+)?)%", (values.get("annual") or "").strip())
+        if ocr and "率" in name and not problem:
+            # `292%` for a rate: most likely `≥92%` with the ≥ misread; kept out and marked
+            problem = f"指标值“{values.pop('annual')}”超过100%，可能是“≥{ocr.group(1)}%”的识别错误"
         annual_raw = join_value(values.get("op", ""), values.get("annual") or values.get("grade_a") or "",
                                 values.get("unit", ""))
         period_raw = join_value(values.get("op", ""), values.get("period", ""), values.get("unit", ""))

@@ -27,6 +27,7 @@ class Tok:
     start: bool  # first token of a source row that held several cells (a reliable row start)
     glued: bool = False  # cut out of glued text: its edges are the vocabulary's guess
     cell: bool = False  # a whole cell of a row that held several cells (the reader's own row)
+    closed: bool = False  # its row ended with a row mark: whole, even at the end of a cut text
 
 
 def _literal_words(patterns: list[tuple[str, str]], roles: set[str] | None = None) -> list[str]:
@@ -65,6 +66,9 @@ _PHRASES = ["达成预期指标", "达到预期指标", "达成年度指标", "�
 _GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES + _TITLE_WORDS + ["总分"]) - {"合计"}, key=len,
                      reverse=True)
 _GLUE_RE = re.compile("|".join(re.escape(w) for w in _GLUE_WORDS))
+_HEADER_ONLY = frozenset(_HEADER_WORDS) - frozenset(_LEVEL_WORDS) - frozenset(_LABEL_WORDS)
+# a level's points wrapped to the next line: `(50)`, `30分)`, `(40-50)分`
+_POINTS = r"[（(]\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]分?|\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分[)）]?"
 _ROW_ENDERS = re.compile(r"(合计|总分)(?=\d)")
 
 
@@ -79,7 +83,11 @@ def split_glued(text: str) -> tuple[str, ...]:
     s = text.strip()
     parts: list[str] = []
     pos = 0
-    for m in _GLUE_RE.finditer(s):
+    matches = list(_GLUE_RE.finditer(s))
+    if sum(1 for m in matches if m.group(0) in _HEADER_ONLY) < 2:
+        # a header word alone in a row of data (`达到目标值95%`) is part of the data, not a column
+        matches = [m for m in matches if m.group(0) not in _HEADER_ONLY]
+    for m in matches:
         if m.start() > pos:
             parts.append(s[pos:m.start()])
         parts.append(m.group(0))
@@ -121,8 +129,12 @@ def _looks_glued(text: str) -> bool:
         return False
     if _is_word(text):
         return False
-    n = _glue_count(squash(text))
-    return n >= 2 or (n == 1 and bool(re.match(_GLUE_RE.pattern, squash(text))) and len(text) < 200)
+    s = squash(text)
+    n = _glue_count(s)
+    if n == 1:
+        m = _GLUE_RE.match(s)
+        return bool(m) and len(s) - m.end() >= 4 and len(text) < 200
+    return n >= 2
 
 
 def _spaced_cells(text: str) -> list[str] | None:
@@ -146,9 +158,9 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
         joined = None
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is not None and not nxt.start and is_level(t.text) and (is_level_fragment(nxt.text) or re.fullmatch(
-                r"[（(]?\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]?分?", squash(nxt.text))):
+                _POINTS, squash(nxt.text))):
             # `数量` + `指标`, `产出指标` + `(40-50)分`: a level name whose end wrapped to the next line
-            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell))
+            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell, nxt.closed))
             i += 2
             continue
         if not _is_word(t.text) or squash(t.text) in ("年度", "实际", "偏差原因", "产出指标", "效益指标"):
@@ -163,11 +175,11 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
                     joined = (acc, k)
                     break
                 if is_level(t.text) and k == 1 and (is_level_fragment(toks[i + 1].text) or re.fullmatch(
-                        r"[（(]?\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]?分?", squash(toks[i + 1].text))):
+                        _POINTS, squash(toks[i + 1].text))):
                     joined = (acc, k)  # `效益指标` + `30分)`: the points wrapped to the next line
                     break
         if joined:
-            out.append(Tok(joined[0], t.row, t.start, t.glued, t.cell))
+            out.append(Tok(joined[0], t.row, t.start, t.glued, t.cell, toks[i + joined[1]].closed))
             i += joined[1] + 1
             continue
         out.append(t)
@@ -185,9 +197,12 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
         if len(cells) >= 2:
             for j, text in enumerate(cells):
                 for n, piece in enumerate(_cell_pieces(text)):
-                    toks.append(Tok(piece, k, j == 0 and n == 0, cell=True))
+                    toks.append(Tok(piece, k, j == 0 and n == 0, cell=True, closed=row.closed))
             continue
         text = cells[0]
+        if not row.is_text:  # one cell of a real row (a cell-per-line table): it is a cell, nothing glued
+            toks.append(Tok(text.replace("\n", ""), k, False, cell=False, closed=row.closed))
+            continue
         for line_no, line in enumerate(text.split("\n")):
             line = line.strip()
             if not line:

@@ -26,6 +26,7 @@ class Row:
     row: int | None = None  # 1-based row within its table
     page: int | None = None
     line: int | None = None  # 1-based line in a text file
+    closed: bool = False  # a text row that ended with its row mark (`… |`): it is whole, not cut off
 
     @property
     def texts(self) -> list[str]:

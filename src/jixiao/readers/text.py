@@ -184,6 +184,7 @@ def read_text_rows(text: str) -> list[Row]:
                 continue
             cells = body.strip().strip("|").split("|")
             emit(cells, number, True)
+            rows[-1].closed = body.rstrip().endswith("|")
         elif mode == "tab" and "\t" in body:
             emit(body.split("\t"), number, True)
         else:
