@@ -23,6 +23,7 @@ from functools import lru_cache
 __all__ = [
     "clean_line",
     "clean_lines",
+    "clean_text",
     "is_chrome_line",
     "strip_checkbox",
     "strip_chrome",
@@ -102,25 +103,59 @@ def to_simplified(text: str) -> str:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _TONELESS = str.maketrans(_TONED + "v", "aaaaeeeeiiiioooouuuuüüüüü")
+_GLOSS_SYLLABLE = rf"(?=[a-z{_TONED}ü]*[{_TONED}ü])[a-z{_TONED}ü]{{1,6}}"
 _GLOSS = re.compile(
-    # after an ideograph, or after `?` / `？` / `�` that stand for a lost ideograph (`???(jì)`)
-    rf"(?<=[{_CJK}?？�])(?:[(（](?=[a-z{_TONED}ü]*[{_TONED}ü])[a-z{_TONED}ü]{{1,6}}[)）])+"
-    # a gloss whose opening bracket was lost with its character: `生活???jī)效`
-    rf"|(?<=[?？�])(?=[a-z{_TONED}ü]*[{_TONED}ü])[a-z{_TONED}ü]{{1,6}}[)）]"
+    # after an ideograph, or after `?` / `？` / U+FFFD that stand for a lost ideograph: `績(jī)`, `???(jì)`.
+    # The bracket comes first in the pattern (the ideograph is checked by a lookbehind) so that the
+    # search jumps from bracket to bracket instead of trying every position.
+    rf"[(（](?<=[{_CJK}?？\ufffd][(（]){_GLOSS_SYLLABLE}[)）](?:[(（]{_GLOSS_SYLLABLE}[)）])*"
+    # a gloss whose opening bracket was lost with its character: `生活???jī)效` (the `?` is kept)
+    rf"|[?？\ufffd]{_GLOSS_SYLLABLE}[)）](?:[(（]{_GLOSS_SYLLABLE}[)）])*"
 )
-_GLOSS_ONE = re.compile(rf"[(（]?([a-z{_TONED}ü]+)[)）]")
+# every gloss ends with a tone-marked vowel (or ü) at most three letters before its closing bracket: a
+# cheap test for a whole document, since the search jumps from bracket to bracket
+_GLOSS_HINT = re.compile(
+    rf"[)）](?:(?<=[{_TONED}ü][)）])|(?<=[{_TONED}ü][a-z][)）])|(?<=[{_TONED}ü][a-z]{{2}}[)）])"
+    rf"|(?<=[{_TONED}ü][a-z]{{3}}[)）]))"
+)
+_GLOSS_PIECE = re.compile(rf"[(（]?([a-z{_TONED}ü]+)[)）]")
 _SYLLABLE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|u|ua|uai|uan|uang|ue|ui"
     r"|un|uo|ü|üan|üe|ün)"
 )
+_SYLLABLE_OK: dict[str, bool] = {}
+
+
+def _is_syllable(s: str) -> bool:
+    ok = _SYLLABLE_OK.get(s)
+    if ok is None:
+        ok = _SYLLABLE_OK[s] = _SYLLABLE.fullmatch(s.translate(_TONELESS)) is not None
+    return ok
+
+
+_GLOSS_DONE: dict[str, str] = {}
 
 
 def _gloss_or_keep(m: re.Match[str]) -> str:
-    syllables = _GLOSS_ONE.findall(m.group(0))
-    if all(_SYLLABLE.fullmatch(s.translate(_TONELESS)) for s in syllables):
-        return ""
-    return m.group(0)
+    """The glosses of a run removed, up to the first bracket that does not hold a pinyin syllable."""
+    text = m.group(0)
+    done = _GLOSS_DONE.get(text)
+    if done is None:
+        if len(_GLOSS_DONE) > 50_000:  # the runs met are few (a few hundred syllables); stay bounded anyway
+            _GLOSS_DONE.clear()
+        done = _GLOSS_DONE[text] = _gloss_run(text)
+    return done
+
+
+def _gloss_run(text: str) -> str:
+    kept = text[0] if text[0] in "?？\ufffd" else ""
+    pos = len(kept)
+    for piece in _GLOSS_PIECE.finditer(text, pos):
+        if not _is_syllable(piece.group(1)):
+            break
+        pos = piece.end()
+    return kept + text[pos:]
 
 
 def strip_pinyin_glosses(text: str) -> str:
@@ -128,19 +163,25 @@ def strip_pinyin_glosses(text: str) -> str:
 
     Only a parenthesized single lowercase pinyin syllable that carries a tone mark or ü, right after an
     ideograph, is a gloss. `(万元)`, `(50分)`, `(%)`, `(a)`, `(A)`, `(km)` and English in brackets stay.
+    A gloss whose bracket was lost with its character after `???` goes too (`???jī)效` → `???效`).
     """
-    if ")" not in text and "）" not in text:
+    if (")" not in text and "）" not in text) or _GLOSS_HINT.search(text) is None:
         return text
     return _GLOSS.sub(_gloss_or_keep, text)
 
 
 # --------------------------------------------------------------------------------------------------------
 # page chrome, document metadata, spam
+#
+# Every pattern below stays inside one line (`_W` is whitespace other than a newline), so that
+# `clean_lines` can look for them once over a whole document and clean only the lines they hit.
+
+_W = r"[^\S\n]"
 
 
 def _spaced(word: str) -> str:
-    """A label as printed with optional spaces between its characters: `索 引 号`, `标     题`."""
-    return r"\s*".join(re.escape(c) for c in word)
+    """A word as printed with optional spaces between its characters: `索 引 号`, `标     题`."""
+    return (_W + "*").join(re.escape(c) for c in word)
 
 
 # labels of the metadata block that government sites print above a document. A line that starts with one
@@ -149,24 +190,28 @@ def _spaced(word: str) -> str:
 _META_STRONG = (
     "索引号", "索取号", "发布日期", "发布时间", "发文日期", "发文时间", "成文日期", "生成日期", "印发日期",
     "发布机构", "发文机关", "发文机构", "发布单位", "公开方式", "公开范围", "公开时限", "公开形式",
-    "主题分类", "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "公文种类", "统一登记号",
+    "主题分类", "体裁分类", "组配分类", "信息分类", "内容分类", "公文种类", "统一登记号",
     "信息时效性", "主题词", "浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量", "字号", "字体",
     "分享到", "责任编辑", "信息来源", "文章来源", "所属机构", "发布者",
 )
 _META_WEAK = ("来源", "作者", "文号", "有效性", "时效性", "标题", "编辑", "日期")
 _META_ALL = sorted(_META_STRONG + _META_WEAK, key=len, reverse=True)
-_LABEL_END = r"(?=\s*[:：|]|\s|$)"
-_META_LABEL = re.compile(
-    r"(?:(?<=^)|(?<=[\s|【\[]))(?P<label>" + "|".join(_spaced(w) for w in _META_ALL) + ")" + _LABEL_END
+_META_ALT = "|".join(_spaced(w) for w in _META_ALL)
+_LABEL_END = rf"(?={_W}*[:：|]|{_W}|$)"
+_META_LABEL = re.compile(rf"(?:(?<=^)|(?<=[^\S\n]|[|【\[]))(?P<label>{_META_ALT}){_LABEL_END}")
+_DATETIME = (rf"\d{{4}}{_W}*[-/.年]{_W}*\d{{1,2}}{_W}*[-/.月]{_W}*\d{{1,2}}{_W}*日?"
+             rf"(?:{_W}*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?")
+_META_LEAD = rf"[^\S\n|]*(?:\|[^\S\n]*)*【?{_W}*(?:{_DATETIME}{_W}+)?"
+_META_HEAD = re.compile(rf"^{_META_LEAD}(?P<label>{_META_ALT}){_LABEL_END}{_W}*(?P<colon>[:：])?")
+_META_FIRSTS = "".join(sorted({w[0] for w in _META_ALL}))
+# the same test relaxed, for a whole document: a line that starts (after a date, maybe) with the first two
+# characters of a label; `时效性` needs three, `时效指标` starts many table rows
+_META_PREFIXES = sorted({w[:3] if w.startswith("时效") else w[:2] for w in _META_ALL}, key=len, reverse=True)
+_META_TRIGGER = re.compile(
+    rf"\n{_META_LEAD}(?=[{_META_FIRSTS}])(?:{'|'.join(_spaced(w) for w in _META_PREFIXES)})"
 )
-_DATETIME = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-_META_HEAD = re.compile(
-    r"^[\s|]*【?\s*(?:" + _DATETIME + r"\s+)?(?P<label>" + "|".join(_spaced(w) for w in _META_ALL) + ")"
-    + _LABEL_END + r"\s*(?P<colon>[:：])?"
-)
-_META_FIRST_CHARS = frozenset(w[0] for w in _META_ALL) | frozenset("0123456789【|")
 _SPACES = re.compile(r"\s+")
-_DATE_ONLY = re.compile(r"\s*" + _DATETIME + r"\s*$")
+_DATE_ONLY = re.compile(rf"{_W}*{_DATETIME}{_W}*$")
 
 # lines that are chrome as a whole (matched on the line with its spaces removed)
 _CHROME_WHOLE = re.compile(
@@ -174,7 +219,7 @@ _CHROME_WHOLE = re.compile(
         r"(?:您(?:现在)?(?:所在|的)?(?:的)?位置|当前位置|所在位置)[:：].*",  # breadcrumbs
         r"首页(?:[>＞»›/|]|&gt;).*",
         r"扫一扫.*(?:手机|二维码|分享|查看|打开).*",
-        r"(?:手机扫一扫|微信扫一扫).*",
+        r"(?:手机|微信)扫一扫.*",
         r"分享到[:：]?.*",
         r"下载本文档|付费下载|免费下载|立即下载|文档简介|全文预览已结束|文本内容[:：]?|友情提示[:：]?|相关搜索",
         r"(?:版权说明|版权声明)[:：].*(?:文档|用户|上传|侵权).*",
@@ -182,14 +227,14 @@ _CHROME_WHOLE = re.compile(
         r"(?:已阅读\d+页[,，]?)?还剩\d+页未读.*",
         r"[-–—*•·]?资源(?:ID|大小|格式|类型)[:：].*",
         r"下载积分[:：].*",
-        r"\d+[、.](?:.*本站.*|.*浏览器.*下载.*|.*下载后.*|.*如果标题没有明确说明有答案.*)",
+        r"\d+[、.](?:.*本站.*|.*浏览器.*下载.*|.*下载后.*|.*标题没有明确说明有答案.*)",
         r"本站.*(?:下载|资源|文档|浏览器|上传).*",
         r".{1,60}_第\d+页",  # page thumbnails of a document preview
         r"第\d+页(?:[,，/]?共\d+页)?",
         r"共\d+页(?:[,，/]?第\d+页)?",
         r"《?[^|《》]{1,80}\.(?i:docx?|xlsx?|pdf|wps|et|rar|zip)》?",  # an attachment's file name
-        r"(?:Normal(?:\.dotm?)?|Microsoft(?:Office)?Word.*|WPSOffice.*|KSOProductBuildVer.*)",
-        r"\{?[0-9A-Fa-f]{8}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}\}?",  # a GUID
+        r"Normal(?:\.dotm?)?|Microsoft(?:Office)?Word.*|WPSOffice.*|KSOProductBuildVer.*",
+        r"\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?|\{[0-9A-Fa-f]{32}\}",
     ))
 )
 # the action words of a page toolbar: `[下载] [打印] [关闭]`, `【打印】`, `字体:[ 大 中 小 ]`
@@ -202,15 +247,13 @@ _ACTION_WORD = re.compile(r"打印|关闭|下载|收藏|返回|纠错|字号|字
 # the docx core properties a preview prints before the text: author, revision, ISO timestamps, version,
 # GUID, counts, flags. Only a run that holds at least one ISO timestamp is taken for this.
 _ISO_TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?"
-_DOCX_TOKEN = (r"(?:" + _ISO_TS + r"|\d[\d.,:-]*|[0-9A-Fa-f]{32}|\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?"
-               r"|True|False|Normal(?:\.dotm?)?|Microsoft\s+Office\s+Word(?:\s+\d{4})?|WPS\s+Office\S*"
+_DOCX_TOKEN = (rf"(?:{_ISO_TS}|\d[\d.,:-]*|[0-9A-Fa-f]{{32}}|\{{?[0-9A-Fa-f]{{8}}(?:-[0-9A-Fa-f]{{4}}){{3}}-[0-9A-Fa-f]{{12}}\}}?"
+               rf"|True|False|Normal(?:\.dotm?)?|Microsoft{_W}+Office{_W}+Word(?:{_W}+\d{{4}})?|WPS{_W}+Office\S*"
                r"|KSOProductBuildVer)")
-_DOCX_PREFIX = re.compile(
-    r"^\s*(?:\S{1,24}\s+){0,4}?" + _ISO_TS + r"(?:\s+" + _DOCX_TOKEN + r")*(?:\s+|$)"
-)
+_DOCX_PREFIX = re.compile(rf"^{_W}*(?:[^\s]{{1,24}}{_W}+){{0,4}}?{_ISO_TS}(?:{_W}+{_DOCX_TOKEN})*(?:{_W}+|$)")
 
 # spam injected by mirror sites. Strong words never occur in a budget table; weak ones do (体育彩票, 福利彩票,
-# 彩票公益金, 老年活动室棋牌, a place called 皇冠) and count only when glued to a strong one.
+# 彩票公益金, a 棋牌室 in a community centre, a place called 皇冠) and go only when glued to a strong one.
 _SPAM_STRONG = (
     "足球比分", "篮球比分", "即时比分", "比分直播", "娱乐城", "博彩", "体育投注", "足球投注", "百家乐", "六合彩",
     "时时彩", "北京赛车", "真人视讯", "真人娱乐", "真人荷官", "真人百家乐", "网上赌场", "在线赌场", "赌场网",
@@ -220,12 +263,24 @@ _SPAM_STRONG = (
 )
 _SPAM_WEAK = ("皇冠", "足球", "体育", "彩票", "棋牌", "真人", "赌场", "娱乐", "官网", "平台", "网址", "开户",
               "注册", "最新", "直播", "app", "APP")
+_SPAM_STRONG_ALT = "|".join(re.escape(w) for w in sorted(_SPAM_STRONG, key=len, reverse=True))
 _SPAM_WORD = "|".join(re.escape(w) for w in sorted(_SPAM_STRONG + _SPAM_WEAK, key=len, reverse=True))
-_SPAM_STRONG_RE = re.compile("|".join(re.escape(w) for w in sorted(_SPAM_STRONG, key=len, reverse=True)))
-_SPAM_RUN = re.compile(rf"(?:{_SPAM_WORD})*(?:{_SPAM_STRONG_RE.pattern})(?:{_SPAM_WORD})*[:：]?")
+_SPAM_STRONG_RE = re.compile(_SPAM_STRONG_ALT)
+_SPAM_RUN = re.compile(rf"(?:{_SPAM_WORD})*(?:{_SPAM_STRONG_ALT})(?:{_SPAM_WORD})*[:：]?")
 _TABLE_WORDS = re.compile(r"指标|目标|项目|资金|预算|绩效|万元|年度|单位|部门|%")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
+# Everything but the metadata head needs one of these in the line: for each pattern above, its rarest
+# part (`扫` for `扫一扫…`, `载` for `下载…`, `页` for `_第1页`), so that one search over a whole document
+# finds the few lines worth a closer look. Words that `_CHROME_WHOLE` and the toolbar test match with
+# the spaces squashed out are spelled with optional spaces here.
+_TRIGGER = re.compile("|".join((
+    "扫", "享", "载", "览", "搜", "页", "站", "印", "闭", "藏", "返", "纠", "娱", "彩", "赌", "棋",
+    *(_spaced(w) for w in ("位置", "首页", "简介", "文本内容", "友情", "版权", "答案", "字号", "字体")),
+    _spaced("资源") + f"{_W}*[I大格类]",
+    "比分", "投注", "百家乐", "赛车", "真人", "皇冠", "葡京", "游艺", "虎机", "捕鱼",
+    r"T\d\d:", r"\.[dxpwerzDXPWERZ]", "Normal", "Microsoft", "WPS", "KSO", r"-[0-9A-Fa-f]{4}-", r"\{[0-9A-Fa-f]",
+)))
 _TITLE_LABEL = re.compile(_spaced("标题"))
 _VALUE_STRIP = " \t\u3000\xa0|:：【】[]"
 
@@ -236,14 +291,16 @@ def _strip_meta(line: str) -> str | None:
     if head is None:
         return None
     label = _SPACES.sub("", head.group("label"))
+    if label not in _META_WEAK and "标" not in line:
+        return ""  # a strong label and no title on the line: all of it is metadata
     labels = list(_META_LABEL.finditer(line, head.start("label")))
     if label in _META_WEAK:
         rest = line[head.end():]
         if label == "日期":
             if not (head.group("colon") and _DATE_ONLY.match(rest)):
                 return None
-        elif len(labels) < 2 and not head.group("colon") and rest.strip(_VALUE_STRIP):
-            return None  # `来源 …`, `标题 …` without a colon and alone: a common word, not metadata
+        elif len(labels) < 2 and not head.group("colon"):
+            return None  # `来源`, `标题 …` without a colon and alone: a common word (a column header?)
         elif len(labels) < 2 and head.group("colon") and label != "标题" and len(rest.strip()) > 40:
             return None  # `来源:` followed by a sentence: prose, keep it
     titles = []
@@ -260,8 +317,7 @@ def _strip_spam(line: str) -> str:
     if _SPAM_STRONG_RE.search(line) is None:
         return line
     out = _SPAM_RUN.sub("", line)
-    rest = _CJK_CHAR.findall(out)
-    if len(rest) < 6 and not _TABLE_WORDS.search(out):
+    if len(_CJK_CHAR.findall(out)) < 6 and not _TABLE_WORDS.search(out):
         return ""
     return out
 
@@ -270,28 +326,37 @@ def _is_toolbar(squashed: str) -> bool:
     return _ACTION_WORD.search(squashed) is not None and not _ACTION_TOKEN.sub("", squashed)
 
 
+def _meta_possible(line: str) -> bool:
+    """Cheap test before `_META_HEAD`: the first character after leading blanks and bars."""
+    first = line[:1]
+    if first in " \t\u3000\xa0|【":
+        first = line.lstrip(" \t\u3000\xa0|【")[:1]
+    return first != "" and (first in _META_FIRSTS or "0" <= first <= "9")
+
+
 def _strip_chrome_simplified(line: str) -> str:
     """`strip_chrome` on a line already free of glosses and traditional characters."""
     if not line:
         return line
-    stripped = line.lstrip(" \t\u3000\xa0|-–—*•·")
-    if not stripped:
+    if "\n" in line:  # not a line: clean each part, the patterns never span a newline
+        return "\n".join(_strip_chrome_simplified(part) for part in line.split("\n"))
+    meta_possible = _meta_possible(line)
+    if not meta_possible and _TRIGGER.search(line) is None:
         return line
     out = line
-    # docx properties glued before the text
-    if "T" in line and ":" in line:
+    if "T" in line and ":" in line:  # docx properties glued before the text
         m = _DOCX_PREFIX.match(line)
-        if m and m.end() > 0:
+        if m:
             out = line[m.end():]
             if not out.strip():
                 return ""
-    first = stripped[0]
-    if first in _META_FIRST_CHARS:
+            meta_possible = _meta_possible(out)
+    if meta_possible:
         meta = _strip_meta(out)
         if meta is not None:
             return meta
     squashed = _SPACES.sub("", out)
-    if _CHROME_WHOLE.fullmatch(squashed.lstrip("|").rstrip("|")) or _is_toolbar(squashed):
+    if _CHROME_WHOLE.fullmatch(squashed.strip("|")) or _is_toolbar(squashed):
         return ""
     return _strip_spam(out)
 
@@ -487,11 +552,78 @@ def clean_line(line: str) -> str:
 
     '' when the line was chrome as a whole. Checkbox glyphs and code prefixes are left in: what they mean
     depends on the field, so the layouts call `ticked_choices` / `strip_code_prefix` themselves.
-    Idempotent: `clean_line(clean_line(x)) == clean_line(x)`.
+    Idempotent: `clean_line(clean_line(x)) == clean_line(x)`. For a whole document `clean_lines` is faster.
     """
-    s = to_simplified(strip_pinyin_glosses(line))
+    s = line
+    if ")" in s or "）" in s:
+        s = strip_pinyin_glosses(s)
+    if not s.isascii() and not _traditional().isdisjoint(s):
+        s = to_simplified(s)
+    if not s or (_TRIGGER.search(s) is None and not _meta_possible(s)):
+        return s  # the common case, decided here without the calls below
+    # removing chrome can bring together what it separated (a gloss after a spam word): hence the loop
+    return _chrome_until_stable(s)
+
+
+_BARE_LABEL = re.compile(rf"^{_W}*(?:{_META_ALT}){_W}*[:：]{_W}*$")
+_VALUE_LIKE = re.compile(rf"^{_W}*(?:{_DATETIME}|\d{{1,9}}|[^\s|]{{1,20}}){_W}*$")
+_XMLREF = re.compile(rb"&#(\d{1,7});")
+
+
+def _has_traditional(text: str) -> bool:
+    """Whether any character of a whole document is one t2s changes, in one pass at codec speed.
+
+    Simplified Chinese is inside GB2312 except for a few symbols (`·`, `—`, `㎡`) and rare characters; an
+    encode with `xmlcharrefreplace` names every character outside it, and only those are looked up. The
+    16 characters t2s changes that GB2312 also holds (`後`, `於`, `乾` …) are looked for one by one.
+    """
+    if text.isascii():
+        return False
+    trad = _traditional()
+    if not trad.isdisjoint(text[:64]):  # a traditional document shows it early
+        return True
+    encoded = text.encode("gb2312", "xmlcharrefreplace")
+    if b"&#" in encoded:
+        for code in {int(n) for n in _XMLREF.findall(encoded)}:
+            if code < 0x110000 and chr(code) in trad:
+                return True
+    return any(c in text for c in _gb2312_traditional())
+
+
+@lru_cache(maxsize=1)
+def _gb2312_traditional() -> tuple[str, ...]:
+    out = []
+    for c in sorted(_traditional()):
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        out.append(c)
+    return tuple(out)
+
+
+def _simplify_lines(lines: list[str]) -> list[str]:
+    """`to_simplified` on each line, with one OpenCC call for all the lines that need it.
+
+    OpenCC's phrases never span a newline, so converting the lines joined is converting each.
+    """
+    trad = _traditional()
+    todo = [i for i, line in enumerate(lines) if not line.isascii() and not trad.isdisjoint(line)]
+    if not todo:
+        return lines
+    first = _convert("\n".join(lines[i] for i in todo)).split("\n")
+    second = _convert("\n".join(first)).split("\n")
+    if len(first) != len(todo) or len(second) != len(todo):  # cannot happen; stay exact anyway
+        return [to_simplified(line) for line in lines]
+    out = lines[:]
+    for i, once, twice in zip(todo, first, second, strict=True):
+        out[i] = twice if twice != once and not trad.isdisjoint(once) else once
+    return out
+
+
+def _chrome_until_stable(s: str) -> str:
+    """`_strip_chrome_simplified`, again on its result while it changes (see `clean_line`)."""
     out = _strip_chrome_simplified(s)
-    # removing chrome can bring together what it separated (a gloss after a spam word): clean again
     for _ in range(8):
         if out == s:
             return out
@@ -500,26 +632,71 @@ def clean_line(line: str) -> str:
     return out
 
 
-_BARE_LABEL = re.compile(r"^\s*(?:" + "|".join(_spaced(w) for w in _META_ALL) + r")\s*[:：]\s*$")
-_VALUE_LIKE = re.compile(r"^\s*(?:" + _DATETIME + r"|\d{1,9}|[^\s|]{1,20})\s*$")
+def _drop_label_values(norm: list[str], out: list[str], candidates: Iterable[int]) -> list[str]:
+    """A metadata label alone on its line takes the short value on the next non-blank line with it.
+
+    `norm` are the lines free of glosses and traditional characters; `candidates` the lines that may hold
+    such a label (all of them, or those chrome was found on).
+    """
+    for i in candidates:
+        if out[i] or not _BARE_LABEL.match(norm[i]):
+            continue
+        j = i + 1
+        while j < len(out) and not out[j].strip():
+            if _BARE_LABEL.match(norm[j]):
+                break  # the next label comes first: this one had no value
+            j += 1
+        else:
+            if j < len(out) and _VALUE_LIKE.match(out[j]) and not _TABLE_WORDS.search(out[j]):
+                out[j] = ""
+    return out
 
 
 def clean_lines(lines: Iterable[str]) -> list[str]:
-    """`clean_line` on every line, plus one rule that needs the neighbour: a metadata label alone on its
-    line (`来源:`, `发布时间:`, `浏览次数:`) takes the value on the next non-blank line with it, when that
-    value is short and not table text (`区发改局`, `2023-04-26 10:57`, `1`).
+    """`clean_line` on every line of a document, plus one rule that needs the neighbour line.
 
-    Returns one string per input line ('' for a removed line), so line numbers stay valid.
+    The rule: a metadata label alone on its line (`来源:`, `发布时间:`, `浏览次数:`) takes the value on the
+    next non-blank line with it, when that value is short and not table text (`区发改局`,
+    `2023-04-26 10:57`, `1`).
+
+    Returns one string per input line ('' for a removed line), so line numbers stay valid. This is the fast
+    way to clean a document: glosses and traditional characters are handled over the whole text at once,
+    chrome is looked for once over the whole text, and only the lines it hits are cleaned one by one. The
+    result is the same as calling `clean_line` on each line (tests check this).
     """
     src = list(lines)
-    out = [clean_line(line) for line in src]
-    pending = False
-    for i, original in enumerate(src):
-        if not out[i].strip():
-            if _BARE_LABEL.match(to_simplified(strip_pinyin_glosses(original))):
-                pending = True
-            continue
-        if pending and _VALUE_LIKE.match(out[i]) and not _TABLE_WORDS.search(out[i]):
-            out[i] = ""
-        pending = False
-    return out
+    if not src:
+        return []
+    text = "\n".join(src)
+    if text.count("\n") != len(src) - 1:  # a "line" with a newline in it: no shortcut
+        norm = [to_simplified(strip_pinyin_glosses(line)) for line in src]
+        return _drop_label_values(norm, [clean_line(line) for line in src], range(len(src)))
+    norm = src
+    if ")" in text or "）" in text:
+        stripped = strip_pinyin_glosses(text)  # glosses never span a newline
+        if stripped != text:
+            text, norm = stripped, stripped.split("\n")
+    if _has_traditional(text):
+        norm = _simplify_lines(norm)
+        text = "\n".join(norm)
+    offsets = [m.start() for m in _TRIGGER.finditer(text)]
+    # offset k in "\n" + text is the newline before the line that starts at offset k in text
+    offsets += [m.start() for m in _META_TRIGGER.finditer("\n" + text)]
+    out = norm[:]
+    if not offsets:
+        return out
+    offsets.sort()
+    hit, line, last = [], 0, 0
+    for k in offsets:  # line numbers by counting newlines between consecutive hits
+        line += text.count("\n", last, k)
+        last = k
+        if not hit or hit[-1] != line:
+            hit.append(line)
+    for i in hit:
+        out[i] = _chrome_until_stable(norm[i])
+    return _drop_label_values(norm, out, hit)
+
+
+def clean_text(text: str) -> str:
+    """`clean_lines` on a whole text split at `\\n`, joined again: same line count, chrome lines blank."""
+    return "\n".join(clean_lines(text.split("\n")))
