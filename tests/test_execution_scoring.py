@@ -179,3 +179,9 @@ def test_wording_and_dates():
     assert date_of("2023年底完成") == (2023, 12, 31)
     assert date_of("12月底前", 2024) == (2024, 12, 31)
     assert date_of("2023.10.15") == (2023, 10, 15)
+
+
+def test_a_bare_share_against_a_percent_target_is_not_guessed():
+    s = score_indicator(ind("验收合格率", "≥95%", "0.97"), 10, CFG)
+    assert s.recomputed is None and "无法确定" in s.note
+    assert score_indicator(ind("验收合格率", "≥95%", "97"), 10, CFG).recomputed == 10  # a bare 97 is 97%

@@ -83,6 +83,9 @@ def numbers(target: Target, actual: Target | None) -> Pair:
     if a is None:
         return Pair(t, None, target.unit, f"实际完成值“{actual.raw}”不是数值")
     tu, au = _norm_unit(target.unit), _norm_unit(actual.unit)
+    if au is None and tu == "%" and 0 < a <= 1 < t:
+        # `0.95` against `≥95%`: a share or 0.95 percent? Not certain, so not compared
+        return Pair(t, None, target.unit, f"实际完成值“{actual.raw}”未写单位，可能是比例（{a:.0%}），无法确定，无法换算")
     if au is None or tu is None or au == tu:
         return Pair(t, max(a, 0.0), target.unit)
     st, sa = _SCALES.get(tu), _SCALES.get(au)
