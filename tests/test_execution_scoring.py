@@ -185,3 +185,8 @@ def test_a_bare_share_against_a_percent_target_is_not_guessed():
     s = score_indicator(ind("验收合格率", "≥95%", "0.97"), 10, CFG)
     assert s.recomputed is None and "无法确定" in s.note
     assert score_indicator(ind("验收合格率", "≥95%", "97"), 10, CFG).recomputed == 10  # a bare 97 is 97%
+
+
+def test_a_yearless_deadline_takes_the_actual_year():
+    assert score_indicator(ind("完工时间", "12月底前", "2023年11月"), 10, CFG, year=None).status == "met"
+    assert score_indicator(ind("完工时间", "10月底前", "2023年11月"), 10, CFG, year=None).status == "missed"

@@ -79,6 +79,8 @@ def test_score_config_changes_the_rules_and_the_findings(files, tmp_path):
     p = json.loads(result.stdout)["documents"][0]["projects"][0]
     assert {r["name"]: r["recomputed"] for r in p["indicators"]}["投诉率"] == pytest.approx(21.43)  # 5/7 × 30
     assert p["execution"]["recomputed"] == 9  # 95% falls in the ≥90% band
+    config = json.loads(result.stdout)["config"]
+    assert config["reverse_rule"] == "ratio" and config["class_weights"]["产出指标"] == 50
     bad = tmp_path / "bad.toml"
     bad.write_text('[score]\nexecution_rule = "half"\n', encoding="utf-8")
     result = CliRunner().invoke(app, ["score", files["self"], "--config", str(bad)])

@@ -134,7 +134,7 @@ def score(
         _fail(exc)
         raise typer.Exit(1) from exc
     if fmt is ScoreFormat.json:
-        text = write_json(report, out)
+        text = write_json(report, out, cfg)
         if out is None:
             sys.stdout.write(text + "\n")
     elif fmt is ScoreFormat.xlsx:

@@ -154,7 +154,9 @@ def deadline_status(target: Target, actual: Target | None, year: int | None) -> 
     if actual is None:
         return None, "无实际完成值"
     td = date_of(target.raw, year)
-    ad = date_of(actual.raw, td[0] if td else year)
+    ad = date_of(actual.raw, td[0] if td and td[0] else year)
+    if td and ad and td[0] == 0 and ad[0]:  # `12月底前` in a table without a year: the actual's year
+        td = (ad[0], td[1], td[2])
     if td and ad and (td[0] == 0) == (ad[0] == 0):
         if ad <= td:
             return "met", f"完成时间 {actual.raw} 不晚于 {target.raw}"

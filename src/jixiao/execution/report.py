@@ -99,18 +99,26 @@ def check_scorable(doc: Document) -> str | None:
     return None
 
 
-def to_json(report: list[DocumentScore]) -> dict:
+def config_dict(cfg: ScoreConfig) -> dict:
+    """The template choices a report was made with, so a reader can tell which rules gave its figures."""
+    from dataclasses import asdict
+
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cfg).items()}
+
+
+def to_json(report: list[DocumentScore], cfg: ScoreConfig | None = None) -> dict:
     docs = [d.to_dict() for d in report]
     subjects = [s for d in report for s in d.subjects]
     return {"summary": {"documents": len(report), "projects": len(subjects),
                         "indicators": sum(len(s.indicators) for s in subjects),
                         "differs": sum(1 for s in subjects for x in s.indicators if x.differs),
                         "findings": sum(len(d.findings) for d in report)},
+            "config": config_dict(cfg or ScoreConfig()),
             "documents": docs}
 
 
-def write_json(report: list[DocumentScore], path: Path | None) -> str:
-    text = json.dumps(to_json(report), ensure_ascii=False, indent=2)
+def write_json(report: list[DocumentScore], path: Path | None, cfg: ScoreConfig | None = None) -> str:
+    text = json.dumps(to_json(report, cfg), ensure_ascii=False, indent=2)
     if path:
         path.write_text(text, encoding="utf-8")
     return text
