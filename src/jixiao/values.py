@@ -35,7 +35,7 @@ _POST = [("或以上", ">="), ("及以上", ">="), ("以上", ">="), ("或以下
 # units as printed after a number; longest first. A `/` joins a rate unit: `元/人`, `万元/台`.
 _UNIT_WORDS = sorted(
     """
-    个百分点 百分点 百分比 个工作日 工作日 个月 个 次 人次 人天 人月 人 件 份 家 台次 台套 台 套 项 名 户次 户 场次 场
+    万平方米 万立方米 立方米 万亩 万公顷 厘米 毫米 平方千米 个百分点 百分点 百分比 个工作日 工作日 个月 个 次 人次 人天 人月 人 件 份 家 台次 台套 台 套 项 名 户次 户 场次 场
     期 篇 条 本 册 张 亿元 万元 千元 元 亿 万笔 笔 万人次 万人 万 千 小时 分钟 秒 天 日 周 月 年 课时 学时
     平方公里 平方米 平米 公里 千米 米 吨 万吨 公斤 千克 克 辆 所 座 处 批 部 类 门 间 床 卷 盒 包 只 头 株 棵
     亩 公顷 千瓦时 千瓦 度 倍 分 页 字 宗 例 栋 村 镇 街 个点 点 组 班 轮 期次 个次 项次 册次 学分 宗次 房间
@@ -48,7 +48,7 @@ _ASCII_UNIT = r"(?:%|‰|％|[A-Za-z]{1,5}(?![A-Za-z]))"
 _CJK_UNIT = ("(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS)
              + r"|(?![以或及内之每的和与至到共约])[\u4e00-\u9fff](?=$|[^\u4e00-\u9fff]|以上|以下|以内|内))")
 _UNIT = (rf"(?:{_ASCII_UNIT}|{_CJK_UNIT})"
-         rf"(?:\s*[/／]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?){{0,2}}")
+         rf"(?:\s*[/／*＊]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?){{0,2}}")
 _NUM = r"(?:(?<![\d%.])[-+])?\d+(?:,\d{3})*(?:\.\d+)?"
 _OP_RE = "|".join(re.escape(s) for s, _ in _OPS)
 _POST_RE = "|".join(re.escape(s) for s, _ in _POST)
@@ -112,6 +112,8 @@ def _is_deadline(s: str) -> bool:
     year_end = bool(end and ("底" in end or "末" in end or end in ("年内", "当年内", "本年内", "年度内")))
     if y and not (mo or d or end or before or verb):
         return True  # `2025年`
+    if mo and not (y or d or end or before or verb) and re.fullmatch(r"\d{1,2}月", s):
+        return True  # `7月`: a month of the year (a duration is `7个月`)
     if has_date and (end or before or verb or (y and mo)):
         return True
     return year_end and not has_date or (year_end and has_date)

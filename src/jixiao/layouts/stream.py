@@ -371,7 +371,7 @@ class _Reader:
     # -- fields -----------------------------------------------------------------------------------
     def _store_field(self, role: str, value: str) -> None:
         d = self.draft
-        value = value.strip()
+        value = _unwrap(value.strip())
         if not value:
             return
         if role in ("conclusion", "problems", "measures", "grade", "total_score"):
@@ -405,7 +405,7 @@ class _Reader:
             if _is_title(text) and not column_role(text):
                 if self.draft.indicators or (self.draft.fields.get("name") and self.draft.title):
                     self.finish()
-                if not self.draft.fields.get("name") and not self.draft.indicators and self.draft.title:
+                if not self.draft.fields.get("name") and not self.draft.indicators:
                     self.draft = Draft()  # what stood under an earlier title (a covering letter) is not this table's
                 if self.draft.title is None or not (self.draft.fields or self.draft.budget_rows):
                     # of several titles before a table's fields, the one nearest the table is its own
@@ -486,7 +486,8 @@ class _Reader:
                 while j < n and field_role(toks[j].text) is None and not _read_header(toks, j) \
                         and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
                         and not budget_col_role(toks[j].text) and len(values) < 6 \
-                        and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])):
+                        and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])) \
+                        and not (values and re.fullmatch(r"[\u4e00-\u9fff()（）]{2,12}[：:]", squash(toks[j].text))):
                     values.append(toks[j].text)
                     j += 1
                 labels = _value_labels(self.pending, len(values))
@@ -732,7 +733,7 @@ class _Reader:
         if re.fullmatch(r"(?:指标\d+[:：])?", name):
             return
         name = re.sub(r"^指标\d+\s*[:：]\s*", "", name)
-        name = strip_seps(name)
+        name = strip_seps(_unwrap(name))
         if not name:
             return
         for col in ("annual", "period", "grade_a"):
@@ -791,6 +792,14 @@ def _value_labels(pending: list[str], n_values: int) -> list[str]:
 def is_level_token(text: str) -> bool:
     lv = level_of(text)
     return lv[0] or lv[2]
+
+
+_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）]) (?=[\u4e00-\u9fff，。、；：“”（）])")
+
+
+def _unwrap(text: str) -> str:
+    """A space between two Chinese characters is where a cell's text wrapped (`镇江市文化广电 和旅游局`)."""
+    return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
 def _op_applies(actual: str | None) -> bool:
