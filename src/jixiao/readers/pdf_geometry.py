@@ -74,33 +74,32 @@ class Table:
 # --- characters -------------------------------------------------------------------------------------------
 
 def page_chars(textpage, height: float) -> list[Char]:
-    """Every glyph the page draws (not the spaces and breaks pdfium infers), with its font box."""
+    """Every glyph the page draws, with its font box; not the spaces and line breaks pdfium infers."""
     tp = textpage.raw
     n = pdfium_c.FPDFText_CountChars(tp)
+    if n <= 0:
+        return []
+    units = (ctypes.c_ushort * (n + 1))()
+    pdfium_c.FPDFText_GetText(tp, 0, n, units)  # one UTF-16 unit per character index
     rect = pdfium_c.FS_RECTF()
-    out: list[Char] = []
-    get_unicode = pdfium_c.FPDFText_GetUnicode
-    generated = pdfium_c.FPDFText_IsGenerated
     loose = pdfium_c.FPDFText_GetLooseCharBox
+    generated = pdfium_c.FPDFText_IsGenerated
+    out: list[Char] = []
     for i in range(n):
-        u = get_unicode(tp, i)
-        if u in (0, 0xFFFE, 0xFFFF, 10, 13, 2):
+        u = units[i]
+        if u < 32 or u in (0xFFFE, 0xFFFF) or 0xDC00 <= u <= 0xDFFF:
             continue
-        if generated(tp, i) == 1:
-            # inferred by pdfium from a gap; pdfium also reports a drawn space glyph this way, so such a
-            # space is lost (whitespace only: words still split at gaps wider than X_TOL)
-            continue
-        if not loose(tp, i, rect):
-            continue
-        if 0xD800 <= u <= 0xDFFF:  # a surrogate half: take the pair
-            if 0xDC00 <= u:
+        if u in (32, 0xA0, 0x3000) and generated(tp, i) == 1:
+            continue  # a space pdfium inferred from a gap (it reports some drawn space glyphs so too)
+        if 0xD800 <= u < 0xDC00:  # the first half of a surrogate pair: take the pair
+            lo = units[i + 1] if i + 1 < n else 0
+            if not 0xDC00 <= lo <= 0xDFFF:
                 continue
-            lo = get_unicode(tp, i + 1) if i + 1 < n else 0
-            text = chr(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)) if 0xDC00 <= lo <= 0xDFFF else ""
-            if not text:
-                continue
+            text = chr(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00))
         else:
             text = chr(u)
+        if not loose(tp, i, rect):
+            continue
         x0, x1 = (rect.left, rect.right) if rect.left <= rect.right else (rect.right, rect.left)
         top, bottom = sorted((height - rect.top, height - rect.bottom))
         out.append(Char(text, x0, top, x1, bottom))
@@ -376,12 +375,17 @@ def chars_in(chars: list[Char], box: Box) -> list[Char]:
 
 def table_texts(table: Table, chars: list[Char]) -> tuple[list[list[Box | None]], list[list[str | None]]]:
     """The table's slots and the text of each (None for a slot a merge covers)."""
+    import bisect
+
     rows = table.rows()
+    tb = table.bbox
+    inside = sorted(((c.top + c.bottom) / 2, i, c) for i, c in enumerate(chars_in(chars, tb)))
+    mids = [m for m, _, _ in inside]
     texts: list[list[str | None]] = []
     for row in rows:
         present = [c for c in row if c is not None]
-        rbox = (min(c[0] for c in present), min(c[1] for c in present), max(c[2] for c in present),
-                max(c[3] for c in present))
-        row_chars = chars_in(chars, rbox)
+        top, bottom = min(c[1] for c in present), max(c[3] for c in present)
+        lo, hi = bisect.bisect_left(mids, top), bisect.bisect_left(mids, bottom)
+        row_chars = [c for _, _, c in sorted(inside[lo:hi], key=lambda t: t[1])]  # keep page order
         texts.append([None if c is None else text_of(chars_in(row_chars, c)) for c in row])
     return rows, texts
