@@ -95,6 +95,8 @@ def test_score_and_track_from_the_store(store_url, tmp_path):
     path.write_text(json.dumps(SELF_EVAL.to_json_dict(), ensure_ascii=False), encoding="utf-8")
     result = runner.invoke(app, ["track", str(path), "--db", store_url, "-f", "json"])
     assert result.exit_code == 0, result.output
-    (t,) = json.loads(result.stdout)
+    t, overall = json.loads(result.stdout)
     assert t["approved_document"] == "目标.txt" and t["match"] == "项目编码相同"
+    assert overall["project"] == "某局部门整体" and overall["match"] == "库中没有已批复的部门整体目标表"
+    assert [r["change"] for r in overall["indicators"]] == ["unlinked"]
     assert [r["change"] for r in t["indicators"]] == ["lowered", "unchanged"]

@@ -135,3 +135,21 @@ def test_track_links_by_name_without_code(files, tmp_path):
     (t,) = json.loads(result.stdout)
     assert t["approved_project"] == "农田建设" and t["light"] == "red"
     assert t["indicators"][0]["change"] == "unchanged" and t["indicators"][0]["light"] == "red"
+
+
+def test_track_a_department_wide_self_evaluation(tmp_path):
+    from jixiao.execution.link import track_documents
+
+    def doc(name, **data):
+        return Document.model_validate({"source": {"name": name, "sha256": "0" * 64, "format": "text"}, **data})
+
+    approved = doc("部门目标.txt", department="某区林业局", year=2021, overall={"sections": [{"title": "履职", "indicators": [
+        _i(1, "产出指标", "造林面积", "≥1.5万亩", None), _i(2, "效益指标", "林产品收入", "≥2.6亿元", None)]}]})
+    self_eval = doc("部门自评.txt", kind="self_evaluation", department="某区林业局", year=2021, overall={"sections": [
+        {"title": "履职", "indicators": [_i(1, "产出指标", "造林面积", "≥1.2万亩", "1.2万亩", 50, 50),
+                                       _i(2, "效益指标", "林产品收入", "≥2.6亿元", "2.45亿元", 40, 37.69)]}],
+        "execution": _ex(), "evaluation": {"score": 97.19, "grade": "优"}})
+    (t,) = track_documents([self_eval], [approved])
+    assert t.approved_document == "部门目标.txt" and t.match == "部门名称相同"
+    assert [r["change"] for r in t.rows] == ["lowered", "unchanged"]
+    assert t.rows[1]["recomputed"] == pytest.approx(37.69)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..compare import diff_indicators, match_projects
-from ..model import Document, Project
+from ..compare import diff_indicators, match_projects, project_key
+from ..model import Document, Indicator, Project
 from .config import ScoreConfig
-from .lights import light_document
-from .scoring import score_document
+from .lights import ProjectLights, light_document
+from .scoring import SubjectScore, score_document
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "调整层级", "raised": "提高",
-             "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变"}
+             "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变",
+             "unlinked": "未配对"}
 
 
 @dataclass
@@ -80,50 +81,77 @@ def _pair_projects(evals: list[Project], approved: list[Project]) -> dict[int, t
     return out
 
 
+def _approved_overall(doc: Document, approved: list[Document]) -> tuple[Document | None, str]:
+    """The approved department-wide table of the same department (and year, when both state one)."""
+    if not doc.department:
+        return None, "自评表未注明部门"
+    key = project_key(doc.department)
+    cands = [d for d in approved if d.overall is not None and d.department
+             and project_key(d.department) == key and (doc.year is None or d.year in (None, doc.year))]
+    if len(cands) == 1:
+        return cands[0], "部门名称相同"
+    return None, "有多个同部门的部门整体目标表，未自动配对" if cands else "库中没有已批复的部门整体目标表"
+
+
 def track_documents(docs: list[Document], approved: list[Document], cfg: ScoreConfig | None = None
                     ) -> list[ProjectTrack]:
     cfg = cfg or ScoreConfig()
-    approved_projects = [(d, p) for d in approved if d.kind == "target" for p in d.projects]
+    approved = [d for d in approved if d.kind == "target"]
+    approved_projects = [(d, p) for d in approved for p in d.projects]
     owner = {id(p): d for d, p in approved_projects}
     out: list[ProjectTrack] = []
     for doc in docs:
-        scores = {id(s.project): s for s in score_document(doc, cfg) if s.project is not None}
+        scored = score_document(doc, cfg)
         lights = {(pl.name, pl.unit): pl for pl in light_document(doc, cfg)} if doc.kind == "monitoring" else {}
         pairs = _pair_projects(doc.projects, [p for _, p in approved_projects])
-        for k, p in enumerate(doc.projects):
-            ap, reason = pairs[k]
-            s = scores.get(id(p))
-            pl = lights.get((p.name, p.unit))
-            t = ProjectTrack(doc.source.name, doc.kind, p.name, p.unit, p.code, match=reason,
-                             total_printed=s.total_printed if s else None,
-                             total_recomputed=s.total_recomputed if s else None, light=pl.color if pl else None)
-            if ap is not None:
-                t.approved_document = owner[id(ap)].source.name
-                t.approved_project = ap.name
-            by_seq = {(x.indicator.seq, x.indicator.name): x for x in (s.indicators if s else [])}
-            light_of = {(il.indicator.seq, il.indicator.name): il.light.color for il in (pl.indicators if pl else [])}
-            if ap is None:
-                changes = [{"change": "unchanged", "detail": "", "a": None,
-                            "b": {"seq": i.seq, "name": i.name, "level1": i.level1, "level2": i.level2},
-                            "target_a": None} for i in p.indicators]
-            else:
-                changes = diff_indicators(ap.indicators, p.indicators)
-            inds = {(i.seq, i.name): i for i in p.indicators}
-            for c in changes:
-                b = c.get("b")
-                key = (b["seq"], b["name"]) if b else None
-                ind = inds.get(key) if key else None
-                sc = by_seq.get(key) if key else None
-                t.rows.append({
-                    "seq": b["seq"] if b else None, "name": b["name"] if b else c["a"]["name"],
-                    "level1": (b or c["a"])["level1"],
-                    "approved_target": (c.get("target_a") or {}).get("raw"),
-                    "target": ind.annual.raw if ind and ind.annual else None,
-                    "actual": ind.actual.raw if ind and ind.actual else None,
-                    "weight": None if sc is None or sc.weight is None else round(sc.weight, 2),
-                    "printed": ind.score if ind else None, "recomputed": sc.recomputed if sc else None,
-                    "rule": sc.rule if sc else None, "light": light_of.get(key) if key else None,
-                    "change": c["change"] if ap is not None else "unlinked", "detail": c.get("detail", ""),
-                })
-            out.append(t)
+        for s in scored:
+            pl = lights.get((s.name, s.unit))
+            if s.project is not None:
+                k = next(n for n, p in enumerate(doc.projects) if p is s.project)
+                ap, reason = pairs[k]
+                approved_doc = owner[id(ap)] if ap is not None else None
+                approved_name = ap.name if ap is not None else None
+                approved_inds = ap.indicators if ap is not None else None
+            else:  # a department-wide table's overall, against the approved department-wide table
+                approved_doc, reason = _approved_overall(doc, approved)
+                approved_name = f"{approved_doc.department}部门整体" if approved_doc else None
+                approved_inds = ([i for sec in approved_doc.overall.sections for i in sec.indicators]
+                                 if approved_doc else None)
+            out.append(_track(doc, s, pl, approved_doc, approved_name, approved_inds, reason))
     return out
+
+
+def _track(doc: Document, s: SubjectScore, pl: ProjectLights | None, approved_doc: Document | None,
+           approved_name: str | None, approved_inds: list[Indicator] | None, reason: str) -> ProjectTrack:
+    """One subject's rows: each indicator beside its approved counterpart, with its scores and light."""
+    t = ProjectTrack(doc.source.name, doc.kind, s.name, s.unit, s.code, match=reason,
+                     total_printed=s.total_printed, total_recomputed=s.total_recomputed,
+                     light=pl.color if pl else None)
+    if approved_doc is not None:
+        t.approved_document = approved_doc.source.name
+        t.approved_project = approved_name
+    inds_b = [x.indicator for x in s.indicators]
+    scores = {(x.indicator.seq, x.indicator.name): x for x in s.indicators}
+    light_of = {(il.indicator.seq, il.indicator.name): il.light.color for il in (pl.indicators if pl else [])}
+    if approved_inds is None:
+        changes = [{"change": "unlinked", "detail": "", "a": None,
+                    "b": {"seq": i.seq, "name": i.name, "level1": i.level1, "level2": i.level2},
+                    "target_a": None} for i in inds_b]
+    else:
+        changes = diff_indicators(approved_inds, inds_b)
+    for c in changes:
+        b = c.get("b")
+        key = (b["seq"], b["name"]) if b else None
+        sc = scores.get(key) if key else None
+        ind = sc.indicator if sc else None
+        t.rows.append({
+            "seq": b["seq"] if b else None, "name": b["name"] if b else c["a"]["name"],
+            "level1": (b or c["a"])["level1"], "approved_target": (c.get("target_a") or {}).get("raw"),
+            "target": ind.annual.raw if ind and ind.annual else None,
+            "actual": ind.actual.raw if ind and ind.actual else None,
+            "weight": None if sc is None or sc.weight is None else round(sc.weight, 2),
+            "printed": ind.score if ind else None, "recomputed": sc.recomputed if sc else None,
+            "rule": sc.rule if sc else None, "light": light_of.get(key) if key else None,
+            "change": c["change"], "detail": c.get("detail", ""),
+        })
+    return t
