@@ -95,8 +95,8 @@ _WHOLE_DEPARTMENT = re.compile(r"部门整体|整体支出|整体绩效")
 def _build_streamed(sheet: Sheet) -> Document:
     rows = sheet.rows
     result = read_stream(rows, sheet.name, cut_at_end=sheet.format == "text")
-    projects = [p for p in result.projects if p.indicators]
-    if not projects:
+    projects = list(result.projects)
+    if not any(p.indicators for p in projects):
         raise LayoutError("未识别出绩效目标表", sheet.name)
     _, department, money_unit, heading_year = _doc_fields(rows)
     title = result.title

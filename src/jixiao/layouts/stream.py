@@ -169,6 +169,48 @@ def _is_group_label(text: str) -> bool:
     return bool(_GROUP_LABEL.match(squash(text)))
 
 
+def _is_unit(text: str) -> bool:
+    """A unit of measure as the value grammar knows it (`%`, `人次`, `元/人`), not any short word."""
+    if not text or len(text) > 8 or re.search(r"[\d，,。；;]", text):
+        return False
+    target = parse_target("1" + text)
+    return target is not None and target.kind == "number" and target.unit == text
+
+
+def _cell_kind(text: str) -> str:
+    s = ascii_digits(text.strip())
+    if _OP_ONLY.match(squash(s)):
+        return "op"
+    if _BARE_NUMBER.match(s):
+        return "num"
+    if _STRONG.fullmatch(s):
+        return "val"
+    if len(s) <= 4 and not re.search(r"\d", s) and re.fullmatch(r"[%‰\u4e00-\u9fff/*·A-Za-z]+", s):
+        return "unit"
+    return "text"
+
+
+def _infer_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
+    """A table that starts mid-way has no header: its columns are read off the first whole row, a name
+    then an operator (`=`, `≥`, `定性`), a number, a unit, and the numbers after them (actual, weight,
+    score). Only a row of that unmistakable shape is used; anything else is not guessed."""
+    row = [toks[i]]
+    j = i + 1
+    while j < len(toks) and toks[j].row == toks[i].row:
+        row.append(toks[j])
+        j += 1
+    cells = [t.text for t in row if not is_level_token(t.text)]
+    if len(cells) < 5 or _cell_kind(cells[0]) != "text":
+        return None
+    kinds = [_cell_kind(c) for c in cells[1:]]
+    if kinds[:3] != ["op", "num", "unit"] or not all(k == "num" for k in kinds[3:]):
+        return None
+    tail = {0: [], 1: ["score"], 2: ["weight", "score"], 3: ["actual", "weight", "score"]}.get(len(kinds) - 3)
+    if tail is None:
+        return None
+    return Grid(["name", "op", "annual", "unit"] + tail, False, False), i
+
+
 def _fits(role: str, text: str, glued: bool) -> bool:
     s = text.strip()
     if role in NUMERIC:
@@ -176,7 +218,7 @@ def _fits(role: str, text: str, glued: bool) -> bool:
     if role == "op":
         return bool(_OP_ONLY.match(squash(s)))
     if role == "unit":
-        return len(s) <= 8 and not re.search(r"[\d，,。；;]", s) and s not in ("定量", "定性")
+        return _is_unit(s)
     if role == "valtype":
         return s in ("定量", "定性")
     if role in VALUE_KIND:
@@ -411,11 +453,16 @@ class _Reader:
                     # of several titles before a table's fields, the one nearest the table is its own
                     self.draft.title = title_text(text)
                     self.draft.first_row = t.row
-                if not self.result.projects:
+                if not self.result.projects or self.result.title is None:
                     self.result.title = self.draft.title
                 i += 1
                 continue
             grid = _read_header(toks, i)
+            if grid is None and not self.columns_seen and t.start and t.cell:
+                grid = _infer_header(toks, i)
+                if grid is not None:
+                    self.result.problems.append(Problem(
+                        message="文本从表格中途开始，没有表头；各列按内容推定", raw=text[:60]))
             if grid is not None:
                 header, j = grid
                 self.columns_seen.update(header.cols)
@@ -575,7 +622,7 @@ class _Reader:
                 hinted = False
                 i += 1
                 continue
-            if t.start and row:
+            if t.start and row and not self._continues(grid, row, toks, i):
                 flush()
             if not row and not t.start and self._trailing_text(grid, toks, i):
                 i += 1
@@ -588,6 +635,19 @@ class _Reader:
             i += 1
         flush()
         return i
+
+    def _continues(self, grid: Grid, row: list[Tok], toks: list[Tok], i: int) -> bool:
+        """A row cut in two by a stray line break (`name | 定性 | 好坏 |` / `| 好坏 | 5 | 5 |`): the row so far
+        lacks value columns, the next line has no name or level of its own, and together they fit."""
+        core = [c for c in grid.cols[1:] if c in VALUE_KIND or c in NUMERIC]
+        have = len(row) - 1
+        if not row[0].cell or have >= len(core) or have == 0:
+            return False
+        nxt = [t for t in toks[i:] if t.row == toks[i].row]
+        if any(is_level_token(t.text) for t in nxt) or _cell_kind(nxt[0].text) == "text" and len(nxt[0].text) > 6:
+            return False
+        kinds = [_cell_kind(t.text) for t in nxt]
+        return have + len(nxt) <= len(grid.cols) - 1 and kinds[-1] == "num" and "num" in kinds
 
     def _trailing_text(self, grid: Grid, toks: list[Tok], i: int) -> bool:
         """In a stream without row marks, a text cell after a full row is that row's reason (`偏差原因`)
@@ -748,8 +808,7 @@ class _Reader:
         annual_raw = join_value(values.get("op", ""), values.get("annual") or values.get("grade_a") or "",
                                 values.get("unit", ""))
         period_raw = join_value(values.get("op", ""), values.get("period", ""), values.get("unit", ""))
-        actual_raw = join_value(values.get("op", "") if _op_applies(values.get("actual")) else "",
-                                values.get("actual", ""), values.get("unit", ""))
+        actual_raw = values.get("actual", "")  # what happened, as printed: the target's operator is not its
         forecast_raw = values.get("forecast", "")
         deviation = values.get("deviation")
         if deviation in _PLACEHOLDER_NULL:
@@ -800,10 +859,6 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）]) (?=[\
 def _unwrap(text: str) -> str:
     """A space between two Chinese characters is where a cell's text wrapped (`镇江市文化广电 和旅游局`)."""
     return _WRAP_SPACE.sub("", text) if " " in text else text
-
-
-def _op_applies(actual: str | None) -> bool:
-    return bool(actual) and bool(re.match(r"^\d", actual.strip()))
 
 
 def _row_hinted(toks: list[Tok], i: int) -> bool:
