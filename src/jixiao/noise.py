@@ -167,7 +167,10 @@ def strip_pinyin_glosses(text: str) -> str:
     """
     if (")" not in text and "）" not in text) or _GLOSS_HINT.search(text) is None:
         return text
-    return _GLOSS.sub(_gloss_or_keep, text)
+    out = _GLOSS.sub(_gloss_or_keep, text)
+    while out != text:  # a removal can bring a gloss next to an ideograph or `?` again: `?(biāo)jī)`
+        text, out = out, _GLOSS.sub(_gloss_or_keep, out)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------
