@@ -153,3 +153,10 @@ def test_track_a_department_wide_self_evaluation(tmp_path):
     assert t.approved_document == "部门目标.txt" and t.match == "部门名称相同"
     assert [r["change"] for r in t.rows] == ["lowered", "unchanged"]
     assert t.rows[1]["recomputed"] == pytest.approx(37.69)
+
+
+def test_a_directory_skips_its_target_tables(files):
+    result = CliRunner().invoke(app, ["score", str(files["dir"]), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [d["document"] for d in json.loads(result.stdout)["documents"]] == ["监控.json", "自评.json"]
+    assert "跳过 1 个目标表" in result.stderr

@@ -63,10 +63,12 @@ def _documents(paths: list[Path] | None, db, department, unit, year, search, max
                ) -> tuple[list[Document], int]:
     """Documents to score from files, or from the store with the usual filters; (documents, failures)."""
     from .execution.report import check_scorable
+    from .execution.scoring import has_execution_fields
 
     docs: list[Document] = []
-    failed = 0
+    failed = skipped = 0
     if paths:
+        named = {p.resolve() for p in paths if not p.is_dir()}
         for path in _expand(paths):
             try:
                 read = read_documents(path, int(max_size * 1048576))
@@ -80,11 +82,18 @@ def _documents(paths: list[Path] | None, db, department, unit, year, search, max
                 continue
             for doc in read:
                 why = check_scorable(doc)
-                if why:
+                if why and not has_execution_fields(doc) and path.resolve() not in named:
+                    skipped += 1  # a target table found in a directory is not an error
+                elif why:
                     failed += 1
                     err.print(f"[red]错误[/red] {path}: {why}", soft_wrap=True)
-                    continue
-                docs.append(doc)
+                else:
+                    docs.append(doc)
+        if skipped:
+            err.print(f"[dim]跳过 {skipped} 个目标表（没有执行字段）[/dim]")
+        if not docs and not failed:
+            err.print("[red]错误[/red] 没有找到自评表或监控表")
+            failed = 1
         return docs, failed
     from .store import document_ids, load_document
 
