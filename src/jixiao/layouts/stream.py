@@ -24,7 +24,7 @@ from .tokens import _PHRASES, Tok, tokens_of
 from .vocab import budget_col_role, budget_row_role, column_role, field_role, level_of
 
 VALUE_KIND = ("annual", "period", "half", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
-NUMERIC = ("weight", "score")
+NUMERIC = ("weight", "score", "points")  # points: a number column whose header is not in the text
 TEXT_COLS = ("description", "basis", "deviation", "other", "valtype")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复表|审批表|绩效自评表|自评表|绩效目标表[（(].*[)）]|评价指标表"
                     r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*[（(]?[^（）()]{0,12}[)）]?$")
@@ -90,6 +90,8 @@ def _kind_of(title: str | None, columns: set[str]) -> str:
 
 def _is_stop(text: str) -> bool:
     s = squash(text).rstrip("：:")
+    if re.match(r"^(?:合计|总分)\d", s):
+        return True
     return s in _STOP_WORDS or s.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "注:", "注：", "注1", "备注:"))
 
 
@@ -417,7 +419,7 @@ class _Reader:
         if not value:
             return
         if role in ("conclusion", "problems", "measures", "grade", "total_score"):
-            if role not in d.evaluation:
+            if role not in d.evaluation and value not in _PLACEHOLDER_NULL and value not in ("暂无", "无问题"):
                 d.evaluation[role] = value
             return
         if role == "skip" or role == "parent_name":
@@ -470,6 +472,15 @@ class _Reader:
                     self.draft.first_row = t.row
                 i = self._read_grid(header, j)
                 self.pending = []
+                continue
+            if not self.columns_seen and not self.draft.indicators and any(x.glued for x in toks[i:i + 3]) \
+                    and level_of(text)[0] \
+                    and i + 1 < n and level_of(toks[i + 1].text)[2] and not re.match(r"^[一二三四五六七八九十]+[、.．]", s):
+                # glued rows with no header in the text (it starts mid-table): name, value and a bare number
+                self.result.problems.append(Problem(
+                    message="文本从表格中途开始，表头不在文本中；各列按内容推定", raw=text[:60]))
+                self.columns_seen.add("points")
+                i = self._read_grid(Grid(["name", "annual", "points"], True, True), i)
                 continue
             if re.match(r"^[一二三四五六七八九十]+[、.．]", s) and level_of(text)[0] and i + 1 < n \
                     and level_of(toks[i + 1].text)[2] and not self.draft.indicators:
@@ -549,12 +560,26 @@ class _Reader:
                 self.pending = []
                 i = j
                 continue
+            total = re.fullmatch(r"(?:合计|总分)(\d+(?:\.\d+)?)", s)
+            if total and (self.draft.indicators or self.result.projects):
+                digits = total.group(1)
+                half = len(digits) // 2
+                if len(digits) % 2 == 0 and digits[:half] == digits[half:]:
+                    digits = digits[:half]  # `总分100100`: the weights' total and the score, both 100
+                if float(digits) <= 100:
+                    target = self.draft if self.draft.indicators else None
+                    if target is not None:
+                        target.evaluation.setdefault("total_score", digits)
+                i += 1
+                continue
             year = re.fullmatch(r"[（(]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?", s)
             if year and self.result.year is None:
                 self.result.year = int(year.group(1))
             i += 1
         self.finish()
         self.result.kind = _kind_of(self.result.title, self.columns_seen)
+        if self.result.kind == "target" and any(p.evaluation and p.evaluation.conclusion for p in self.result.projects):
+            self.result.kind = "self_evaluation"  # a 评价结论 is written only under a self-evaluation
         return self.result
 
     # -- the indicator grid -----------------------------------------------------------------------
@@ -801,6 +826,8 @@ class _Reader:
                 phrase = values.pop(col)
                 if "actual" in cols and "actual" not in values:
                     values["actual"] = phrase
+        if values.get("points") and not problem:
+            problem = f"单列数字{values['points']}无法确定是分值还是得分（表头不在文本中）"
         ocr = re.fullmatch(r"2(\d{2}(?:\.\d+)?)%", (values.get("annual") or "").strip())
         if ocr and "率" in name and not problem:
             # `292%` for a rate: most likely `≥92%` with the ≥ misread; kept out and marked

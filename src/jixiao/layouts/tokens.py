@@ -142,7 +142,7 @@ def _spaced_cells(text: str) -> list[str] | None:
     parts = [p for p in re.split(r"[ \u3000\t]+", text.strip()) if p]
     if len(parts) < 3:
         return None
-    words = sum(1 for p in parts if _is_word(p) or level_of(p)[0] or level_of(p)[2])
+    words = sum(1 for p in parts if _is_word(p) or level_of(p)[0] or level_of(p)[2] or _looks_glued(p))
     if words >= 1 and (words >= 2 or len(parts) <= 8):
         return parts
     return None
@@ -211,7 +211,8 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
             if spaced is not None:
                 for n, p in enumerate(spaced):
                     for m, piece in enumerate(_glued_pieces(p)):
-                        toks.append(Tok(piece, k, n == 0 and m == 0 and line_no == 0, glued=m > 0))
+                        toks.append(Tok(piece, k, n == 0 and m == 0 and line_no == 0,
+                                        glued=m > 0 or _is_glued_row(piece)))
                 continue
             if _looks_glued(line):
                 for n, piece in enumerate(split_glued(line)):
