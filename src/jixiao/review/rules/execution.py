@@ -419,6 +419,44 @@ def score_not_by_rule(ctx):
                                   indicator=i, project=s.project)
 
 
+def _level_expected(ctx, s) -> dict[str, float]:
+    """Each first level's points under the template: its class weight, the satisfaction points moved to
+    their fallback when no satisfaction indicator is set, a pooled level (成本指标) counted with its host."""
+    cfg = ScoreConfig()
+    present = {cfg.pool.get(lv.level1, lv.level1) for lv in s.levels}
+    expected = {lv: w for lv, w in cfg.class_weights.items() if lv in present}
+    if "满意度指标" not in present and cfg.satisfaction_fallback in expected:
+        expected[cfg.satisfaction_fallback] += cfg.class_weights.get("满意度指标", 0.0)
+    return expected
+
+
+@rule("JX619", "level-weights-differ-from-template", "info", "document",
+      summary="一级指标下各指标分值之和与模板的一级指标分值不同（默认 产出 50、效益 30、满意度 10）",
+      rationale="财预〔2020〕10号：原则上产出 50、效益 30、服务对象满意度 10、预算执行率 10；表中一级指标标签上的分值"
+      "（产出指标(50分)）当前不在交换格式中，只能与模板比较，故默认关闭",
+      fix="核对各一级指标下的分值分配是否符合本地模板。",
+      bad=Example("产出 60、效益 20、满意度 10", _p([
+          _i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 60, 60), _i(2, "效益指标", "亩均增产", "≥50公斤", "55公斤", 20, 20),
+          _i(3, "满意度指标", "受益农户满意度", "≥90%", "93%", 10, 10)], _ex(score=9.5), {"score": 99.5, "grade": "优"})),
+      good=Example("产出 50、效益 30、满意度 10", _full()), enabled=False, tolerance=0.5)
+def level_weights(ctx):
+    tol = ctx.option("tolerance")
+    for s in _scores(ctx):
+        if not s.levels or any(x.indicator.weight is None for x in s.indicators) or _incomplete(ctx, s):
+            continue
+        expected = _level_expected(ctx, s)
+        pool = ScoreConfig().pool
+        sums: dict[str, float] = {}
+        for lv in s.levels:
+            host = pool.get(lv.level1, lv.level1)
+            sums[host] = sums.get(host, 0.0) + lv.weight
+        diffs = [f"{lv} {round(sums.get(lv, 0.0), 2):g}（模板 {w:g}）" for lv, w in expected.items()
+                 if not _near(sums.get(lv, 0.0), w, tol)]
+        if diffs:
+            yield ctx.finding("一级指标分值与模板不同：" + "；".join(diffs),
+                              "；".join(f"{lv} {round(w, 2):g}" for lv, w in sums.items()), project=s.project)
+
+
 # ---------------------------------------------------------------- monitoring
 
 def _mon(indicators: list[dict], month=7, **extra) -> dict:
