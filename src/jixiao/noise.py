@@ -194,10 +194,18 @@ _META_STRONG = (
     "索引号", "索取号", "发布日期", "发布时间", "发文日期", "发文时间", "成文日期", "生成日期", "印发日期",
     "发布机构", "发文机关", "发文机构", "发布单位", "公开方式", "公开范围", "公开时限", "公开形式",
     "主题分类", "体裁分类", "组配分类", "信息分类", "内容分类", "公文种类", "统一登记号",
-    "信息时效性", "主题词", "浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量", "字号", "字体",
-    "分享到", "责任编辑", "信息来源", "文章来源", "所属机构", "发布者",
+    "信息时效性", "主题词", "字号", "字体", "分享到", "责任编辑", "信息来源", "文章来源", "所属机构", "发布者",
 )
-_META_WEAK = ("来源", "作者", "文号", "有效性", "时效性", "标题", "编辑", "日期")
+# weak: a table can start a line with these too (`访问量 | ≥10万次`, `文号:财预〔2015〕153号` in a form)
+_META_WEAK = ("来源", "作者", "编辑", "文号", "有效性", "标题", "日期",
+              "浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量")
+_WEAK_COUNTS = frozenset(("浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量"))
+_WEAK_STATUS = frozenset(("", "无", "有效", "失效", "废止", "已废止", "现行有效"))
+# a target value: what chrome never holds and table text often does
+_TABLE_VALUE = re.compile(
+    r"[≥≤≧≦]|[<>]=?\s*\d|\d\s*[%‰]"
+    r"|\d(?:\.\d+)?\s*(?:万元|亿元|元|万亩|亩|平方米|㎡|公里|米|人次|人|户|个|次|天|件|套|台|项|所|座|吨)"
+)
 _META_ALL = sorted(_META_STRONG + _META_WEAK, key=len, reverse=True)
 _META_ALT = "|".join(_spaced(w) for w in _META_ALL)
 _LABEL_END = rf"(?={_W}*[:：|]|{_W}|$)"
@@ -253,16 +261,21 @@ _ISO_TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?"
 _DOCX_TOKEN = (rf"(?:{_ISO_TS}|\d[\d.,:-]*|[0-9A-Fa-f]{{32}}|\{{?[0-9A-Fa-f]{{8}}(?:-[0-9A-Fa-f]{{4}}){{3}}-[0-9A-Fa-f]{{12}}\}}?"
                rf"|True|False|Normal(?:\.dotm?)?|Microsoft{_W}+Office{_W}+Word(?:{_W}+\d{{4}})?|WPS{_W}+Office\S*"
                r"|KSOProductBuildVer)")
+# what only document properties hold: a GUID, a flag, a build number, the template or the program
+_DOCX_SIGNATURE = re.compile(
+    r"[0-9A-Fa-f]{32}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-|\b(?:True|False)\b|Normal|Microsoft|WPS|KSO|\d+-\d+\.\d+\.\d+\.\d+"
+)
 _DOCX_PREFIX = re.compile(rf"^{_W}*(?:[^\s]{{1,24}}{_W}+){{0,4}}?{_ISO_TS}(?:{_W}+{_DOCX_TOKEN})*(?:{_W}+|$)")
 
 # spam injected by mirror sites. Strong words never occur in a budget table; weak ones do (体育彩票, 福利彩票,
 # 彩票公益金, a 棋牌室 in a community centre, a place called 皇冠) and go only when glued to a strong one.
+# Words that a budget table does use stay out of the strong list even when spam uses them too: 彩票网点,
+# 彩票投注站, 购彩者 (welfare lottery), 电子游艺场所, 老虎机, 赌球, 网络赌场 (law enforcement), 棋牌室.
 _SPAM_STRONG = (
-    "足球比分", "篮球比分", "即时比分", "比分直播", "娱乐城", "博彩", "体育投注", "足球投注", "百家乐", "六合彩",
-    "时时彩", "北京赛车", "真人视讯", "真人娱乐", "真人荷官", "真人百家乐", "网上赌场", "在线赌场", "赌场网",
-    "棋牌游戏", "棋牌平台", "棋牌官网", "彩票网", "彩票平台", "彩票官网", "彩票投注", "购彩", "皇冠体育",
-    "皇冠足球", "皇冠网", "皇冠官网", "皇冠平台", "皇冠娱乐", "皇冠投注", "皇冠开户", "皇冠代理", "澳门葡京",
-    "新葡京", "威尼斯人娱乐", "太阳城娱乐", "赌球", "外围投注", "体育博彩", "电子游艺", "老虎机", "捕鱼游戏",
+    "足球比分", "篮球比分", "即时比分", "比分直播", "娱乐城", "百家乐", "六合彩", "时时彩", "北京赛车", "真人视讯",
+    "真人娱乐", "真人荷官", "皇冠体育", "皇冠足球", "皇冠网", "皇冠官网", "皇冠平台", "皇冠娱乐", "皇冠投注",
+    "皇冠开户", "皇冠代理", "体育投注", "足球投注", "外围投注", "澳门葡京", "新葡京", "威尼斯人娱乐", "太阳城娱乐",
+    "博彩公司", "博彩网", "博彩平台", "体育博彩", "捕鱼游戏",
 )
 _SPAM_WEAK = ("皇冠", "足球", "体育", "彩票", "棋牌", "真人", "赌场", "娱乐", "官网", "平台", "网址", "开户",
               "注册", "最新", "直播", "app", "APP")
@@ -278,10 +291,10 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 # finds the few lines worth a closer look. Words that `_CHROME_WHOLE` and the toolbar test match with
 # the spaces squashed out are spelled with optional spaces here.
 _TRIGGER = re.compile("|".join((
-    "扫", "享", "载", "览", "搜", "页", "站", "印", "闭", "藏", "返", "纠", "娱", "彩", "赌", "棋",
+    "扫", "享", "载", "览", "搜", "页", "站", "印", "闭", "藏", "返", "纠", "娱", "彩",
     *(_spaced(w) for w in ("位置", "首页", "简介", "文本内容", "友情", "版权", "答案", "字号", "字体")),
     _spaced("资源") + f"{_W}*[I大格类]",
-    "比分", "投注", "百家乐", "赛车", "真人", "皇冠", "葡京", "游艺", "虎机", "捕鱼",
+    "比分", "投注", "百家乐", "赛车", "真人", "皇冠", "葡京", "捕鱼",
     r"T\d\d:", r"\.[dxpwerzDXPWERZ]", "Normal", "Microsoft", "WPS", "KSO", r"-[0-9A-Fa-f]{4}-", r"\{[0-9A-Fa-f]",
 )))
 _TITLE_LABEL = re.compile(_spaced("标题"))
@@ -299,13 +312,21 @@ def _strip_meta(line: str) -> str | None:
     labels = list(_META_LABEL.finditer(line, head.start("label")))
     if label in _META_WEAK:
         rest = line[head.end():]
+        value = rest.strip(_VALUE_STRIP)
         if label == "日期":
             if not (head.group("colon") and _DATE_ONLY.match(rest)):
                 return None
-        elif len(labels) < 2 and not head.group("colon"):
-            return None  # `来源`, `标题 …` without a colon and alone: a common word (a column header?)
-        elif len(labels) < 2 and head.group("colon") and label != "标题" and len(rest.strip()) > 40:
-            return None  # `来源:` followed by a sentence: prose, keep it
+        elif _TABLE_VALUE.search(rest):
+            return None  # `访问量 | ≥10万次`: an indicator
+        elif len(labels) < 2:  # alone on its line: only as the web page prints it
+            if not head.group("colon"):
+                return None  # `来源`, `标题 …`: a common word (a column header?)
+            if label in _WEAK_COUNTS and not (value == "" or value.isdigit()):
+                return None
+            if label in ("文号", "有效性") and value not in _WEAK_STATUS:
+                return None  # `文号:财预〔2015〕153号` is a form's field
+            if label in ("来源", "作者", "编辑") and len(value) > 40:
+                return None  # `来源:` followed by a sentence: prose
     titles = []
     for i, m in enumerate(labels):
         if _TITLE_LABEL.fullmatch(m.group("label")):
@@ -349,7 +370,7 @@ def _strip_chrome_simplified(line: str) -> str:
     out = line
     if "T" in line and ":" in line:  # docx properties glued before the text
         m = _DOCX_PREFIX.match(line)
-        if m:
+        if m and _DOCX_SIGNATURE.search(m.group(0)):
             out = line[m.end():]
             if not out.strip():
                 return ""
@@ -359,7 +380,7 @@ def _strip_chrome_simplified(line: str) -> str:
         if meta is not None:
             return meta
     squashed = _SPACES.sub("", out)
-    if _CHROME_WHOLE.fullmatch(squashed.strip("|")) or _is_toolbar(squashed):
+    if (_CHROME_WHOLE.fullmatch(squashed.strip("|")) or _is_toolbar(squashed)) and not _TABLE_VALUE.search(out):
         return ""
     return _strip_spam(out)
 
