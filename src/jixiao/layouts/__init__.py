@@ -45,7 +45,7 @@ def build_document(sheet: Sheet) -> Document:
 def _quality(doc: Document) -> int:
     """Well-formed indicators (a value that is not the indicator's own name, no problem), less twice the
     misaligned ones."""
-    score = 0
+    score = -2 * sum(1 for p in doc.projects if _junk_name(p.name))
     for ind in _all_indicators(doc):
         if ind.annual is not None and ind.annual.raw == ind.name:
             score -= 2
@@ -57,7 +57,12 @@ def _quality(doc: Document) -> int:
 def _is_clean(doc: Document) -> bool:
     """Every indicator well formed (a value that is not its name, no problem), and there are some."""
     items = list(_all_indicators(doc))
-    return bool(items) and _quality(doc) >= 0.95 * len(items)
+    return bool(items) and not any(_junk_name(p.name) for p in doc.projects) and _quality(doc) >= 0.95 * len(items)
+
+
+def _junk_name(name: str) -> bool:
+    """A project name that is only a year or a scrap (`2024年`): the table's name field was missed."""
+    return len(name) < 4 or bool(re.fullmatch(r"[\d\s年度（()）]*", name))
 
 
 def _all_indicators(doc: Document):
@@ -120,7 +125,7 @@ def _build_streamed(sheet: Sheet) -> Document:
     year = year_of_heading(title or "") or result.year or heading_year
     return Document(
         source=Source(name=sheet.name, sha256=sheet.sha256, format=sheet.format),
-        title=title, year=year, department=department, money_unit=money_unit or _money_from_projects(projects),
+        title=title, year=year, department=department, money_unit=money_unit,
         total=None, units=_units_of(projects), overall=overall, projects=projects,
         kind=result.kind, as_of_month=result.as_of_month, problems=problems)
 
@@ -128,10 +133,6 @@ def _build_streamed(sheet: Sheet) -> Document:
 def _section_title(title: str) -> str:
     s = re.sub(r"^(?:19|20)\d{2}年度?", "", title_text(title))
     return re.sub(r"(?:申报|批复|审批)?表$", "", s).strip() or "部门整体绩效目标"
-
-
-def _money_from_projects(projects) -> str | None:
-    return "万元" if any(p.budget or p.execution for p in projects) else None
 
 
 def _units_of(projects) -> list[Unit]:

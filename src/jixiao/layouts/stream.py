@@ -499,6 +499,12 @@ class _Reader:
                     self.draft.budget_cols = cols
                 self.pending = []
                 continue
+            inline_amount = re.fullmatch(r"(.{2,16}?)\s*[：:]\s*(-?[\d,]+(?:\.\d+)?)\s*(?:万元|元)?", s)
+            if inline_amount and budget_row_role(inline_amount.group(1)):
+                role_ = budget_row_role(inline_amount.group(1))
+                self.draft.budget_rows.setdefault(role_, [inline_amount.group(2)])  # `年度资金总额:16`
+                i += 1
+                continue
             brow = budget_row_role(text)
             if brow and (self.draft.budget_cols or brow in ("total", "fiscal") or s.endswith(("：", ":"))) and not (
                     brow == "total" and s == "合计" and self.draft.indicators):
@@ -543,7 +549,7 @@ class _Reader:
                 j = i
                 while j < n and field_role(toks[j].text) is None and not _read_header(toks, j) \
                         and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
-                        and not budget_col_role(toks[j].text) and len(values) < 6 \
+                        and not budget_col_role(toks[j].text) and len(values) < _max_values(self.pending) \
                         and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])) \
                         and not (values and re.fullmatch(r"[\u4e00-\u9fff()（）]{2,12}[：:]", squash(toks[j].text))):
                     values.append(toks[j].text)
@@ -618,7 +624,7 @@ class _Reader:
             if _read_header(toks, i) is not None:
                 break
             eval_style = self.level_seen and self.level1 is None
-            if (s == "绩效指标" or s == "绩效目标" and not eval_style) or _FILLER.match(s) \
+            if (_is_group_label(text) and not (s == "绩效目标" and eval_style)) or _FILLER.match(s) \
                     or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
                 if _FILLER.match(s):
                     flush()
@@ -862,6 +868,17 @@ def _is_org_name(value: str) -> bool:
     """A department or unit name, not a label fragment or a run of glued text."""
     s = squash(value)
     return 2 <= len(s) <= 40 and not _NOT_ORG.search(s) and field_role(s) is None and column_role(s) is None
+
+
+_TEXT_FIELDS = ("goal", "long_goal", "content", "result", "conclusion", "problems", "measures")
+
+
+def _max_values(pending: list[str]) -> int:
+    """How many cells after a run of labels can be their values: a name or a department is one cell, a
+    goal or a content may run over several lines."""
+    if any(role in _TEXT_FIELDS for role in pending):
+        return 6
+    return len(pending)
 
 
 def _value_labels(pending: list[str], n_values: int) -> list[str]:
