@@ -63,12 +63,26 @@ def _cfg(ctx, **overrides) -> ScoreConfig:
     return ScoreConfig.resolve(overrides) if overrides else ScoreConfig()
 
 
+def _active(ctx) -> bool:
+    """Whether the document carries execution fields at all (once per review: most documents are target
+    tables, and every rule here returns at once on them)."""
+    if "execution.active" not in ctx.cache:
+        ctx.cache["execution.active"] = has_execution_fields(ctx.document)
+    return ctx.cache["execution.active"]
+
+
+def _subjects(ctx):
+    return subjects(ctx.document) if _active(ctx) else []
+
+
 def _scores(ctx, cfg: ScoreConfig | None = None):
     """The document's subjects scored once per configuration and shared by the rules of one review."""
+    if not _active(ctx):
+        return []
     cfg = cfg or ScoreConfig()
     key = ("execution.scores", repr(cfg))
     if key not in ctx.cache:
-        ctx.cache[key] = score_document(ctx.document, cfg) if has_execution_fields(ctx.document) else []
+        ctx.cache[key] = score_document(ctx.document, cfg)
     return ctx.cache[key]
 
 
@@ -322,7 +336,7 @@ def grade_mismatch(ctx):
                                           budget={"total": 90.0, "fiscal": 90.0})), tolerance=0.011)
 def fund_total(ctx):
     tol = ctx.option("tolerance")
-    for project, _name, _inds, ex, _ev in subjects(ctx.document):
+    for project, _name, _inds, ex, _ev in _subjects(ctx):
         if ex is None or project is None or project.budget is None:
             continue
         b = project.budget
@@ -351,7 +365,7 @@ def fund_total(ctx):
                                    _i(2, "产出指标", "培训合格率", "≥95%", "97%", 30, 30),
                                    _i(3, "满意度指标", "学员满意度", "≥90%", "92%", 20, 20)])), min_indicators=3)
 def actuals_copy(ctx):
-    for project, _name, inds, _ex, _ev in subjects(ctx.document):
+    for project, _name, inds, _ex, _ev in _subjects(ctx):
         pairs = [(i.annual.raw.strip(), i.actual.raw.strip()) for i in inds if i.annual and i.actual]
         if len(pairs) < ctx.option("min_indicators") or len(pairs) < len(inds) * 0.8:
             continue
@@ -367,7 +381,7 @@ def actuals_copy(ctx):
       bad=Example("≥100人次，实际“完成”", _p([_i(1, "产出指标", "培训人次", "≥100人次", "完成", 10, 10)])),
       good=Example("≥100人次，实际 120人次", _p([_i(1, "产出指标", "培训人次", "≥100人次", "120人次", 10, 10)])))
 def text_actual(ctx):
-    for project, _name, inds, _ex, _ev in subjects(ctx.document):
+    for project, _name, inds, _ex, _ev in _subjects(ctx):
         for i in inds:
             if i.annual and i.actual and i.annual.kind in ("number", "range", "compound") and \
                     i.actual.kind in ("text", "bool", "deadline"):
@@ -382,7 +396,7 @@ def text_actual(ctx):
       bad=Example("目标 ≥100人次，实际 3批", _p([_i(1, "产出指标", "培训人次", "≥100人次", "3批", 10, 10)])),
       good=Example("目标 ≤150万元，实际 1200000元（可换算）", _p([_i(1, "成本指标", "项目成本", "≤150万元", "1200000元", 10, 10)])))
 def unit_differs(ctx):
-    for project, _name, inds, _ex, _ev in subjects(ctx.document):
+    for project, _name, inds, _ex, _ev in _subjects(ctx):
         for i in inds:
             if i.annual is None or i.actual is None or i.annual.kind not in ("number", "range"):
                 continue
@@ -467,7 +481,8 @@ def _mon(indicators: list[dict], month=7, **extra) -> dict:
 def _lights(ctx, cfg: ScoreConfig):
     key = ("execution.lights", repr(cfg))
     if key not in ctx.cache:
-        ctx.cache[key] = light_document(ctx.document, cfg) if ctx.document.kind == "monitoring" else []
+        ctx.cache[key] = light_document(ctx.document, cfg) if ctx.document.kind == "monitoring" and _active(ctx) \
+            else []
     return ctx.cache[key]
 
 
@@ -508,7 +523,7 @@ def monitoring_reason(ctx):
 def sure_but_short(ctx):
     if ctx.document.kind != "monitoring":
         return
-    for project, _name, inds, _ex, _ev in subjects(ctx.document):
+    for project, _name, inds, _ex, _ev in _subjects(ctx):
         for i in inds:
             if not i.likelihood or "确定能" not in i.likelihood or i.forecast is None or i.annual is None:
                 continue
