@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/formats.py [--rounds 3] [--no-ocr]
 
+Times are CPU seconds of this process (time.process_time), so that other work on a shared machine does
+not skew the comparison; OCR also runs onnxruntime threads, whose CPU time is counted too.
+
 PDF in pages per second, side by side in the same run: jixiao's whole parse (read + layout) and its reader
 alone, against pdfplumber's `extract_tables` on the same files. Scanned PDFs and images (OCR) in pages per
 second, once each. DOCX, XLSX and HTML in files per second (read and parse)."""
@@ -58,33 +61,33 @@ def main() -> None:
         task = progress.add_task("读取", total=total)
         for name, fn in runs.items():
             fn(pdfs[0])  # warm up imports
-            start = time.perf_counter()
+            start = time.process_time()
             n = 0
             for _ in range(args.rounds):
                 for path in pdfs:
                     fn(path)
                     n += pages[path]
                     progress.advance(task)
-            results[name] = (time.perf_counter() - start, args.rounds * len(pdfs), n)
+            results[name] = (time.process_time() - start, args.rounds * len(pdfs), n)
         if not args.no_ocr and scans:
             from jixiao.readers import ocr
 
             if ocr.available():
                 ocr._engine()  # model load is not per page
-                start = time.perf_counter()
+                start = time.process_time()
                 n = 0
                 for path in scans:
                     parse_path(path)
                     n += _pages(path) if path.suffix == ".pdf" else 1
                     progress.advance(task)
-                results["OCR (scans, parse)"] = (time.perf_counter() - start, len(scans), n)
+                results["OCR (scans, parse)"] = (time.process_time() - start, len(scans), n)
         for ext in others:
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(args.rounds):
                 for path in files[ext]:
                     parse_path(path)
                     progress.advance(task)
-            results[ext] = (time.perf_counter() - start, args.rounds * len(files[ext]), 0)
+            results[ext] = (time.process_time() - start, args.rounds * len(files[ext]), 0)
     for name, (elapsed, count, n) in results.items():
         line = f"{name:28} {count:3} files in {elapsed:6.2f} s: {count / elapsed:6.1f} files/s"
         if n:

@@ -22,7 +22,7 @@ from ..errors import ReadError
 from . import pdf_geometry as geo
 
 INSTALL_HINT = "这是扫描件或图片，需要 OCR 支持：请安装 pip install 'jixiao[ocr]'"
-RENDER_DPI = 200  # scanned PDF pages are rendered at this resolution
+RENDER_DPI = 150  # scanned PDF pages are rendered at this resolution
 MAX_SIDE = 4000  # pixels; a larger page is scaled down before OCR (bounded memory and time)
 MAX_PIXELS = 150_000_000  # an image larger than this is refused before it is decoded
 LOW_CONFIDENCE = 0.8
@@ -194,6 +194,8 @@ def ocr_rgb(rgb, to_pt: float):
     gray = _gray(rgb)
     seal = _seal_mask(rgb)
     binary = _binary(gray)
+    if binary.mean() < 255 * 0.0005:  # next to no ink: a blank page, nothing to recognise
+        return PageContent([], [], w * to_pt, h * to_pt, ocr=True)
     angle = _skew_from_lines(binary)
     clean = np.dstack([gray, gray, gray])
     if angle is not None and abs(angle) > 0.2:

@@ -193,7 +193,7 @@ class _Assembler:
             y = (c.top + c.bottom) / 2
             return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
 
-        lines = geo.text_lines([c for c in page.chars if outside(c)])
+        lines = geo.text_lines([c for c in page.chars if outside(c)] if bboxes else page.chars)
         lines = [ln for ln in lines if ln.text.strip() and not _PAGE_NUMBER.match(ln.text)]
         lines = [ln for ln in lines if not _running_header(ln, page.height, self.seen_margins)]
         items: list[tuple[float, int, object]] = []
