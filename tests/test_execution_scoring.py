@@ -190,3 +190,8 @@ def test_a_bare_share_against_a_percent_target_is_not_guessed():
 def test_a_yearless_deadline_takes_the_actual_year():
     assert score_indicator(ind("完工时间", "12月底前", "2023年11月"), 10, CFG, year=None).status == "met"
     assert score_indicator(ind("完工时间", "10月底前", "2023年11月"), 10, CFG, year=None).status == "missed"
+
+
+def test_a_month_count_actual_against_a_month_target():
+    s = score_indicator(ind("建设周期", "≤12月", "11月"), 10, CFG)
+    assert s.status == "met" and s.recomputed == 10

@@ -65,9 +65,14 @@ class Pair:
     converted: str | None = None  # e.g. `实际值 2.1万元 按 21000元 计`
 
 
-def _number_of(t: Target) -> float | None:
+_MONTHS = re.compile(r"^\s*(\d{1,2})\s*个?月份?\s*$")
+
+
+def _number_of(t: Target, unit: str | None = None) -> float | None:
     if t.kind in ("number", "range") and t.value is not None:
         return t.value
+    if unit == "月" and t.kind == "deadline" and (m := _MONTHS.match(t.raw)):
+        return float(m.group(1))  # `11月` against `≤12月`: a month count either way
     return None
 
 
@@ -79,10 +84,10 @@ def numbers(target: Target, actual: Target | None) -> Pair:
         return Pair(None, None, None, "目标不是数值")
     if actual is None:
         return Pair(t, None, target.unit, "无实际完成值")
-    a = _number_of(actual)
+    a = _number_of(actual, _norm_unit(target.unit))
     if a is None:
         return Pair(t, None, target.unit, f"实际完成值“{actual.raw}”不是数值")
-    tu, au = _norm_unit(target.unit), _norm_unit(actual.unit)
+    tu, au = _norm_unit(target.unit), _norm_unit(actual.unit) if actual.kind != "deadline" else None
     if au is None and tu == "%" and 0 < a <= 1 < t:
         # `0.95` against `≥95%`: a share or 0.95 percent? Not certain, so not compared
         return Pair(t, None, target.unit, f"实际完成值“{actual.raw}”未写单位，可能是比例（{a:.0%}），无法确定，无法换算")

@@ -384,7 +384,7 @@ def text_actual(ctx):
     for project, _name, inds, _ex, _ev in _subjects(ctx):
         for i in inds:
             if i.annual and i.actual and i.annual.kind in ("number", "range", "compound") and \
-                    i.actual.kind in ("text", "bool", "deadline"):
+                    i.actual.kind in ("text", "bool", "deadline") and numbers(i.annual, i.actual).actual is None:
                 yield ctx.finding(f"目标为数值 {i.annual.raw}，实际完成值只写“{i.actual.raw}”",
                                   f"{i.name}：目标 {i.annual.raw}；实际 {i.actual.raw}", indicator=i, project=project)
 
