@@ -559,24 +559,26 @@ PRECISION = """
 ### Execution rules on the corpus
 
 `jixiao score` over the ten self-evaluation tables of `shared/corpus/` (007, 015, 019, 020, 026, 029, 034,
-038, 040, 041), measured 2026-12-01 on the working tree after commit a87c465, while the parser was still
-being taught these tables (015 and 040 were not read at all; several rows of 019, 020 and 029 were
-misaligned). Every finding was read against the source text:
+038, 040, 041), measured 2026-12-01 on the working tree after commit 0d8cac4, while the parser was still
+being taught these tables (015 and 040 were not read at all; rows of 019, 020 and 029 were misaligned or
+missing). Every finding was read against the source text:
 
-| rule | findings | true | what the false ones were |
+| rule | findings | true | notes |
 |---|---|---|---|
-| JX604 execution rate | 1 | 1 | — (020: 3824.26 ÷ 4753.66 = 80.45%, printed 100%) |
-| JX605 execution points | 1 | 1 | — (020: 10 points at 80.45%) |
-| JX607 missed with full points | 2 | 2 | — (034: 4604 of ≥4754 人 with 5 of 5; 007: 20 against 550 with 9.3 of 9.3) |
-| JX609 reason missing | 6 | 6 | — (020: points lost ×2; 007, 034 ×2, 041: 33%–96% off target; reason cell empty) |
-| JX611 fund total row | 1 | 1 | — (026: 年度资金总额 0 0 0 over 本年财政拨款 90 / 89.974) |
-| JX612 actuals copy targets | 1 | 1 | — (038: five rows whose actual repeats the target, `=230亩` for `=230亩`) |
-| JX613 text actual on a number | 9 | 8 | 029: a note under the table read as an indicator row (parser) |
-| JX614 unit differs | 2 | 0 | 019: a target `100%1000件` split into target `100%` and actual `1000件` (parser) |
-| JX618 score not by rule | 2 | 2 | — (020: 1093 of 1100万元 scored 5 of 6, the rule gives 5.96) |
-| **all** | **25** | **22** | precision 88%; all three false findings come from misread rows |
+| JX604 execution rate | 1 | 1 | 020: 3824.26 ÷ 4753.66 = 80.45%, printed 100% |
+| JX605 execution points | 1 | 1 | 020: 10 points at 80.45% |
+| JX607 missed with full points | 3 | 3 | 034: 4604 of ≥4754 人 with 5 of 5, 5830 against ≤5300元/户 with 10 of 10; 007: 20 against 550 with 9.3 of 9.3 (as printed) |
+| JX609 reason missing | 7 | 7 | 020: points lost ×2; 034 ≤5300元/户 missed; 007, 034 ×2, 041: 33%–96% off target; reason cell empty |
+| JX611 fund total row | 1 | 1 | 026: 年度资金总额 0 0 0 over 本年财政拨款 90 / 89.974 |
+| JX612 actuals copy targets | 2 | 2 | 038 (five rows, `=230亩` for `=230亩`), 029 (eight rows, `≥266米` for `≥266米`) |
+| JX613 text actual on a number | 8 | 8 | 019: `达成预期指标` as the actual of `不低于95%`, `0起`, `63` … |
+| JX614 unit differs | 2 | 0 | false: 019's target `100%1000件` split by the parser into target `100%` and actual `1000件` |
+| JX618 score not by rule | 2 | 2 | 020: 1093 of 1100万元 scored 5 of 6, the rule gives 5.96 |
+| **all** | **27** | **25** | precision 93%; both false findings come from one misread row pattern |
 
-No finding was raised on a seed (target tables carry no execution fields). Recall was not measured: the
-parser did not yet read every row (034's `≤5300元/户` row with 5830 and full points, caught on an earlier
-parse, was missing from this one).
+An earlier parse of the same files (commit a87c465) gave 25 findings, 22 true: the third false one was a
+note under 029's table read as an indicator row. No finding is raised on a seed (target tables carry no
+execution fields). Recall was not measured, and misses follow the parser: 029 prints 总分 100 while its
+points add up to 110 (产出 70 + 效益 20 + 满意度 10 + 执行 10), but the parser dropped the satisfaction row,
+so JX602/JX603 see 100.
 """
