@@ -130,6 +130,8 @@ _SYLLABLE_OK: dict[str, bool] = {}
 def _is_syllable(s: str) -> bool:
     ok = _SYLLABLE_OK.get(s)
     if ok is None:
+        if len(_SYLLABLE_OK) > 50_000:  # real glosses are a few hundred syllables; stay bounded anyway
+            _SYLLABLE_OK.clear()
         ok = _SYLLABLE_OK[s] = _SYLLABLE.fullmatch(s.translate(_TONELESS)) is not None
     return ok
 
@@ -462,7 +464,6 @@ _CHOICES = sorted((
     "专项资金", "基本支出", "项目支出", "部门项目", "专项项目", "其他项目", "新增政策", "延续政策",
     "一般项目", "重点项目", "重大项目", "事业发展类", "运转类", "特定目标类", "本级项目", "转移支付项目",
 ), key=len, reverse=True)
-_CHOICE_SET = frozenset(_CHOICES)
 _GLYPH = re.compile(rf"[{_BOX_TICKED}{_BOX_EMPTY}]|Z口|R(?![A-Za-z])|口")
 _BOUNDARY = " \t\u3000\xa0|,，;；:：、/" + _BOX_TICKED + _BOX_EMPTY
 _RUN_STOP = re.compile(rf"[^{_CJK}]")
