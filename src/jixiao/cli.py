@@ -13,30 +13,72 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import cli_zh
 from .errors import JixiaoError
-from .ingest import parse_path
+from .ingest import expand_paths, parse_path
 from .model import Document
 from .readers import DEFAULT_MAX_BYTES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+cli_zh.install()
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
                   help="jixiao：解析、审核、比较预算项目绩效目标表。")
 err = Console(stderr=True, highlight=False)
+
+
+def _width() -> int | None:
+    """The terminal's width even when stdout is piped (taken from stderr or stdin, or COLUMNS); a pipe with
+    no terminal at all gets wide lines rather than names folded over five lines."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if sys.stdout.isatty():
+        return None
+    for fd in (2, 0):
+        try:
+            return os.get_terminal_size(fd).columns
+        except OSError:
+            continue
+    return 240
+
+
+def out_console() -> Console:
+    return Console(width=_width(), highlight=False)
+
+
+def _fail(path, message: str) -> None:
+    """One error line naming the file as the user gave it, with the OS's reason in Chinese."""
+    for code, zh in cli_zh.OS_ERRORS.items():
+        message = message.replace(os.strerror(code), zh)
+    err.print(f"[red]错误[/red] {path}: {message}", soft_wrap=True, markup=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("jixiao")
+        except PackageNotFoundError:
+            v = "未安装"
+        sys.stdout.write(f"jixiao {v}\n")
+        raise typer.Exit()
 
 
 class OutFormat(StrEnum):
     json = "json"
     table = "table"
+    csv = "csv"
 
 
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                       help="显示版本并退出")) -> None:
     """jixiao：解析、审核、比较预算项目绩效目标表。"""
 
 
 @app.command()
 def parse(
-    files: list[Path] = typer.Argument(..., help="要解析的文件（文本、HTML、DOCX、XLSX、PDF）"),
-    fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="输出格式：json 或 table"),
+    files: list[Path] = typer.Argument(..., help="要解析的文件或目录（文本、HTML、DOCX、XLSX、PDF；目录递归）"),
+    fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="输出格式：json、table 或 csv（每个项目一行）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="把每个文档写到 DIR/<文件名>.json"),
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
 ) -> None:
@@ -46,16 +88,18 @@ def parse(
     written: set[Path] = set()
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    for path in files:
+    paths = expand_paths(files)
+    csv_rows: list[dict] = []
+    for path in paths:
         try:
             doc = parse_path(path, max_bytes=int(max_size * 1048576))
         except JixiaoError as exc:
             failed += 1
-            err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
+            _fail(path, exc.message)
             continue
         except Exception as exc:  # noqa: BLE001 - a bug must still be one line naming the file
             failed += 1
-            err.print(f"[red]错误[/red] {path}: 内部错误（{type(exc).__name__}: {exc}），请报告此文件", soft_wrap=True)
+            _fail(path, f"内部错误（{type(exc).__name__}: {exc}），请报告此文件")
             continue
         if out is not None:
             target = out / f"{path.stem}.json"
@@ -69,10 +113,15 @@ def parse(
             err.print(f"已写入 {target}")
         if fmt is OutFormat.table:
             print_summary(doc)
+        elif fmt is OutFormat.csv:
+            csv_rows += summary_rows(doc)
         elif out is None:
             docs.append(doc)
+    if fmt is OutFormat.csv:
+        _write_csv(csv_rows, list(SUMMARY_COLUMNS.values()))
     if docs:
-        payload = docs[0].to_json_dict() if len(docs) == 1 and len(files) == 1 else [d.to_json_dict() for d in docs]
+        single = len(docs) == 1 and len(paths) == 1 and not files[0].is_dir()
+        payload = docs[0].to_json_dict() if single else [d.to_json_dict() for d in docs]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     if failed:
         raise typer.Exit(1)
@@ -82,8 +131,32 @@ def _money(v: float | None) -> str:
     return "" if v is None else f"{v:,.2f}"
 
 
+SUMMARY_COLUMNS = {"document": "文件", "n": "#", "unit": "单位", "project": "项目", "budget": "总计",
+                   "产出指标": "产出", "效益指标": "效益", "满意度指标": "满意度", "成本指标": "成本", "problems": "未解析"}
+
+
+def summary_rows(doc: Document) -> list[dict]:
+    rows = []
+    for n, p in enumerate(doc.projects, start=1):
+        row = {"文件": doc.source.name, "#": n, "单位": p.unit or "", "项目": p.name,
+               "总计": _money(p.budget.total if p.budget else None)}
+        for k in ("产出指标", "效益指标", "满意度指标", "成本指标"):
+            row[SUMMARY_COLUMNS[k]] = sum(1 for i in p.indicators if i.level1 == k)
+        row["未解析"] = sum(1 for i in p.indicators if i.problem)
+        rows.append(row)
+    return rows
+
+
+def _write_csv(rows: list[dict], columns: list[str]) -> None:
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns or (list(rows[0]) if rows else []))
+    writer.writeheader()
+    writer.writerows(rows)
+
+
 def print_summary(doc: Document) -> None:
-    console = Console()
+    console = out_console()
     console.print(f"[bold]{doc.source.name}[/bold]  {doc.title or '（无标题）'}")
     console.print(f"年度：{doc.year or '—'}  部门：{doc.department or '—'}  金额单位：{doc.money_unit or '—'}  "
                   f"单位数：{len(doc.units)}  项目数：{len(doc.projects)}  "
@@ -92,7 +165,7 @@ def print_summary(doc: Document) -> None:
         console.print(f"合计：总计 {_money(doc.total.total)}  财政拨款 {_money(doc.total.fiscal)}")
     table = Table(show_lines=False)
     for col in ("#", "单位", "项目", "总计", "产出", "效益", "满意度", "成本", "未解析"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", justify="right" if col in ("#", "总计") else "left")
     for n, p in enumerate(doc.projects, start=1):
         counts = {k: sum(1 for i in p.indicators if i.level1 == k) for k in ("产出指标", "效益指标", "满意度指标", "成本指标")}
         problems = sum(1 for i in p.indicators if i.problem)
@@ -111,9 +184,19 @@ def print_summary(doc: Document) -> None:
 DB_OPTION = typer.Option(None, "--db", help="数据库：SQLite 文件路径或 postgresql://… 地址（默认 JIXIAO_DB 或 jixiao.db）")
 
 
-def _engine(db: str | None):
-    from .store import StoreError, open_engine
+def _engine(db: str | None, create: bool = False):
+    """Open the store. Only `ingest` (and `serve` with an explicit --db) may create a new SQLite file: a
+    command that reads and finds none says so instead of answering from a new, empty store."""
+    from .store import StoreError, open_engine, resolve_url
 
+    url = resolve_url(db)
+    if not create and url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            given = db or os.environ.get("JIXIAO_DB")
+            hint = "用 --db 指定数据库文件，或先用 jixiao ingest 入库" if not given else "请检查路径"
+            err.print(f"[red]错误[/red] {given or path}: 数据库不存在（{hint}）", soft_wrap=True)
+            raise typer.Exit(2)
     try:
         return open_engine(db)
     except StoreError as exc:
@@ -186,7 +269,7 @@ def review(
                 pairs.append((doc, review_document(doc, settings)))
             except JixiaoError as exc:
                 failed += 1
-                err.print(f"[red]错误[/red] {exc.path or path}: {exc.message}", soft_wrap=True)
+                _fail(path, exc.message)
     else:
         from .store import document_ids, load_document
 
@@ -214,11 +297,12 @@ def review(
         raise typer.Exit(1)
 
 
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_STYLE = {"error": "[bold red]错误[/bold red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}
 
 
 def print_review(report) -> None:
-    console = Console()
+    console = out_console()
     total = sum(len(d.findings) for d in report)
     console.print(f"共 {total} 个问题，{sum(len(d.projects) for d in report)} 个项目")
     for d in report:
@@ -255,12 +339,15 @@ def list_rules(fmt: RulesFormat = typer.Option(RulesFormat.table, "--format", "-
                                       "enabled": r.enabled, "summary": r.summary, "rationale": r.rationale}
                                      for r in all_rules()], ensure_ascii=False, indent=2) + "\n")
         return
+    from .review.catalog import _FAMILY_ZH
+
     table = Table()
-    for col in ("代码", "名称", "严重程度", "检查内容"):
-        table.add_column(col, overflow="fold")
+    for col in ("代码", "检查内容", "严重程度", "类别"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("代码", "严重程度", "类别"))
     for r in all_rules():
-        table.add_row(r.code, r.name, r.severity + ("" if r.enabled else "（默认关闭）"), r.summary)
-    Console().print(table)
+        table.add_row(r.code, r.summary, _SEVERITY_ZH[r.severity] + ("" if r.enabled else "（默认关闭）"),
+                      _FAMILY_ZH.get(r.family, r.family))
+    out_console().print(table)
 
 
 @app.command()
@@ -274,10 +361,9 @@ def ingest(
     """解析并入库：每个文件一个事务；相同内容只存一份；失败的文件不影响其余文件。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .ingest import expand_paths
     from .ingest import ingest as run_ingest
 
-    engine = _engine(db)
+    engine = _engine(db, create=True)
     files = expand_paths(paths)
     with Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   TextColumn("{task.description}"), console=err) as progress:
@@ -305,6 +391,20 @@ def ingest(
         raise typer.Exit(1)
 
 
+MONEY = {"budget_total", "budget_fiscal", "budget_other", "budget", "budget_a", "budget_b"}
+
+
+def _cell(key: str, value) -> str:
+    """One table cell: amounts with two decimals (7.00, 1,234.50) everywhere, other numbers as they are."""
+    if value is None:
+        return ""
+    if key in MONEY and isinstance(value, int | float):
+        return _money(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class QueryFormat(StrEnum):
     table = "table"
     json = "json"
@@ -316,18 +416,14 @@ def _emit(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, str]]) ->
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if fmt is QueryFormat.csv:
-        import csv
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [k for k, _ in columns])
-        writer.writeheader()
-        writer.writerows(rows)
+        _write_csv(rows, [] if rows else [k for k, _ in columns])
         return
     table = Table()
-    for _, title in columns:
-        table.add_column(title, overflow="fold")
+    for key, title in columns:
+        table.add_column(title, overflow="fold", justify="right" if key in MONEY or key in ("id", "seq") else "left")
     for r in rows:
-        table.add_row(*("" if r.get(k) is None else str(r.get(k)) for k, _ in columns))
-    Console().print(table)
+        table.add_row(*(_cell(k, r.get(k)) for k, _ in columns))
+    out_console().print(table)
     err.print(f"{len(rows)} 行")
 
 
@@ -335,7 +431,7 @@ def _emit(rows: list[dict], fmt: QueryFormat, columns: list[tuple[str, str]]) ->
 def projects(db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT,
              year: int | None = YEAR, level1: str | None = LEVEL1, level2: str | None = LEVEL2,
              kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
-             fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+             fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """按条件列出库中的项目。"""
     from .store import query_projects
 
@@ -350,7 +446,7 @@ def projects(db: str | None = DB_OPTION, department: str | None = DEPT, unit: st
 def indicators(db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT,
                year: int | None = YEAR, level1: str | None = LEVEL1, level2: str | None = LEVEL2,
                kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
-               fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+               fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """按条件列出库中的绩效指标。"""
     from .store import query_indicators
 
@@ -383,11 +479,20 @@ def export(out: Path = typer.Option(..., "--out", "-o", help="输出文件"),
         err.print(f"[red]错误[/red] 无法从扩展名判断导出格式：{out.name}（用 --format 指定）")
         raise typer.Exit(2)
     engine = _engine(db)
+    if not out.parent.is_dir():
+        _fail(out, f"无法写入：目录 {out.parent} 不存在")
+        raise typer.Exit(1)
     with engine.connect() as conn:
         ids = document_ids(conn, _filters(department, unit, year, None, None, None, search, None))
         tmp = out.with_name(out.name + ".part")
-        n = WRITERS[kind](load_documents(conn, ids), tmp)
-        tmp.replace(out)
+        try:
+            n = WRITERS[kind](load_documents(conn, ids), tmp)
+            tmp.replace(out)
+        except OSError as exc:
+            if tmp.parent.is_dir():
+                tmp.unlink(missing_ok=True)
+            _fail(out, f"无法写入：{cli_zh.os_error(exc)}")
+            raise typer.Exit(1) from exc
     err.print(f"已导出 {len(ids)} 个文档（{n} {'个文档' if kind == 'json' else '行'}）到 {out}")
 
 
@@ -408,7 +513,7 @@ def _load_side(paths: list[Path] | None, db: str | None, department: str | None,
             try:
                 docs.append(parse_path(p))
             except JixiaoError as exc:
-                err.print(f"[red]错误[/red] {exc.path or p}: {exc.message}", soft_wrap=True)
+                _fail(p, exc.message)
         return docs
     from .store import document_ids, load_document
 
@@ -457,13 +562,14 @@ def compare(
 
 
 def _print_compare(result: dict) -> None:
-    console = Console()
+    console = out_console()
     s = result["summary"]
     console.print(f"配对 {s['matched']} 个项目，待确认 {s['ambiguous']} 个，仅 A 有 {s['only_a']} 个，仅 B 有 {s['only_b']} 个")
     for m in result["projects"]:
         if m["status"] == "matched":
             flag = "  [bold red]预算增加而目标降低[/bold red]" if m["budget_up_targets_down"] else ""
-            budget = f"  预算 {m['budget_a']} → {m['budget_b']}" if m["budget_change"] is not None else ""
+            budget = (f"  预算 {_money(m['budget_a'])} → {_money(m['budget_b'])}（{m['budget_change']:+,.2f}）"
+                      if m["budget_change"] is not None else "")
             console.rule(f"{m['a']['name']} ⇄ {m['b']['name']}")
             console.print(f"[dim]{m['reason']}（{m['score']}）[/dim]{budget}{flag}")
             for c in m["indicators"]:
@@ -479,8 +585,8 @@ def _print_compare(result: dict) -> None:
             console.print(f"[yellow]待确认[/yellow] {m['a']['name']}：{cands}", soft_wrap=True)
     only = [m for m in result["projects"] if m["status"] in ("only_a", "only_b")]
     for m in only:
-        side, p = ("仅 A", m["a"]) if m["status"] == "only_a" else ("仅 B", m["b"])
-        console.print(f"[dim]{side}：{p['name']}[/dim]")
+        side, p, money = (("仅 A", m["a"], m["budget_a"]) if m["status"] == "only_a" else ("仅 B", m["b"], m["budget_b"]))
+        console.print(f"[dim]{side}：{p['name']}  预算 {_money(money) or '—'}[/dim]")
 
 
 def _compare_xlsx(result: dict, path: Path) -> None:
@@ -519,7 +625,7 @@ def library_build(db: str | None = DB_OPTION) -> None:
 @library_app.command("search")
 def library_search(text: str = typer.Argument(..., help="指标名称或其中的词"), db: str | None = DB_OPTION,
                    limit: int = typer.Option(20, "--limit"),
-                   fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+                   fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """在指标库中检索指标。"""
     from .library import ensure_library, search_library
 
@@ -537,7 +643,7 @@ def library_search(text: str = typer.Argument(..., help="指标名称或其中�
                       "、".join(v["name"] for v in r["variants"][:4]),
                       (r["placements"] or [{}])[0].get("level", ""),
                       "、".join(t["target"] for t in (r["targets"] or [])[:3]))
-    Console().print(table)
+    out_console().print(table)
 
 
 @library_app.command("show")
@@ -557,7 +663,7 @@ def library_show(entry: str = typer.Argument(..., help="条目编号或指标名
 @app.command()
 def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"), db: str | None = DB_OPTION,
             limit: int = typer.Option(10, "--limit"),
-            fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f")) -> None:
+            fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """为新项目推荐绩效指标：参照库中相似项目用过的指标，给出常见指标值和来源项目。"""
     from .library import Suggester, ensure_library
 
@@ -573,7 +679,7 @@ def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"),
     for n, r in enumerate(rows, start=1):
         table.add_row(str(n), r["name"], r["level"] or "", "、".join(r["typical_targets"]), f"{r['score']:.2f}",
                       "；".join(p for p, _ in r["from_projects"][:3]))
-    Console().print(table)
+    out_console().print(table)
 
 
 @app.command()
@@ -585,6 +691,7 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     from .api.app import create_app
     from .store import StoreError
 
+    _engine(db, create=db is not None).dispose()  # without --db, an existing jixiao.db (or JIXIAO_DB) is needed
     try:
         application = create_app(db)
     except StoreError as exc:
@@ -605,6 +712,9 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断")
         sys.exit(130)
+    except OSError as exc:  # a file that cannot be written or read, named with the reason in Chinese
+        _fail(exc.filename or "", cli_zh.os_error(exc))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
