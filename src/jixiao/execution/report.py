@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model import Document
 from ..review.engine import Finding, Settings, review_document
+from ..review.report import SEVERITY_ZH
 from .config import ScoreConfig
 from .lights import LIGHT_ZH, ProjectLights, light_document
 from .measure import DIRECTION_ZH
@@ -201,4 +202,4 @@ def write_html(report: list[DocumentScore], path: Path) -> None:
     env = Environment(loader=PackageLoader("jixiao", "templates"), autoescape=select_autoescape(["html"]))
     path.write_text(env.get_template("score_report.html").render(
         report=report, summary=to_json(report)["summary"], light_zh=LIGHT_ZH, status_zh=STATUS_ZH,
-        direction_zh=DIRECTION_ZH, kind_zh=KIND_ZH), encoding="utf-8")
+        direction_zh=DIRECTION_ZH, kind_zh=KIND_ZH, severity_zh=SEVERITY_ZH), encoding="utf-8")
