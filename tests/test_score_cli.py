@@ -50,7 +50,7 @@ def test_score_json_printed_beside_recomputed(files):
     assert p["grade"]["recomputed"] == "良"
     assert {f["rule"] for f in se["findings"]} == {"JX604", "JX605", "JX607", "JX609"}
     m = mon["projects"][0]
-    assert m["light"] == "red" and m["budget_light"]["color"] == "red"
+    assert m["light"] == "red" and m["budget_light"]["color"] == "red" and "total" not in m
     assert [r["light"] for r in m["indicators"]] == ["red", "green"]
     assert {f["rule"] for f in mon["findings"]} == {"JX615", "JX616"}
     f = se["findings"][0]

@@ -40,6 +40,9 @@ class DocumentScore:
         for s in self.subjects:
             d = s.to_dict()
             pl = self.lights_for(s)
+            if self.document.kind == "monitoring":  # month m: no points, total or grade to recompute
+                for key in ("total", "grade", "levels"):
+                    d.pop(key)
             if pl is not None:
                 d["light"] = pl.color
                 d["budget_light"] = pl.budget.to_dict() if pl.budget else None
