@@ -174,3 +174,25 @@ def test_pdf_over_the_page_limit_and_a_long_blank_one():
     with pytest.raises(JixiaoError, match="没有文本层"):
         read_bytes(blank(MAX_PAGES), "blank.pdf", progress=lambda done, total: seen.append((done, total)))
     assert len(seen) == MAX_PAGES and seen[-1] == (MAX_PAGES, MAX_PAGES)
+
+
+def test_jpeg_and_tiff_are_read_as_scans():
+    from PIL import Image
+
+    from jixiao.readers import read_bytes
+    from jixiao.readers.sniff import sniff_format
+
+    png = Image.open(FORMATS / "two_row_header_scan.png")
+    buf = io.BytesIO()
+    png.convert("RGB").save(buf, "JPEG", quality=80, dpi=(150, 150))
+    assert sniff_format(buf.getvalue(), "scan.bin") == "image"
+    assert slot_f1(parse_bytes(buf.getvalue(), "scan.jpg").to_json_dict(),
+                   parse_path(DATA / "two_row_header.txt").to_json_dict()) >= 0.95
+    # a multi-page TIFF: every frame a page (blank frames here, so nothing is recognised)
+    frames = [Image.new("L", (800, 600), 255) for _ in range(3)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    seen = []
+    with pytest.raises(JixiaoError, match="没有识别出文字"):
+        read_bytes(buf.getvalue(), "scan.tif", progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
