@@ -433,6 +433,23 @@ def score_not_by_rule(ctx):
                                   indicator=i, project=s.project)
 
 
+@rule("JX620", "spent-above-budget", "warning", "document",
+      summary="全年执行数超过全年预算数（执行率高于 100%）", rationale="财预〔2020〕10号：执行率 = 全年执行数 / 全年预算数；"
+      "超出预算的支出须有预算调整依据（财预〔2015〕88号：调整按预算调整程序办理）",
+      fix="核对执行数与全年（调整后）预算数；确有追加的，填写调整后的全年预算数。",
+      bad=Example("预算 100，执行 103", _p([], _ex(spent=103.0, rate=103.0, score=10.0))),
+      good=Example("预算 100，执行 95", _p([], _ex())), tolerance=0.011)
+def spent_above_budget(ctx):
+    tol = ctx.option("tolerance")
+    for s in _scores(ctx):
+        ex = s.execution
+        if ex is None or ex.budget is None or ex.spent is None or ex.budget <= 0:
+            continue
+        if ex.spent > ex.budget + tol:
+            yield ctx.finding(f"全年执行数 {ex.spent:g} 超过全年预算数 {ex.budget:g}（执行率 {ex.spent / ex.budget:.2%}）",
+                              f"全年预算数 {ex.budget:g}；全年执行数 {ex.spent:g}", project=s.project)
+
+
 def _level_expected(ctx, s) -> dict[str, float]:
     """Each first level's points under the template: its class weight, the satisfaction points moved to
     their fallback when no satisfaction indicator is set, a pooled level (成本指标) counted with its host."""
@@ -574,7 +591,8 @@ missing). Every finding was read against the source text:
 | JX613 text actual on a number | 8 | 8 | 019: `达成预期指标` as the actual of `不低于95%`, `0起`, `63` … |
 | JX614 unit differs | 2 | 0 | false: 019's target `100%1000件` split by the parser into target `100%` and actual `1000件` |
 | JX618 score not by rule | 2 | 2 | 020: 1093 of 1100万元 scored 5 of 6, the rule gives 5.96 |
-| **all** | **27** | **25** | precision 93%; both false findings come from one misread row pattern |
+| JX620 spent above budget | 1 | 1 | 041: 338.31 spent of 329.77 (102.59%) |
+| **all** | **28** | **26** | precision 93%; both false findings come from one misread row pattern |
 
 An earlier parse of the same files (commit a87c465) gave 25 findings, 22 true: the third false one was a
 note under 029's table read as an indicator row. No finding is raised on a seed (target tables carry no
