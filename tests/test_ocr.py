@@ -110,6 +110,19 @@ def test_without_the_extra_one_line_says_how_to_install(monkeypatch):
     assert "form_national_scan150.pdf" in message
 
 
+def test_cli_install_hint_keeps_the_extra_name(monkeypatch):
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+    from jixiao.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    result = CliRunner().invoke(app, ["parse", str(FORMATS / "two_row_header_scan.png")])
+    assert result.exit_code != 0
+    assert "pip install 'jixiao[ocr]'" in result.output  # not eaten as console markup
+    assert result.output.strip().count("\n") == 0
+
+
 def _png(img) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG")
