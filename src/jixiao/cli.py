@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import cli_zh
@@ -48,7 +49,7 @@ def _fail(path, message: str) -> None:
     """One error line naming the file as the user gave it, with the OS's reason in Chinese."""
     for code, zh in cli_zh.OS_ERRORS.items():
         message = message.replace(os.strerror(code), zh)
-    err.print(f"[red]错误[/red] {path}: {message}", soft_wrap=True, markup=True, highlight=False)
+    err.print(f"[red]错误[/red] {escape(str(path))}: {escape(message)}", soft_wrap=True, markup=True, highlight=False)
 
 
 def _version(value: bool) -> None:
