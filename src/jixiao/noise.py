@@ -217,12 +217,12 @@ _DATETIME = (rf"\d{{4}}{_W}*[-/.年]{_W}*\d{{1,2}}{_W}*[-/.月]{_W}*\d{{1,2}}{_W
 _META_LEAD = rf"[^\S\n|]*(?:\|[^\S\n]*)*【?{_W}*(?:{_DATETIME}{_W}+)?"
 _META_HEAD = re.compile(rf"^{_META_LEAD}(?P<label>{_META_ALT}){_LABEL_END}{_W}*(?P<colon>[:：])?")
 _META_FIRSTS = "".join(sorted({w[0] for w in _META_ALL}))
-# the same test relaxed, for a whole document: a line that starts (after a date, maybe) with the first two
-# characters of a label; `时效性` needs three, `时效指标` starts many table rows
-_META_PREFIXES = sorted({w[:3] if w.startswith("时效") else w[:2] for w in _META_ALL}, key=len, reverse=True)
-_META_TRIGGER = re.compile(
-    rf"\n{_META_LEAD}(?=[{_META_FIRSTS}])(?:{'|'.join(_spaced(w) for w in _META_PREFIXES)})"
-)
+# the same test relaxed and cheap: a line that starts (after a date, maybe) with the first two characters
+# of a label. `_META_START` for one line, `_META_TRIGGER` for a whole document.
+_META_PREFIXES = sorted({w[:2] for w in _META_ALL}, key=len, reverse=True)
+_META_START_RE = rf"{_META_LEAD}(?=[{_META_FIRSTS}])(?:{'|'.join(_spaced(w) for w in _META_PREFIXES)})"
+_META_START = re.compile(_META_START_RE)
+_META_TRIGGER = re.compile(r"\n" + _META_START_RE)
 _SPACES = re.compile(r"\s+")
 _DATE_ONLY = re.compile(rf"{_W}*{_DATETIME}{_W}*$")
 
@@ -352,35 +352,31 @@ def _is_toolbar(squashed: str) -> bool:
     return _ACTION_WORD.search(squashed) is not None and not _ACTION_TOKEN.sub("", squashed)
 
 
-def _meta_possible(line: str) -> bool:
-    """Cheap test before `_META_HEAD`: the first character after leading blanks and bars."""
-    first = line[:1]
-    if first in " \t\u3000\xa0|【":
-        first = line.lstrip(" \t\u3000\xa0|【")[:1]
-    return first != "" and (first in _META_FIRSTS or "0" <= first <= "9")
-
-
 def _strip_chrome_simplified(line: str) -> str:
     """`strip_chrome` on a line already free of glosses and traditional characters."""
     if not line:
         return line
     if "\n" in line:  # not a line: clean each part, the patterns never span a newline
         return "\n".join(_strip_chrome_simplified(part) for part in line.split("\n"))
-    meta_possible = _meta_possible(line)
-    if not meta_possible and _TRIGGER.search(line) is None:
+    meta_possible = _META_START.match(line) is not None
+    trigger = _TRIGGER.search(line) is not None
+    if not meta_possible and not trigger:
         return line
     out = line
-    if "T" in line and ":" in line:  # docx properties glued before the text
+    if trigger and "T" in line and ":" in line:  # docx properties glued before the text
         m = _DOCX_PREFIX.match(line)
         if m and _DOCX_SIGNATURE.search(m.group(0)):
             out = line[m.end():]
             if not out.strip():
                 return ""
-            meta_possible = _meta_possible(out)
+            meta_possible = _META_START.match(out) is not None
+            trigger = _TRIGGER.search(out) is not None
     if meta_possible:
         meta = _strip_meta(out)
         if meta is not None:
             return meta
+    if not trigger:
+        return out
     squashed = _SPACES.sub("", out)
     if (_CHROME_WHOLE.fullmatch(squashed.strip("|")) or _is_toolbar(squashed)) and not _TABLE_VALUE.search(out):
         return ""
@@ -584,7 +580,7 @@ def clean_line(line: str) -> str:
         s = strip_pinyin_glosses(s)
     if not s.isascii() and not _traditional().isdisjoint(s):
         s = to_simplified(s)
-    if not s or (_TRIGGER.search(s) is None and not _meta_possible(s)):
+    if not s or (_TRIGGER.search(s) is None and _META_START.match(s) is None):
         return s  # the common case, decided here without the calls below
     # removing chrome can bring together what it separated (a gloss after a spam word): hence the loop
     return _chrome_until_stable(s)
