@@ -95,12 +95,16 @@ def _documents(paths: list[Path] | None, db, department, unit, year, search, max
             err.print("[red]错误[/red] 没有找到自评表或监控表")
             failed = 1
         return docs, failed
+    from sqlalchemy import select
+
     from .store import document_ids, load_document
+    from .store.schema import DocumentRow
 
     with _engine(db).connect() as conn:
+        # only monitoring and self-evaluation tables are loaded: a store is mostly target tables
+        wanted = set(conn.execute(select(DocumentRow.id).where(DocumentRow.kind != "target")).scalars())
         for doc_id in document_ids(conn, _filters(department, unit, year, None, None, None, search, None)):
-            doc = load_document(conn, doc_id)
-            if check_scorable(doc) is None:
+            if doc_id in wanted and check_scorable(doc := load_document(conn, doc_id)) is None:
                 docs.append(doc)
     if not docs:
         err.print("库中没有符合条件的自评表或监控表")
