@@ -260,7 +260,7 @@ def track(
     并标出批复后被改动（降低、提高）的目标和新增、删除的指标。
 
     例：jixiao track 自评表.xlsx --approved 目标表.pdf"""
-    from .execution.link import track_documents
+    from .execution.link import candidate_document_ids, track_documents
 
     cfg = _config(config)
     docs, failed = _documents(paths, None, None, None, None, None, DEFAULT_MAX_BYTES / 1048576)
@@ -276,8 +276,10 @@ def track(
         from .store import document_ids, load_document
 
         with _engine(db).connect() as conn:
-            ids = document_ids(conn, _filters(department, None, year, None, None, None, None, None))
-            targets = [d for d in (load_document(conn, i) for i in ids) if d.kind == "target"]
+            scope = None
+            if department or year is not None:
+                scope = document_ids(conn, _filters(department, None, year, None, None, None, None, None))
+            targets = [load_document(conn, i) for i in candidate_document_ids(conn, docs, scope)]
     tracks = track_documents(docs, targets, cfg)
     if fmt is TrackFormat.json:
         text = json.dumps([t.to_dict() for t in tracks], ensure_ascii=False, indent=2)

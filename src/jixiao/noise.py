@@ -199,9 +199,10 @@ _META_STRONG = (
     "信息时效性", "主题词", "字号", "字体", "分享到", "责任编辑", "信息来源", "文章来源", "所属机构", "发布者",
 )
 # weak: a table can start a line with these too (`访问量 | ≥10万次`, `文号:财预〔2015〕153号` in a form)
-_META_WEAK = ("来源", "作者", "编辑", "文号", "有效性", "标题", "日期",
-              "浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量")
-_WEAK_COUNTS = frozenset(("浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量"))
+_META_WEAK = ("来源", "作者", "编辑", "文号", "有效性", "标题", "日期", "时间",
+              "浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量", "浏览量", "阅读量", "点击量")
+_WEAK_COUNTS = frozenset(("浏览次数", "访问次数", "点击次数", "阅读次数", "点击数", "访问量", "浏览量", "阅读量",
+                          "点击量"))
 _WEAK_STATUS = frozenset(("", "无", "有效", "失效", "废止", "已废止", "现行有效"))
 # a target value: what chrome never holds and table text often does
 _TABLE_VALUE = re.compile(
@@ -247,15 +248,23 @@ _CHROME_WHOLE = re.compile(
         r"共\d+页(?:[,，/]?第\d+页)?",
         r"《?[^|《》]{1,80}\.(?i:docx?|xlsx?|pdf|wps|et|rar|zip)》?",  # an attachment's file name
         r"Normal(?:\.dotm?)?|Microsoft(?:Office)?Word.*|WPSOffice.*|KSOProductBuildVer.*",
+        # a page footer, the links between articles, a document site's prompts
+        r".*(?:版权所有|ICP备|公网安备|网站标识码).*",
+        r"[上下]一篇[:：].*",
+        r"下载文档.*|.*点击下载.*|.*下载券.*|(?:展开|阅读|查看)全文|免费阅读已结束.*",
+        r"本文档.*(?:上传|版权|侵权|下载|用户|提供).*",
+        r"猜你喜欢|相关文档|最新文档|热门文档|推荐文档|相关资源",
+        r"[\[【(（]大[\]】)）][\[【(（]中[\]】)）][\[【(（]小[\]】)）]",
         r"\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?|\{[0-9A-Fa-f]{32}\}",
     ))
 )
 # the action words of a page toolbar: `[下载] [打印] [关闭]`, `【打印】`, `字体:[ 大 中 小 ]`
 _ACTION_TOKEN = re.compile(
-    r"打印本页|打印正文|关闭窗口|关闭本页|返回顶部|加入收藏|我要纠错|复制链接|保存本页|下载|打印|关闭|收藏|返回|纠错"
-    r"|字号|字体|默认|大|中|小|[\[\]【】()（）:：|/,，]"
+    r"打印本页|打印此页|打印正文|关闭窗口|关闭本页|关闭此页|返回顶部|返回首页|加入收藏|收藏本站|设为首页|我要纠错|复制链接"
+    r"|保存本页|网站地图|联系我们|无障碍|关怀版|下载|打印|关闭|收藏|返回|纠错|字号|字体|默认|大|中|小"
+    r"|[\[\]【】()（）:：|/,，]"
 )
-_ACTION_WORD = re.compile(r"打印|关闭|下载|收藏|返回|纠错|字号|字体")
+_ACTION_WORD = re.compile(r"打印|关闭|下载|收藏|返回|纠错|字号|字体|网站地图|联系我们|无障碍|设为首页")
 
 # the docx core properties a preview prints before the text: author, revision, ISO timestamps, version,
 # GUID, counts, flags. Only a run that holds at least one ISO timestamp is taken for this.
@@ -294,7 +303,9 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 # the spaces squashed out are spelled with optional spaces here.
 _TRIGGER = re.compile("|".join((
     "扫", "享", "载", "览", "搜", "页", "站", "印", "闭", "藏", "返", "纠", "娱", "彩",
-    *(_spaced(w) for w in ("位置", "首页", "简介", "文本内容", "友情", "版权", "答案", "字号", "字体")),
+    *(_spaced(w) for w in ("位置", "首页", "简介", "文本内容", "友情", "版权", "答案", "字号", "字体", "文档", "全文",
+                           "一篇", "喜欢", "ICP", "公网", "标识码", "网站", "我们", "无障碍")),
+    rf"[\[【(（]{_W}*大",
     _spaced("资源") + f"{_W}*[I大格类]",
     "比分", "投注", "百家乐", "赛车", "真人", "皇冠", "葡京", "捕鱼",
     r"T\d\d:", r"\.[dxpwerzDXPWERZ]", "Normal", "Microsoft", "WPS", "KSO", r"-[0-9A-Fa-f]{4}-", r"\{[0-9A-Fa-f]",
@@ -315,7 +326,7 @@ def _strip_meta(line: str) -> str | None:
     if label in _META_WEAK:
         rest = line[head.end():]
         value = rest.strip(_VALUE_STRIP)
-        if label == "日期":
+        if label in ("日期", "时间"):
             if not (head.group("colon") and _DATE_ONLY.match(rest)):
                 return None
         elif _TABLE_VALUE.search(rest):

@@ -155,3 +155,36 @@ def _track(doc: Document, s: SubjectScore, pl: ProjectLights | None, approved_do
             "change": c["change"], "detail": c.get("detail", ""),
         })
     return t
+
+
+def candidate_document_ids(conn, docs: list[Document], ids: list[int] | None = None, threshold: float = 80
+                           ) -> list[int]:
+    """Stored target tables that may hold the approved counterpart of these documents' projects: a project
+    with the same code, or a name compare's matcher would accept, or (for a department-wide table) the same
+    department. Only project names are read, so a large store is not loaded whole."""
+    from rapidfuzz import fuzz
+    from sqlalchemy import select
+
+    from ..store.schema import DocumentRow, ProjectRow
+
+    codes = {p.code.strip() for d in docs for p in d.projects if p.code}
+    keys = {project_key(p.name) for d in docs for p in d.projects}
+    departments = {project_key(d.department) for d in docs if d.overall is not None and d.department}
+    allowed = set(ids) if ids is not None else None
+    out: set[int] = set()
+    rows = conn.execute(select(ProjectRow.document_id, ProjectRow.name, ProjectRow.code)
+                        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+                        .where(DocumentRow.kind == "target"))
+    for doc_id, name, code in rows:
+        if (allowed is not None and doc_id not in allowed) or doc_id in out:
+            continue
+        k = project_key(name)
+        if (code and code.strip() in codes) or k in keys or any(fuzz.ratio(k, x) >= threshold for x in keys):
+            out.add(doc_id)
+    if departments:
+        for doc_id, dept in conn.execute(select(DocumentRow.id, DocumentRow.department)
+                                         .where(DocumentRow.kind == "target", DocumentRow.has_overall)):
+            if dept and project_key(dept) in departments and (allowed is None or doc_id in allowed):
+                out.add(doc_id)
+    return sorted(out)
+

@@ -15,6 +15,7 @@ from .overall import parse_overall
 from .project_form import parse_forms
 from .project_table import parse_project_tables
 from .stream import read_stream
+from .vocab import column_role, is_level
 
 
 def build_document(sheet: Sheet) -> Document:
@@ -47,11 +48,28 @@ def _quality(doc: Document) -> int:
     misaligned ones."""
     score = -2 * sum(1 for p in doc.projects if _junk_name(p.name))
     for ind in _all_indicators(doc):
-        if ind.annual is not None and ind.annual.raw == ind.name:
+        if ind.annual is not None and ind.annual.raw == ind.name or _misplaced(ind):
             score -= 2
         elif ind.annual is not None and not ind.problem:
             score += 1
     return score
+
+
+def _misplaced(ind) -> bool:
+    """A row read out of step with its columns: a number as the name, or a header or level word as the
+    name or the value."""
+    if re.fullmatch(r"[\d.,%‰≥≤<>=\s]+", ind.name) or _structural(ind.name):
+        return True
+    return ind.annual is not None and _structural(ind.annual.raw)
+
+
+def _structural(text: str) -> bool:
+    """A header word (`实际完成值`, `得分`) or a level name printed with 指标 (`质量指标`): table structure."""
+    role = column_role(text)
+    if role is not None and not role.startswith("grade_"):
+        return True
+    s = squash(text)
+    return s.endswith("指标") and is_level(s)
 
 
 def _is_clean(doc: Document) -> bool:

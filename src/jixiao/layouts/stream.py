@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from ..model import Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
 from ..readers.sheet import Row
@@ -261,14 +262,60 @@ def _glued_scored_rows(text: str, cols: list[str]) -> list[tuple[str, dict[str, 
         for k, c in enumerate(cols):
             text_pair = m.groupdict().get(f"t{k}") or m.groupdict().get(f"t{k - 1}")
             values[c] = m.group(f"c{k}") or text_pair
-        weight, score = _number(values.get("weight")), _number(values.get("score"))
-        if weight is not None and (weight > 50 or (score is not None and score > weight)):
+        if not _scored_row_valid(values) or _fused_boundary_ambiguous(cols, values):
             return None
         out.append((m.group("name").strip(), values))
         pos = m.end()
     if not out or pos < len(text) and not re.fullmatch(r"[…．.\s]*", text[pos:]):
         return out or None if pos >= len(text) else None
     return out
+
+
+_PLAIN_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
+_LEADING = re.compile(rf"^(?:{_OP_RE})?(?:0|[1-9]\d*)(?:\.\d+)?(?:\D.*)?$")
+
+
+def _scored_row_valid(values: dict[str, str | None]) -> bool:
+    """Weights of 1–50, scores within their weight, no number with a leading zero."""
+    for col, raw in values.items():
+        if raw is None:
+            continue
+        if col in NUMERIC and not _PLAIN_NUMBER.match(raw):
+            return False
+        if col in VALUE_KIND and re.match(r"^\d", raw) and not _LEADING.match(raw):
+            return False
+    weight, score = _number(values.get("weight")), _number(values.get("score"))
+    if weight is not None and not 1 <= weight <= 50:
+        return False
+    return not (weight is not None and score is not None and score > weight)
+
+
+_VALUE_PIECE = re.compile(rf"^(?:{_OP_RE})?(?:0|[1-9]\d*)(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}})?$")
+
+
+def _fused_boundary_ambiguous(cols: list[str], values: dict[str, str | None]) -> bool:
+    """Columns whose digits touch (`20` + `100%` printed `20100%`) are read only if no other cut of the same
+    characters into the same columns gives a valid row."""
+    raws = [values.get(c) or "" for c in cols]
+    if not any(a and b and a[-1].isdigit() and b[0].isdigit() for a, b in zip(raws, raws[1:], strict=False)):
+        return False
+    if any(r and not r[0].isdigit() and not re.match(_OP_RE, r) for r in raws):
+        return False  # words between the numbers mark the cuts
+    whole = "".join(raws)
+    found = 0
+    for cuts in combinations(range(1, len(whole)), len(cols) - 1):
+        pieces = [whole[a:b] for a, b in zip((0, *cuts), (*cuts, len(whole)), strict=True)]
+        ok = all((_PLAIN_NUMBER.match(x) if c in NUMERIC else _VALUE_PIECE.match(x)) for c, x in zip(cols, pieces,
+                                                                                                     strict=True))
+        if ok and _scored_row_valid(dict(zip(cols, pieces, strict=True))):
+            found += 1
+            if found > 1:
+                return True
+    return False
+
+
+# a glued run of scored rows: a row's digits end where the next row's name begins
+_DIGITS_THEN_NAME = re.compile(r"(?<=\d)(?=[\u4e00-\u9fff])")
 
 
 def _glued_rows(text: str) -> list[str]:
@@ -428,6 +475,8 @@ class _Reader:
             d.fields["name"] = value
             return
         if role in d.fields:
+            if value in d.fields[role].split("\n"):
+                return  # the same text again: a merged cell repeated in every slot it covers
             if role in ("goal", "long_goal", "content", "result") and len(value) > 4:
                 d.fields[role] += "\n" + value
             return
@@ -612,9 +661,14 @@ class _Reader:
                 # the text stops inside this row: it is not whole, so it is not read
                 self.result.truncated = True
                 items = re.split(r"(?<=[^\d])[,，;；]", text) if not row and t.glued else []
+                numbered = _DIGITS_THEN_NAME.split(text) if not row and any(c in NUMERIC for c in grid.cols) else []
                 if len(items) > 1:  # a running-text list: the items before the last are whole
                     self._indicator(grid, [Tok("，".join(items[:-1]), t.row, False, True)], False)
                     text = items[-1]
+                elif len(numbered) > 1:  # glued scored rows: those before the last are whole
+                    for piece in numbered[:-1]:
+                        self._indicator(grid, [Tok(piece, t.row, False, True)], False)
+                    text = numbered[-1]
                 cut = " | ".join([x.text for x in row] + [text])
                 self.result.problems.append(Problem(
                     message="文本在表格中途结束，最后一行不完整，未读取", raw=cut[:200]))
@@ -658,6 +712,10 @@ class _Reader:
             if not row and not t.start and self._trailing_text(grid, toks, i):
                 i += 1
                 continue
+            if not row and not self.draft.indicators and t.glued:
+                lead = re.match(r"^(说明|备注|得分|分值)(?=[\u4e00-\u9fff])", t.text)
+                if lead and column_role(lead.group(1)):  # the header's last word glued to the first row
+                    t = Tok(t.text[lead.end():], t.row, t.start, t.glued, t.cell, t.closed)
             if not row:
                 hinted = t.start or t.cell
             row.append(t)
@@ -695,9 +753,13 @@ class _Reader:
                 return True
         if "deviation" not in grid.cols:
             return False
-        if last.deviation or i + 1 >= len(toks):
+        if last.deviation:
             return False
-        text, nxt = toks[i].text.strip(), toks[i + 1].text.strip()
+        text = toks[i].text.strip()
+        nxt = toks[i + 1].text.strip() if i + 1 < len(toks) else ""
+        if not nxt and "deviation" in grid.cols and _cell_kind(text) == "text" and not is_level_token(text):
+            last.deviation = strip_seps(text) or None  # the table's last cell: the reason of its last row
+            return True
         second = grid.cols[1]
         if second not in NUMERIC and second not in ("op", "unit"):
             return False
@@ -748,6 +810,23 @@ class _Reader:
             if rows is not None:
                 for row_name, row_values in rows:
                     self._add(grid, row, row_name, row_values, None)
+                return
+            pieces = _DIGITS_THEN_NAME.split(name)
+            if len(pieces) > 1:
+                if self.cut_at_end and self.toks[-1].text.endswith(row[0].text) and not re.search(r"\d", pieces[-1]):
+                    self.result.problems.append(Problem(message="文本在表格中途结束，最后一行不完整，未读取",
+                                                        raw=pieces[-1][:200]))
+                    pieces = pieces[:-1]
+                for piece in pieces:
+                    self._indicator(grid, [Tok(piece, row[0].row, False, True)], hinted)
+                return
+            m = re.match(r"^(.*?[\u4e00-\u9fff)）])([%‰]?[\d.]+)$", name)
+            if m and "unit" in cols:
+                # name, unit and fused digits (`管护面积万亩2810810`): the name is certain, the numbers are not
+                head = m.group(1)
+                unit = next((head[-k:] for k in (3, 2) if len(head) > k and _is_unit(head[-k:])), "")
+                self._add(grid, row, head[: len(head) - len(unit)] if unit else head, {},
+                          f"数字粘连无法分开：{unit}{m.group(2)}")
                 return
         if glued and len(texts) == 1:
             pieces = _glued_rows(name)

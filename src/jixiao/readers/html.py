@@ -28,9 +28,25 @@ def _cell_text(el) -> str:
     return clean_text(etree.tostring(el, encoding="unicode", method="html", with_tail=False))
 
 
+_CHARSET = re.compile(rb"<meta[^>]+charset", re.I)
+
+
+def _decoded(data: bytes) -> bytes | str:
+    """A page that declares its charset goes to lxml as bytes; one that does not is decoded here (UTF-8,
+    else GB18030), since lxml would read it as Latin-1."""
+    if _CHARSET.search(data[:4096]) or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return data
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return re.sub(r"^\s*<\?xml[^>]*\?>", "", data.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    return data
+
+
 def read_html_rows(data: bytes) -> list[Row]:
     try:
-        root = lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(_decoded(data))
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"HTML 无法解析：{exc}") from exc
     out: list[Row] = []

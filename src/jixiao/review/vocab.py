@@ -13,7 +13,8 @@ VAGUE = re.compile(r"^(?:有效|明显|显著|进一步|不断|逐步|稳步|持
 # names that expect a number: a rate, a count, an amount, a duration
 QUANTITY_NAME = re.compile(r"(?:率|比例|占比|人数|次数|个数|件数|数量|总数|人次|场次|金额|资金量|时长|天数|覆盖面|数)(?:[（(][^）)]*[)）])?$")
 RATE_NAME = re.compile(r"(?:率|比例|占比|满意度)(?:[（(][^）)]*[)）])?$")
-UNIT_IN_NAME = re.compile(r"[（(](?:%|％|[\u4e00-\u9fff]{1,3})[)）]")
+# a unit printed in the name: `(%)`, `(人)`, or a template placeholder that carries it, `(≥**%)`
+UNIT_IN_NAME = re.compile(r"[（(](?:[^()（）]*?[%％‰]|[\u4e00-\u9fff]{1,3})[)）]|\*\*[%％‰]")
 # a value that describes how something is measured instead of stating a level
 MEASUREMENT = re.compile(r"^(?:通过对|通过[^，,。；]{2,}[，,]|反映|考察|衡量|根据|依据)")
 SATISFACTION = re.compile(r"满意|投诉|评价|考评|认可|获得感|幸福感")
@@ -24,3 +25,7 @@ GENERIC_BIGRAMS = set("""
 支出 效益 效率 水平 任务 按时 达标 率达 资金 预算 控制 是否 指标 社会 经济 生态 影响 持续 对象 单位 人员 成率 格率
 时率 行率 用率 到位 覆盖 盖率 执行 进度 实施 验收 收合 规范 有效 提升 合规 规率 总体 整体 年度 全年 按期 期完 发放
 """.split())
+# a document problem saying the text stops before the table does (a page excerpt, a preview)
+TEXT_ENDS_EARLY = re.compile(r"文本在[^，。；]{0,24}结束|截断")
+# a document problem saying the text starts inside the table (its head is not in the text)
+TEXT_STARTS_LATE = re.compile(r"文本从[^，。；]{0,24}开始")

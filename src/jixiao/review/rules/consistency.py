@@ -57,7 +57,8 @@ def wrong_level(ctx):
     ind = ctx.indicator
     if ind.level1 == "满意度指标" and not SATISFACTION.search(ind.name):
         yield ctx.finding(f"“{ind.name}”不是满意度指标，却放在满意度指标下", f"一级指标：{ind.level1}")
-    elif ind.level1 in ("产出指标", "效益指标") and "满意度" in ind.name and ind.level2 != "服务对象满意度指标":
+    elif ind.level1 in ("产出指标", "效益指标") and "满意度" in ind.name and ind.level2 != "服务对象满意度指标" \
+            and not _old_framework_satisfaction(ind):
         where = ind.level1 + (f"/{ind.level2}" if ind.level2 else "")
         yield ctx.finding(f"满意度指标“{ind.name}”放在了{where}下", f"一级指标：{where}")
 
@@ -74,6 +75,14 @@ def satisfaction_under_benefit(ctx):
     ind = ctx.indicator
     if ind.level1 == "效益指标" and ind.level2 == "服务对象满意度指标":
         yield ctx.finding("服务对象满意度作为效益指标的二级指标，属旧框架", "效益指标 / 服务对象满意度指标")
+    elif _old_framework_satisfaction(ind):
+        yield ctx.finding("满意度指标放在效益指标下（表中没有二级指标），属旧框架", f"效益指标：{ind.name}")
+
+
+def _old_framework_satisfaction(ind) -> bool:
+    """A satisfaction indicator under 效益指标 in a table with no second level: the old framework put it there
+    (JX303), it is not a misplaced indicator (JX302)."""
+    return ind.level1 == "效益指标" and ind.level2 is None and "满意度" in ind.name
 
 
 @rule("JX304", "level-code-mismatch", "warning", "indicator",

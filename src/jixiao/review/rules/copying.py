@@ -11,6 +11,8 @@ from rapidfuzz import fuzz
 from ..engine import Example, rule
 from ..vocab import GENERIC_BIGRAMS
 
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
 
 def _norm(name: str) -> str:
     return re.sub(r"[\s（）()【】\[\]“”\"'：:，,。、]", "", name).replace("（", "(")
@@ -28,6 +30,8 @@ def _ind(seq, name, raw="≥95%"):
 def duplicate(ctx):
     seen: dict[str, int] = {}
     for ind in ctx.project.indicators:
+        if ind.problem or not _WORD.search(ind.name):
+            continue  # a name the parser could not read (cells glued, a bare number) is not the table's name
         key = _norm(ind.name)
         if key in seen:
             yield ctx.finding(f"指标“{ind.name}”与第 {seen[key]} 项重复", f"三级指标：{ind.name}", indicator=ind)

@@ -1,0 +1,211 @@
+"""The stream reader: tables however they were flattened, read by the content of their cells.
+
+Each text here is written for the test in one of the shapes real web pages and document previews give
+(see ../shared/corpus/README.md); none is copied from a corpus file."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.errors import JixiaoError
+from jixiao.ingest import parse_bytes
+
+
+def _parse(text: str, name: str = "t.txt"):
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def _rows(doc):
+    items = [i for p in doc.projects for i in p.indicators]
+    if doc.overall:
+        items += [i for s in doc.overall.sections for i in s.indicators]
+    return [(i.level1, i.level2, i.name, i.annual.raw if i.annual else None) for i in items]
+
+
+def test_cells_glued_without_separators_one_row_per_line():
+    doc = _parse(
+        "某县水利局项目绩效目标表\n(2023年度)\n项目名称山塘清淤整治\n项目主管部门某县水利局项目执行单位某镇人民政府\n"
+        "绩效指标一级指标二级指标指标内容指标值\n产出指标数量指标清淤山塘数量≥12座\n质量指标工程验收合格率100%\n"
+        "效益指标可持续影响指标蓄水能力持续提升\n社会公众或服务对象满意度指标受益群众满意度≥90%\n附件:\n")
+    p = doc.projects[0]
+    assert (p.name, p.department, p.unit) == ("山塘清淤整治", "某县水利局", "某镇人民政府")
+    assert doc.year == 2023
+    assert _rows(doc) == [
+        ("产出指标", "数量指标", "清淤山塘数量", "≥12座"),
+        ("产出指标", "质量指标", "工程验收合格率", "100%"),
+        # a text value glued to its name cannot be cut: kept whole, marked, no value
+        ("效益指标", "可持续影响指标", "蓄水能力持续提升", None),
+        ("效益指标", "服务对象满意度指标", "受益群众满意度", "≥90%"),
+    ]
+    assert doc.projects[0].indicators[2].problem
+
+
+def test_one_cell_per_line_with_blank_lines_and_wrapped_words():
+    cells = ["部门整体支出绩效自评表", "(2022年度)", "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际",
+             "完成值", "分值", "得分", "偏差原因", "分析及", "改进措施", "产出指标", "(50)", "数量", "指标",
+             "植树面积", "2万亩", "2.1万亩", "10", "10", "补植面积", "500亩", "480亩", "8", "7", "质量",
+             "指标", "成活率", "85%", "88%", "10", "10", "效益指标", "30分)", "社会效", "益指标", "护林员岗位",
+             "120个", "120个", "10", "10", "满意度"]
+    doc = _parse("\n\n".join(cells))
+    assert doc.kind == "self_evaluation"
+    assert doc.overall is not None and not doc.projects  # a department-wide table
+    items = doc.overall.sections[0].indicators
+    got = [(i.level1, i.level2, i.name, i.annual.raw, i.actual.raw, i.weight, i.score) for i in items]
+    assert got == [
+        ("产出指标", "数量指标", "植树面积", "2万亩", "2.1万亩", 10, 10),
+        ("产出指标", "数量指标", "补植面积", "500亩", "480亩", 8, 7),
+        ("产出指标", "质量指标", "成活率", "85%", "88%", 10, 10),
+        ("效益指标", "社会效益指标", "护林员岗位", "120个", "120个", 10, 10),
+    ]
+
+
+def test_pipe_rows_with_merged_cells_left_out_and_a_short_row_marked():
+    text = (
+        "项目名称 | 村级道路硬化 | ||||||\n"
+        "主管部门 | 某县交通局 | 实施单位 | 某乡人民政府 | |||||\n"
+        "项目资金 (万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | ||\n"
+        "年度资金总额 | 200 | 200 | 180 | 10 | 90% | 9 | ||\n"
+        "绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n"
+        "产出指标(50分) | 数量指标 | 硬化道路长度 | ≥5公里 | 5.2公里 | 20 | 20 | ||\n"
+        "路面宽度(米) | 4.5 | 15 | 15 | ||||\n"
+        "时效指标 | 完工时间 | 2023年10月底前 | 2023年9月 | 15 | 15 | ||\n"
+        "合计 | 100 | 95 | |||\n")
+    doc = _parse(text)
+    p = doc.projects[0]
+    assert (p.name, p.department, p.unit) == ("村级道路硬化", "某县交通局", "某乡人民政府")
+    assert (p.execution.planned, p.execution.spent, p.execution.rate, p.execution.score) == (200, 180, 90, 9)
+    first, short, last = p.indicators
+    assert (first.level1, first.level2, first.annual.raw, first.actual.raw, first.weight, first.score) == (
+        "产出指标", "数量指标", "≥5公里", "5.2公里", 20, 20)
+    # three cells for four value columns: which one is missing cannot be known, so no value is given
+    assert short.name == "路面宽度(米)" and short.annual is None and short.weight is None and short.problem
+    assert (last.level2, last.annual.kind, last.actual.raw) == ("时效指标", "deadline", "2023年9月")
+
+
+def test_cells_one_per_line_ending_in_a_pipe_score_before_target():
+    lines = ["项目名称 |", "困难群众救助 |", "|", "一级指标 |", "二级指标 |", "三级指标 |", "分值 |", "年度指标值 |",
+             "全年实际值 |", "得分 |", "未完成原因及拟采取的改进措施 |", "|", "产出指标(50分) |", "数量指标 |",
+             "救助人次(≥**人次) |", "20 |", ">=300人次 |", "320人次 |", "20 |", "|", "|", "|", "|",
+             "救助标准(元/人·月) |", "10 |", ">=500元/人*月 |", "480元/人*月 |", "8 |", "标准调整滞后 |", "|"]
+    doc = _parse("\n".join(lines))
+    a, b = doc.projects[0].indicators
+    assert (a.name, a.weight, a.annual.raw, a.actual.raw, a.score) == ("救助人次(≥**人次)", 20, ">=300人次", "320人次", 20)
+    assert (b.annual.unit, b.score, b.deviation) == ("元/人*月", 8, "标准调整滞后")
+
+
+def test_a_whole_table_on_one_line_of_single_spaces():
+    doc = _parse("项目支出绩效自评表 (2022年度) 项目名称 档案数字化 主管部门 某区档案馆 绩效指标 一级指标 二级指标 三级指标 "
+                 "年度指标值 实际完成值 分值 得分 产出指标(50分) 数量指标 数字化页数 ≥10万页 12万页 20 20 "
+                 "质量指标 差错率 ≤0.5% 0.3% 20 20 满意度指标(10分) 服务对象满意度指标 查档群众满意度 ≥90% 95% 10 10 合计")
+    assert [(n, a) for _, _, n, a in _rows(doc)] == [("数字化页数", "≥10万页"), ("差错率", "≤0.5%"),
+                                                    ("查档群众满意度", "≥90%")]
+    assert doc.projects[0].indicators[1].annual.op == "<="
+
+
+def test_running_text_targets():
+    doc = _parse("某镇关于项目绩效目标设定的公示\n项目资金用于村庄亮化。现将绩效目标设定公示如下:\n一、产出指标\n"
+                 "数量指标:安装路灯(≥**盏)大于等于120盏,维修旧灯不少于30盏\n二、效益指标\n"
+                 "社会效益指标:夜间出行安全提升。\n")
+    assert [(l1, l2, n, a) for l1, l2, n, a in _rows(doc)][:2] == [
+        ("产出指标", "数量指标", "安装路灯(≥**盏)", "大于等于120盏"),
+        ("产出指标", "数量指标", "维修旧灯", "不少于30盏")]
+
+
+def test_traditional_characters_and_pinyin_glosses():
+    doc = _parse("項(xiàng)目名稱(chēng) | 農(nóng)村飲水工程 | |||\n"
+                 "一級(jí)指標(biāo) | 二級(jí)指標(biāo) | 三級(jí)指標(biāo) | 指標(biāo)值 | |\n"
+                 "產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 新建水廠 | 2座 | |\n"
+                 "滿意度指標(biāo) | 服務(wù)對象滿意度指標(biāo) | 用水戶滿意度 | ≥90% | |\n")
+    assert doc.projects[0].name == "农村饮水工程"
+    assert _rows(doc) == [("产出指标", "数量指标", "新建水厂", "2座"),
+                          ("满意度指标", "服务对象满意度指标", "用水户满意度", "≥90%")]
+
+
+def test_a_text_cut_off_mid_row_gives_the_whole_rows_and_says_where_it_stops():
+    doc = _parse("项目名称 | 学校改造 | |\n一级指标 | 二级指标 | 三级指标 | 指标值 | |\n"
+                 "产出指标 | 数量指标 | 改造校舍面积 | ≥800平方米 | |\n质量指标 | 验收合格率 | 10")
+    assert _rows(doc) == [("产出指标", "数量指标", "改造校舍面积", "≥800平方米")]
+    assert any("中途结束" in pr.message for pr in doc.problems)
+
+
+def test_a_table_that_starts_mid_way_takes_its_columns_from_its_rows():
+    doc = _parse("讲座知晓率 | = | 100 | % | 98 | 5 | 5 |\n"
+                 "满意度指标 | 服务对象满意度指标 | 读者满意度 | ≥ | 90 | % | 93 | 5 | 4 |\n合计 | 100 | 96 |\n"
+                 "评价结论 | 完成了年度目标。 |\n")
+    a, b = doc.projects[0].indicators
+    assert (a.annual.raw, a.actual.raw, a.weight, a.score) == ("=100%", "98", 5, 5)
+    assert (b.level1, b.annual.raw, b.annual.op, b.score) == ("满意度指标", "≥90%", ">=", 4)
+    assert doc.kind == "self_evaluation" and doc.projects[0].evaluation.conclusion == "完成了年度目标。"
+    assert any("中途开始" in pr.message for pr in doc.problems)
+
+
+def test_nothing_recognizable_is_still_a_clear_error():
+    with pytest.raises(JixiaoError):
+        _parse("这是一段与绩效目标无关的文字。\n第二行也没有表格。\n")
+
+
+SHENBAO = [
+    ["项目支出名称", "乡村道路养护补助", "乡村道路养护补助", "乡村道路养护补助", "乡村道路养护补助"],
+    ["预算部门", "某县交通运输局", "某县交通运输局", "项目负责人及电话", "张三 12345678"],
+    ["年度本级预算金额", "120.5", "120.5", "该项目支出上级资金", "30"],
+    ["本年度绩效目标", "完成乡村公路日常养护120公里。", "完成乡村公路日常养护120公里。",
+     "完成乡村公路日常养护120公里。", "完成乡村公路日常养护120公里。"],
+    ["本年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+    ["本年度绩效指标", "产出指标", "数量指标", "日常养护里程", "≥120公里"],
+    ["本年度绩效指标", "产出指标", "质量指标", "优良路率", "≥80%"],
+    ["本年度绩效指标", "满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%"],
+]
+
+
+def _shenbao_html() -> bytes:
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in SHENBAO)
+    return f"<html><body><p>2024年项目支出绩效目标申报表</p><table>{rows}</table></body></html>".encode()
+
+
+def _shenbao_docx(tmp_path) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2024年项目支出绩效目标申报表")
+    t = d.add_table(rows=len(SHENBAO), cols=5)
+    for r, row in enumerate(SHENBAO):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    t.cell(0, 1).merge(t.cell(0, 4))
+    t.cell(3, 1).merge(t.cell(3, 4))
+    t.cell(4, 0).merge(t.cell(7, 0))
+    t.cell(0, 1).text = SHENBAO[0][1]
+    t.cell(3, 1).text = SHENBAO[3][1]
+    t.cell(4, 0).text = "本年度绩效指标"
+    path = tmp_path / "f.docx"
+    d.save(path)
+    return path.read_bytes()
+
+
+def _shenbao_xlsx(tmp_path) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年项目支出绩效目标申报表"])
+    for row in SHENBAO:
+        ws.append(row)
+    for rng in ("B2:E2", "B5:E5", "A6:A9"):
+        ws.merge_cells(rng)
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_the_shenbao_form_in_every_format(fmt, tmp_path):
+    data = {"html": _shenbao_html, "docx": lambda: _shenbao_docx(tmp_path),
+            "xlsx": lambda: _shenbao_xlsx(tmp_path)}[fmt]()
+    doc = parse_bytes(data, f"shenbao.{fmt}")
+    p = doc.projects[0]
+    assert (p.name, p.department, p.budget.total, p.goal) == (
+        "乡村道路养护补助", "某县交通运输局", 120.5, "完成乡村公路日常养护120公里。")
+    assert doc.year == 2024
+    assert _rows(doc) == [("产出指标", "数量指标", "日常养护里程", "≥120公里"),
+                          ("产出指标", "质量指标", "优良路率", "≥80%"),
+                          ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%")]
