@@ -77,12 +77,19 @@ def test_slot_f1_against_the_golden_files(parsed):
             doc = {"projects": []}
         want = json.loads((GOLDEN_CORPUS / f"{key}.json").read_text(encoding="utf-8"))
         s = score(doc, want)
-        assert s.f1 >= 0.5, (key, s.precision, s.recall)
+        assert s.f1 >= FILE_F1_FLOOR[key], (key, s.precision, s.recall)
         total.add(s)
     # figures of the recorded run are in docs/benchmarks.md; these floors catch a regression
     assert total.f1 >= F1_FLOOR, (total.precision, total.recall)
     assert total.annual_precision >= ANNUAL_PRECISION_FLOOR
 
 
-F1_FLOOR = 0.8
-ANNUAL_PRECISION_FLOOR = 0.8
+# floors 0.05 under the recorded run (docs/benchmarks.md: overall slot F1 0.908, annual precision 1.000);
+# the low ones are glued previews whose fused digits and names are kept raw and marked, not guessed
+FILE_F1_FLOOR = {
+    "001": 0.95, "004": 0.1, "005": 0.75, "006": 0.9, "007": 0.9, "008": 0.65, "013": 0.9, "014": 0.9, "015": 0.2,
+    "018": 0.95, "019": 0.75, "020": 0.9, "024": 0.85, "025": 0.95, "026": 0.95, "027": 0.2, "028": 0.9, "029": 0.85,
+    "030": 0.65, "031": 0.8, "034": 0.95, "037": 0.85, "038": 0.95, "040": 0.95, "041": 0.95,
+}
+F1_FLOOR = 0.88
+ANNUAL_PRECISION_FLOOR = 0.98
