@@ -100,3 +100,22 @@ def test_score_and_track_from_the_store(store_url, tmp_path):
     assert overall["project"] == "某局部门整体" and overall["match"] == "库中没有已批复的部门整体目标表"
     assert [r["change"] for r in overall["indicators"]] == ["unlinked"]
     assert [r["change"] for r in t["indicators"]] == ["lowered", "unchanged"]
+
+
+def test_track_loads_only_candidate_target_tables(store_url):
+    from jixiao.execution.link import candidate_document_ids
+
+    other = _doc("其他.txt", "e", year=2023, projects=[{"name": "图书馆运行经费", "indicators": [
+        _i(1, "产出指标", "开放天数", "≥300天", None)]}])
+    renamed = _doc("改名.txt", "f", year=2022, projects=[{"name": "2022年农田建设项目", "indicators": []}])
+    dept = _doc("部门.txt", "g", department="某局", overall={"sections": [{"title": "履职", "indicators": [
+        _i(1, "产出指标", "办件量", "≥100件", None)]}]})
+    engine = open_engine(store_url)
+    with engine.begin() as c:
+        for d in (SELF_EVAL, TARGET, other, renamed, dept):
+            store_document(c, d)
+    with engine.connect() as c:
+        names = {r[0]: r[1] for r in c.execute(text("SELECT id, source_name FROM documents"))}
+        found = {names[i] for i in candidate_document_ids(c, [SELF_EVAL])}
+    # by code (目标.txt), by a name that differs only by its year (改名.txt), by department (部门.txt)
+    assert found == {"目标.txt", "改名.txt", "部门.txt"}
