@@ -160,3 +160,18 @@ def test_a_directory_skips_its_target_tables(files):
     assert result.exit_code == 0, result.output
     assert [d["document"] for d in json.loads(result.stdout)["documents"]] == ["监控.json", "自评.json"]
     assert "跳过 1 个目标表" in result.stderr
+
+
+def test_track_prefers_the_approved_table_of_the_same_year():
+    from jixiao.execution.link import track_documents
+
+    def doc(name, year, target):
+        return Document.model_validate({"source": {"name": name, "sha256": "0" * 64, "format": "text"}, "year": year,
+                                        "projects": [{"name": f"农田建设（{year}）", "indicators": [
+                                            _i(1, "产出指标", "新建农田面积", target, None)]}]})
+
+    self_eval = Document.model_validate({"source": {"name": "自评.txt", "sha256": "1" * 64, "format": "text"},
+                                         "kind": "self_evaluation", "year": 2023, "projects": [_p(
+                                             [_i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 90, 90)])]})
+    (t,) = track_documents([self_eval], [doc("2022.txt", 2022, "≥1800亩"), doc("2023.txt", 2023, "≥2000亩")])
+    assert t.approved_document == "2023.txt" and t.rows[0]["change"] == "unchanged"
