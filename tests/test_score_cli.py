@@ -175,3 +175,10 @@ def test_track_prefers_the_approved_table_of_the_same_year():
                                              [_i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 90, 90)])]})
     (t,) = track_documents([self_eval], [doc("2022.txt", 2022, "≥1800亩"), doc("2023.txt", 2023, "≥2000亩")])
     assert t.approved_document == "2023.txt" and t.rows[0]["change"] == "unchanged"
+
+
+def test_track_lights_a_self_evaluation_at_year_end(files):
+    result = CliRunner().invoke(app, ["track", files["self"], "--approved", files["target"], "-f", "json"])
+    rows = {r["name"]: r for r in json.loads(result.stdout)[0]["indicators"]}
+    # 1800 of ≥2000 at month 12 is 90%: green; 7% against ≤5% is red; the dropped row has no light
+    assert (rows["新建农田面积"]["light"], rows["投诉率"]["light"], rows["亩均增产"]["light"]) == ("green", "red", None)
