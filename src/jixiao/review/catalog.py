@@ -6,6 +6,7 @@ import importlib
 import json
 
 from .engine import all_rules
+from .precision import PRECISION
 from .report import PENALTY
 
 _FAMILY_ZH = {"completeness": "完整性", "measurability": "可衡量性", "consistency": "一致性",
@@ -44,7 +45,8 @@ def markdown() -> str:
             lines.append("- Options: " + ", ".join(f"`{k} = {v}`" for k, v in r.defaults.items()))
         lines += [f"- Bad ({r.bad.description}): `{_example(r.bad)}`",
                   f"- Good ({r.good.description}): `{_example(r.good)}`"]
-    for family in _FAMILY_ZH:  # a family may record how its rules did on real documents
+    lines += ["", PRECISION.strip()]  # how the rules did on real documents
+    for family in _FAMILY_ZH:  # a family may record its own notes too
         notes = getattr(importlib.import_module(f".rules.{family}", __package__), "PRECISION", None)
         if notes:
             lines += ["", notes.strip()]
