@@ -396,14 +396,12 @@ def text_actual(ctx):
       bad=Example("目标 ≥100人次，实际 3批", _p([_i(1, "产出指标", "培训人次", "≥100人次", "3批", 10, 10)])),
       good=Example("目标 ≤150万元，实际 1200000元（可换算）", _p([_i(1, "成本指标", "项目成本", "≤150万元", "1200000元", 10, 10)])))
 def unit_differs(ctx):
-    for project, _name, inds, _ex, _ev in _subjects(ctx):
-        for i in inds:
-            if i.annual is None or i.actual is None or i.annual.kind not in ("number", "range"):
-                continue
-            pair = numbers(i.annual, i.actual)
-            if pair.note and "无法换算" in pair.note:
-                yield ctx.finding(pair.note, f"{i.name}：目标 {i.annual.raw}；实际 {i.actual.raw}", indicator=i,
-                                  project=project)
+    for s in _scores(ctx):  # the scorer already set each actual against its target
+        for sc in s.indicators:
+            i = sc.indicator
+            if sc.note and "无法换算" in sc.note and i.annual is not None and i.annual.kind in ("number", "range"):
+                yield ctx.finding(sc.note, f"{i.name}：目标 {i.annual.raw}；实际 {i.actual.raw}", indicator=i,
+                                  project=s.project)
 
 
 @rule("JX618", "score-not-by-rule", "warning", "document",
