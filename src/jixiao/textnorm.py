@@ -31,6 +31,11 @@ def _simplified(s: str) -> str:
     return to_simplified(strip_pinyin_glosses(s))
 
 
+def clean_markup(value: str) -> str:
+    """`clean_text` without the character conversion: for text already through `noise.clean_lines`."""
+    return _clean_markup(value) if value else ""
+
+
 def _clean_markup(value: str) -> str:
     if "\n" not in value and "\r" not in value and "<" not in value and "&" not in value \
             and "[" not in value and "#" not in value and "\xa0" not in value:

@@ -80,7 +80,7 @@ def _is_clean(doc: Document) -> bool:
 
 def _junk_name(name: str) -> bool:
     """A project name that is only a year or a scrap (`2024年`): the table's name field was missed."""
-    return len(name) < 4 or bool(re.fullmatch(r"[\d\s年度（()）]*", name))
+    return len(name) < 2 or bool(re.fullmatch(r"[\d\s年度（()）]*", name))
 
 
 def _all_indicators(doc: Document):

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from ..noise import clean_lines
-from ..textnorm import clean_text
+from ..textnorm import clean_markup, clean_text
 from .sheet import Cell, Row
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -126,7 +126,7 @@ def read_text_rows(text: str) -> list[Row]:
 
     def emit(cells: list[str], lineno: int, is_table: bool) -> None:
         nonlocal table, table_row, in_table
-        texts = [clean_text(c) for c in cells]
+        texts = [clean_markup(c) for c in cells]  # lines went through noise.clean_lines already
         if is_table:
             if not in_table:
                 table += 1
