@@ -304,8 +304,9 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _TRIGGER = re.compile("|".join((
     "扫", "享", "载", "览", "搜", "页", "站", "印", "闭", "藏", "返", "纠", "娱", "彩",
     *(_spaced(w) for w in ("位置", "首页", "简介", "文本内容", "友情", "版权", "答案", "字号", "字体", "文档", "全文",
-                           "一篇", "喜欢", "ICP", "公网", "标识码", "网站", "我们", "无障碍")),
-    rf"[\[【(（]{_W}*大",
+                           "一篇", "喜欢", "公网", "标识码", "网站", "我们", "无障碍")),
+    # each alternative starts with a literal: one that starts with a character class slows the search tenfold
+    *(re.escape(b) + f"{_W}*大" for b in "[【(（"), "ICP",
     _spaced("资源") + f"{_W}*[I大格类]",
     "比分", "投注", "百家乐", "赛车", "真人", "皇冠", "葡京", "捕鱼",
     r"T\d\d:", r"\.[dxpwerzDXPWERZ]", "Normal", "Microsoft", "WPS", "KSO", r"-[0-9A-Fa-f]{4}-", r"\{[0-9A-Fa-f]",
@@ -326,14 +327,13 @@ def _strip_meta(line: str) -> str | None:
     if label in _META_WEAK:
         rest = line[head.end():]
         value = rest.strip(_VALUE_STRIP)
-        if label in ("日期", "时间"):
-            if not (head.group("colon") and _DATE_ONLY.match(rest)):
-                return None
-        elif _TABLE_VALUE.search(rest):
+        if _TABLE_VALUE.search(rest):
             return None  # `访问量 | ≥10万次`: an indicator
-        elif len(labels) < 2:  # alone on its line: only as the web page prints it
+        if len(labels) < 2:  # alone on its line: only as the web page prints it
             if not head.group("colon"):
                 return None  # `来源`, `标题 …`: a common word (a column header?)
+            if label in ("日期", "时间") and not _DATE_ONLY.match(rest):
+                return None
             if label in _WEAK_COUNTS and not (value == "" or value.isdigit()):
                 return None
             if label in ("文号", "有效性") and value not in _WEAK_STATUS:
