@@ -249,9 +249,9 @@ _CHROME_WHOLE = re.compile(
         r"《?[^|《》]{1,80}\.(?i:docx?|xlsx?|pdf|wps|et|rar|zip)》?",  # an attachment's file name
         r"Normal(?:\.dotm?)?|Microsoft(?:Office)?Word.*|WPSOffice.*|KSOProductBuildVer.*",
         # a page footer, the links between articles, a document site's prompts
-        r".*(?:版权所有|ICP备|公网安备|网站标识码).*",
+        r".*(?:版权所有(?![者权人])|ICP备|公网安备|网站标识码).*",
         r"[上下]一篇[:：].*",
-        r"下载文档.*|.*点击下载.*|.*下载券.*|(?:展开|阅读|查看)全文|免费阅读已结束.*",
+        r"下载文档.*|.*点击下载(?![量次]).*|.*下载券.*|(?:展开|阅读|查看)全文|免费阅读已结束.*",
         r"本文档.*(?:上传|版权|侵权|下载|用户|提供).*",
         r"猜你喜欢|相关文档|最新文档|热门文档|推荐文档|相关资源",
         r"[\[【(（]大[\]】)）][\[【(（]中[\]】)）][\[【(（]小[\]】)）]",
