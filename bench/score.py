@@ -1,11 +1,12 @@
 """Scoring speed: a million indicators of self-evaluation tables recomputed on one core.
 
-    .venv/bin/python bench/score.py [--indicators 1000000] [--per-project 10] [--lights]
+    .venv/bin/python bench/score.py [--indicators 1000000] [--per-project 10] [--lights] [--review]
 
 The documents are built from the model (every direction: positive, reverse, equal-to-zero, deadline,
 qualitative, with weights, printed scores, a budget execution block and a printed total), so the figure is
 the scorer's own cost, not the parser's. Building them is timed apart. `--lights` also colours the same
-documents as monitoring tables at month 7."""
+documents as monitoring tables at month 7; `--review` runs the execution rule family (JX6xx) over them, as
+`jixiao review` and `jixiao score` do."""
 
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ def main() -> None:
     ap.add_argument("--indicators", type=int, default=1_000_000)
     ap.add_argument("--per-project", type=int, default=10)
     ap.add_argument("--lights", action="store_true", help="also time monitoring lights")
+    ap.add_argument("--review", action="store_true", help="also time the execution rule family")
     args = ap.parse_args()
     t0 = time.perf_counter()
     docs = build(args.indicators, args.per_project, "self_evaluation")
@@ -87,6 +89,17 @@ def main() -> None:
         lit = sum(len(pl.indicators) for d in mon for pl in light_document(d, cfg))
         el = time.perf_counter() - t2
         print(f"lit {lit:,} monitoring indicators on one core in {el:.1f} s: {lit / el:,.0f} indicators/s")
+
+
+    if args.review:
+        from jixiao.review import Settings, all_rules, review_document
+
+        only = Settings(disabled={r.code for r in all_rules() if not r.code.startswith("JX6")})
+        t3 = time.perf_counter()
+        found = sum(len(review_document(d, only)) for d in docs)
+        el = time.perf_counter() - t3
+        print(f"execution rules over {scored:,} indicators on one core in {el:.1f} s: {scored / el:,.0f} "
+              f"indicators/s, {found:,} findings")
 
 
 if __name__ == "__main__":
