@@ -5,6 +5,8 @@ Each text here is written for the test in one of the shapes real web pages and d
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jixiao.errors import JixiaoError
@@ -209,3 +211,30 @@ def test_the_shenbao_form_in_every_format(fmt, tmp_path):
     assert _rows(doc) == [("产出指标", "数量指标", "日常养护里程", "≥120公里"),
                           ("产出指标", "质量指标", "优良路率", "≥80%"),
                           ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%")]
+
+
+EXECUTION = Path(__file__).parent / "data" / "execution"
+
+
+def test_monitoring_table_with_ticked_reason_columns():
+    """tests/data/execution/README.md lists what each 136号 fixture states."""
+    doc = parse_bytes((EXECUTION / "monitoring_136_pipes.txt").read_bytes(), "m.txt")
+    assert (doc.kind, doc.as_of_month) == ("monitoring", 7)
+    p = doc.projects[0]
+    assert (p.execution.planned, p.execution.spent, p.execution.rate, p.execution.forecast) == (200, 70, 35, 200)
+    got = {i.name: (i.actual.raw if i.actual else None, i.forecast.raw if i.forecast else None, i.deviation,
+                    i.likelihood) for i in p.indicators}
+    assert got["渠道清淤长度"] == ("12公里", "30公里", "其他、汛期暂停施工", "有可能")
+    assert got["维修泵站数量"] == ("2座", "5座", "经费保障", "完全不可能")
+    assert got["受益农户满意度"] == (None, "≥90%", None, "确定能")
+
+
+def test_monitoring_table_in_tabs_with_the_national_placeholder():
+    doc = parse_bytes((EXECUTION / "monitoring_136_cells.txt").read_bytes(), "m.txt")
+    assert (doc.kind, doc.as_of_month) == ("monitoring", 8)
+    p = doc.projects[0]
+    assert (p.execution.planned, p.execution.spent, p.execution.rate, p.execution.forecast) == (120, 96, 80, 120)
+    assert p.result == "累计助餐2.1万人次，服务站全部建成运营。"
+    complaints = next(i for i in p.indicators if i.name == "老年人投诉次数")
+    assert (complaints.actual.raw, complaints.forecast.raw, complaints.deviation, complaints.likelihood) == (
+        "5次", "6次", None, "确定能")

@@ -29,14 +29,16 @@ def build_document(sheet: Sheet) -> Document:
         legacy_error: LayoutError | None = None
     except LayoutError as exc:
         legacy, legacy_error = None, exc
-    if legacy is not None and _is_clean(legacy):
+    executed = _mentions_execution(sheet)
+    if legacy is not None and not executed and _is_clean(legacy):
         return legacy  # a layout the header-driven families know: the stream cannot read more of it
     try:
         streamed = _build_streamed(sheet)
     except LayoutError:
         streamed = None
-    if legacy is not None and (streamed is None or _quality(legacy) >= _quality(streamed)):
-        return legacy
+    if legacy is not None and (streamed is None or _quality(legacy) > _quality(streamed)
+                               or _quality(legacy) == _quality(streamed) and not executed):
+        return legacy  # the header-driven families do not read execution columns: a tie there is the stream's
     if streamed is not None:
         return streamed
     assert legacy_error is not None
@@ -53,6 +55,14 @@ def _quality(doc: Document) -> int:
         elif ind.annual is not None and not ind.problem:
             score += 1
     return score
+
+
+_EXECUTION_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值")
+
+
+def _mentions_execution(sheet: Sheet) -> bool:
+    """A monitoring or self-evaluation table: its header names actuals, scores or progress."""
+    return any(_EXECUTION_WORDS.search(c.text) for row in sheet.rows for c in row.cells if len(c.text) <= 30)
 
 
 def _misplaced(ind) -> bool:

@@ -22,11 +22,12 @@ from ..values import _OP_RE, _UNIT, op_of, parse_target
 from .common import loc_of, split_unit_code, strip_code_suffix, title_text, year_of_heading
 from .grid import join_value
 from .tokens import _PHRASES, Tok, tokens_of
-from .vocab import budget_col_role, budget_row_role, column_role, field_role, level_of
+from .vocab import TICK_REASONS, budget_col_role, budget_row_role, column_role, field_role, level_of
 
 VALUE_KIND = ("annual", "period", "half", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
 NUMERIC = ("weight", "score", "points")  # points: a number column whose header is not in the text
-TEXT_COLS = ("description", "basis", "deviation", "other", "valtype")
+TEXT_COLS = ("description", "basis", "deviation", "other", "valtype", "likelihood")
+_TICK = re.compile(r"^[√✓✔☑■]\s*")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复表|审批表|绩效自评表|自评表|绩效目标表[（(].*[)）]|评价指标表"
                     r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*[（(]?[^（）()]{0,12}[)）]?$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -101,6 +102,7 @@ class Grid:
     cols: list[str]  # roles after the level columns, in printed order
     has_level1: bool
     has_level2: bool
+    ticks: dict[int, str] = field(default_factory=dict)  # column → ticked reason name (monitoring tables)
 
 
 def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
@@ -138,6 +140,14 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
         roles.append(role)
         texts.append(s)
         j += 1
+    # `偏差原因分析` over `经费保障 | 制度保障 | … | 其他`: ticked reason columns, read by position
+    ticks: dict[int, str] = {}
+    if "deviation" in roles:
+        while j < n and squash(toks[j].text) in TICK_REASONS and toks[j].col is not None:
+            ticks[toks[j].col] = squash(toks[j].text)
+            j += 1
+        if ticks:
+            roles = [r for r in roles if r != "deviation"]
     # `指标值` over `实施周期 | 年度`: the group label is not a column
     generic = [x for x, t in enumerate(texts) if t in ("指标值", "目标值")]
     if generic and sum(1 for r in roles if r in ("annual", "period")) >= 3:
@@ -161,7 +171,7 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
     cols = [r for r in roles if r not in ("level1", "level2")]
     if "name" not in cols:
         cols.insert(0, "name")
-    return Grid(cols, "level1" in roles, "level2" in roles), j
+    return Grid(cols, "level1" in roles, "level2" in roles, ticks), j
 
 
 _GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?:[（(]\d+分[)）])?$")
@@ -228,6 +238,8 @@ def _fits(role: str, text: str, glued: bool) -> bool:
         return True
     if role in ("description", "basis"):
         return not _STRONG.fullmatch(s)
+    if role == "likelihood":
+        return bool(re.search(r"可能|确定|能够|无法", s)) and len(s) <= 10
     return True
 
 
@@ -578,6 +590,8 @@ class _Reader:
             if role == "name" and self.draft.started() and (self.draft.indicators or "name" in self.draft.fields):
                 self.finish()
             if role is not None:
+                if role == "name" and "name" not in self.draft.fields:
+                    self.draft.first_row = t.row  # the project is where its name is printed
                 if i == self.last_label_at + 1 and self.pending:
                     self.pending.append(role)
                 else:
@@ -587,9 +601,16 @@ class _Reader:
                     self.draft.first_row = t.row
                 i += 1
                 continue
-            inline = re.match(r"^([\u4e00-\u9fff()（）]{2,14})\s*[：:]\s*(\S.*)$", text, re.S)
-            if inline and field_role(inline.group(1)):
-                self._store_field(field_role(inline.group(1)), inline.group(2))
+            inline = [re.match(r"^([\u4e00-\u9fff()（）\d-]{2,14})\s*[：:]\s*(\S.*)$", line.strip())
+                      for line in text.split("\n")]
+            if inline[0] and field_role(inline[0].group(1)):
+                role = None
+                for m, line in zip(inline, text.split("\n"), strict=True):
+                    if m and field_role(m.group(1)):  # `年初设定目标：…` / `1-8月执行情况：…` in one cell
+                        role = field_role(m.group(1))
+                        self._store_field(role, m.group(2))
+                    elif role and line.strip():
+                        self._store_field(role, line.strip())
                 i += 1
                 continue
             if self.pending:
@@ -600,7 +621,8 @@ class _Reader:
                         and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
                         and not budget_col_role(toks[j].text) and len(values) < _max_values(self.pending) \
                         and not (values and (level_of(toks[j].text)[0] or level_of(toks[j].text)[2])) \
-                        and not (values and re.fullmatch(r"[\u4e00-\u9fff()（）]{2,12}[：:]", squash(toks[j].text))):
+                        and not (values and re.fullmatch(r"[\u4e00-\u9fff()（）]{2,12}[：:]", squash(toks[j].text))) \
+                        and not _inline_label(toks[j].text):
                     values.append(toks[j].text)
                     j += 1
                 labels = _value_labels(self.pending, len(values))
@@ -657,7 +679,9 @@ class _Reader:
             s = squash(text)
             if i == n - 1 and self.cut_at_end and row and row[0].cell and t.row != row[-1].row:
                 flush()  # the row before the last line is whole: only the last line may be cut
-            if i == n - 1 and self.cut_at_end and not t.closed and (row or not is_level_token(text)):
+            whole_row = (t.cell and not any(x.closed for x in toks[max(0, i - 200):i])
+                         and self._row_full(grid, (row or []) + [t]))  # tabs: no row mark, but every column
+            if i == n - 1 and self.cut_at_end and not t.closed and not whole_row and (row or not is_level_token(text)):
                 # the text stops inside this row: it is not whole, so it is not read
                 self.result.truncated = True
                 items = re.split(r"(?<=[^\d])[,，;；]", text) if not row and t.glued else []
@@ -786,6 +810,21 @@ class _Reader:
         return count >= len(core) and bool(core)
 
     def _indicator(self, grid: Grid, row: list[Tok], hinted: bool) -> None:
+        reasons: list[str] = []
+        if grid.ticks:
+            kept = []
+            for t in row:
+                if t.col in grid.ticks and t is not row[0]:
+                    mark = _TICK.match(t.text.strip())
+                    if mark:
+                        reasons.append(grid.ticks[t.col])
+                    rest = t.text.strip()[mark.end():] if mark else t.text.strip()
+                    if rest:
+                        reasons.append(rest)
+                else:
+                    kept.append(t)
+            row = kept
+            self.pending_reason = "、".join(reasons) or None
         texts = [t.text.strip() for t in row]
         texts = [x for x in texts if x]
         if not texts:
@@ -923,12 +962,15 @@ class _Reader:
         actual_raw = values.get("actual", "")  # what happened, as printed: the target's operator is not its
         forecast_raw = values.get("forecast", "")
         deviation = values.get("deviation")
+        if grid.ticks:
+            deviation, self.pending_reason = self.pending_reason, None
         if deviation in _PLACEHOLDER_NULL:
             deviation = None
+        likelihood = values.get("likelihood")
         seq = len(self.draft.indicators) + 1
         first = row[0]
         src = self.rows[first.row] if first.row < len(self.rows) else None
-        loc = loc_of(src) if src is not None else Loc()
+        loc = loc_of(src, first.col) if src is not None else Loc()
         ind = Indicator(seq=seq, level1=self.level1, level2=self.level2, level2_code=self.level2_code, name=name,
                         description=strip_seps(values.get("description", "")) or None,
                         annual=parse_target(annual_raw), period=parse_target(period_raw),
@@ -936,7 +978,8 @@ class _Reader:
                         actual=parse_target(actual_raw) if actual_raw not in _PLACEHOLDER_NULL else None,
                         forecast=parse_target(forecast_raw) if forecast_raw else None,
                         weight=_number(values.get("weight")), score=_number(values.get("score")),
-                        deviation=strip_seps(deviation or "") or None, loc=loc, problem=problem)
+                        deviation=strip_seps(deviation or "") or None, likelihood=likelihood or None,
+                        loc=loc, problem=problem)
         self.draft.indicators.append(ind)
 
 
@@ -947,6 +990,12 @@ def _is_org_name(value: str) -> bool:
     """A department or unit name, not a label fragment or a run of glued text."""
     s = squash(value)
     return 2 <= len(s) <= 40 and not _NOT_ORG.search(s) and field_role(s) is None and column_role(s) is None
+
+
+def _inline_label(text: str) -> str | None:
+    """The role of a label that starts a cell's text (`年初设定目标：…`), or None."""
+    m = re.match(r"^([\u4e00-\u9fff()（）\d-]{2,14})\s*[：:]", text.strip())
+    return field_role(m.group(1)) if m else None
 
 
 _TEXT_FIELDS = ("goal", "long_goal", "content", "result", "conclusion", "problems", "measures")

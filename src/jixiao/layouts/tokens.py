@@ -28,6 +28,7 @@ class Tok:
     glued: bool = False  # cut out of glued text: its edges are the vocabulary's guess
     cell: bool = False  # a whole cell of a row that held several cells (the reader's own row)
     closed: bool = False  # its row ended with a row mark: whole, even at the end of a cut text
+    col: int | None = None  # the cell's column in its row, where the reader's row kept every cell
 
 
 def _literal_words(patterns: list[tuple[str, str]], roles: set[str] | None = None) -> list[str]:
@@ -160,7 +161,7 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
         if nxt is not None and not nxt.start and is_level(t.text) and (is_level_fragment(nxt.text) or re.fullmatch(
                 _POINTS, squash(nxt.text))):
             # `数量` + `指标`, `产出指标` + `(40-50)分`: a level name whose end wrapped to the next line
-            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell, nxt.closed))
+            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell, nxt.closed, t.col))
             i += 2
             continue
         if not _is_word(t.text) or squash(t.text) in ("年度", "实际", "偏差原因", "产出指标", "效益指标"):
@@ -179,7 +180,7 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
                     joined = (acc, k)  # `效益指标` + `30分)`: the points wrapped to the next line
                     break
         if joined:
-            out.append(Tok(joined[0], t.row, t.start, t.glued, t.cell, toks[i + joined[1]].closed))
+            out.append(Tok(joined[0], t.row, t.start, t.glued, t.cell, toks[i + joined[1]].closed, t.col))
             i += joined[1] + 1
             continue
         out.append(t)
@@ -195,9 +196,9 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
         if not cells:
             continue
         if len(cells) >= 2:
-            for j, text in enumerate(cells):
-                for n, piece in enumerate(_cell_pieces(text)):
-                    toks.append(Tok(piece, k, j == 0 and n == 0, cell=True, closed=row.closed))
+            for j, cell in enumerate(row.nonempty()):
+                for n, piece in enumerate(_cell_pieces(cell.text)):
+                    toks.append(Tok(piece, k, j == 0 and n == 0, cell=True, closed=row.closed, col=cell.col))
             continue
         text = cells[0]
         if not row.is_text:  # one cell of a real row (a cell-per-line table): it is a cell, nothing glued
