@@ -84,3 +84,30 @@ def test_sums_are_not_checked_on_a_cut_off_document():
     assert {"JX602", "JX603"} <= set(_rules(_doc(projects=[short])))
     cut = _doc(projects=[short], problems=[{"message": "文本在表格中途结束，最后一行不完整，未读取"}])
     assert not {"JX602", "JX603"} & set(_rules(cut))
+
+
+def test_self_evaluation_fixture_expectations():
+    """tests/data/execution/README.md: selfeval_10hao_faults.txt as a parser should read it, and its findings."""
+    from jixiao.values import parse_target
+
+    def row(seq, l1, l2, name, target, actual, weight, score):
+        return {"seq": seq, "level1": l1, "level2": l2, "name": name, "annual": parse_target(target),
+                "actual": parse_target(actual), "weight": weight, "score": score}
+
+    doc = _doc(year=2023, projects=[{
+        "name": "乡村文化活动补助", "budget": {"total": 0, "fiscal": 80},
+        "execution": {"planned": 0, "adjusted": 0, "spent": 0, "rate": 100, "weight": 10, "score": 10},
+        "evaluation": {"score": 98, "grade": "优"}, "indicators": [
+            row(1, "产出指标", "数量指标", "送戏下乡场次", "≥120场", "110场", 20, 20),
+            row(2, "产出指标", "数量指标", "群众文化培训期数", "≥40期", "40期", 10, 8),
+            row(3, "产出指标", "质量指标", "演出节目审查合格率", "100%", "完成", 10, 10),
+            row(4, "产出指标", "时效指标", "活动完成时间", "2023年11月底前", "2023年12月", 5, 5),
+            row(5, "产出指标", "成本指标", "每场演出补助", "≤8000元/场", "0.75万元/场", 5, 5),
+            row(6, "效益指标", "社会效益指标", "群众参与人次", "≥3万人次", "2.4万人次", 15, 18),
+            row(7, "效益指标", "社会效益指标", "安全责任事故", "0起", "0起", 15, 15),
+            row(8, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "96%", 10, 10)]}])
+    found = sorted((f.rule, f.indicator or "") for f in review_document(doc) if f.rule.startswith("JX6"))
+    assert found == sorted([
+        ("JX611", ""), ("JX601", "群众参与人次"), ("JX602", ""), ("JX607", "送戏下乡场次"), ("JX607", "活动完成时间"),
+        ("JX606", "群众文化培训期数"), ("JX609", "送戏下乡场次"), ("JX609", "群众文化培训期数"),
+        ("JX609", "活动完成时间"), ("JX609", "群众参与人次"), ("JX613", "演出节目审查合格率")])

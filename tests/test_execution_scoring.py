@@ -195,3 +195,9 @@ def test_a_yearless_deadline_takes_the_actual_year():
 def test_a_month_count_actual_against_a_month_target():
     s = score_indicator(ind("建设周期", "≤12月", "11月"), 10, CFG)
     assert s.status == "met" and s.recomputed == 10
+
+
+def test_a_rate_unit_converts_over_the_same_denominator():
+    s = score_indicator(ind("每场演出补助", "≤8000元/场", "0.75万元/场"), 10, CFG)
+    assert s.status == "met" and s.recomputed == 10 and "7500元/场" in s.note
+    assert score_indicator(ind("补助", "≤8000元/场", "0.75万元/人"), 10, CFG).recomputed is None

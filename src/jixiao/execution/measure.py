@@ -93,11 +93,22 @@ def numbers(target: Target, actual: Target | None) -> Pair:
         return Pair(t, None, target.unit, f"实际完成值“{actual.raw}”未写单位，可能是比例（{a:.0%}），无法确定，无法换算")
     if au is None or tu is None or au == tu:
         return Pair(t, max(a, 0.0), target.unit)
-    st, sa = _SCALES.get(tu), _SCALES.get(au)
+    st, sa = _scale(tu), _scale(au)
     if st and sa and st[0] == sa[0]:
         conv = a * sa[1] / st[1]
         return Pair(t, max(conv, 0.0), target.unit, converted=f"实际值 {a:g}{au} 按 {conv:g}{tu} 计")
     return Pair(t, None, target.unit, f"实际完成值的单位“{au}”与目标单位“{tu}”不同，无法换算")
+
+
+def _scale(unit: str) -> tuple[str, float] | None:
+    """(base unit, factor) of `万元`, or of a rate over one denominator: `万元/场` → (`元/场`, 10000)."""
+    if unit in _SCALES:
+        return _SCALES[unit]
+    num, sep, per = unit.partition("/")
+    if sep and num in _SCALES and per:
+        base, factor = _SCALES[num]
+        return f"{base}/{per}", factor
+    return None
 
 
 def _norm_unit(u: str | None) -> str | None:

@@ -246,7 +246,7 @@ def missed_but_full(ctx):
             i = sc.indicator
             if sc.status != "missed" or sc.direction not in QUANTITATIVE or i.score is None or i.weight is None:
                 continue
-            if i.weight > 0 and i.score >= i.weight - tol:
+            if i.weight > 0 and i.weight - tol <= i.score <= i.weight + tol:  # above the weight: JX601
                 yield ctx.finding(f"实际 {i.actual.raw} 未达到目标 {i.annual.raw}，却得满分 {i.score:g}",
                                   f"{i.name}：目标 {i.annual.raw}；实际 {i.actual.raw}；分值 {i.weight:g}；得分 {i.score:g}",
                                   indicator=i, project=s.project)
