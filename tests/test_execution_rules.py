@@ -111,3 +111,19 @@ def test_self_evaluation_fixture_expectations():
         ("JX611", ""), ("JX601", "群众参与人次"), ("JX602", ""), ("JX607", "送戏下乡场次"), ("JX607", "活动完成时间"),
         ("JX606", "群众文化培训期数"), ("JX609", "送戏下乡场次"), ("JX609", "群众文化培训期数"),
         ("JX609", "活动完成时间"), ("JX609", "群众参与人次"), ("JX613", "演出节目审查合格率")])
+
+
+def test_self_evaluation_fixture_end_to_end():
+    """The same fixture read by the parser gives the same execution findings as its model twin."""
+    from conftest import DATA
+
+    doc = parse_path(DATA / "execution" / "selfeval_10hao_faults.txt")
+    assert doc.kind == "self_evaluation"
+    p = doc.projects[0]
+    assert (p.execution.planned, p.execution.spent, p.execution.weight, p.execution.score) == (0, 0, 10, 10)
+    assert p.budget.fiscal == 80 and [i.score for i in p.indicators] == [20, 8, 10, 5, 5, 18, 15, 10]
+    found = sorted((f.rule, f.indicator or "") for f in review_document(doc) if f.rule.startswith("JX6"))
+    assert found == sorted([
+        ("JX611", ""), ("JX601", "群众参与人次"), ("JX602", ""), ("JX607", "送戏下乡场次"), ("JX607", "活动完成时间"),
+        ("JX606", "群众文化培训期数"), ("JX609", "送戏下乡场次"), ("JX609", "群众文化培训期数"),
+        ("JX609", "活动完成时间"), ("JX609", "群众参与人次"), ("JX613", "演出节目审查合格率")])
