@@ -238,6 +238,20 @@ def test_a_self_evaluation_budget_block_is_checked_once():
     assert found["JX401"] == 0 and found["JX611"] == 1
 
 
+def test_a_department_wide_table_gets_the_indicator_rules_only():
+    """Its indicators sit in `overall`; the project rules (levels, goal, budget) are for project tables."""
+    from jixiao.review.report import build_report
+
+    section = {"title": "部门整体支出绩效目标", "indicators": [
+        _ind(1, "产出指标", "造林面积", _num("≥2000亩", ">=", 2000, "亩")),
+        _ind(2, "产出指标", "提高就业率", {"raw": "显著", "kind": "text"})]}
+    doc = _doc(department="某局", overall={"goal": None, "sections": [section]})
+    found = review_document(doc)
+    assert [(f.rule, f.indicator_seq, f.project) for f in found] == [("JX201", 2, "部门整体支出绩效目标")]
+    [dept] = build_report([(doc, found)])
+    assert dept.name == "某局" and [f.rule for f in dept.general] == ["JX201"]
+
+
 if __name__ == "__main__":  # the figures in docs/rules.md: .venv/bin/python tests/test_review_corpus.py
     print("| rule | findings | true | false |\n|---|---|---|---|")
     print("\n".join(precision_table(review_golden_corpus())))

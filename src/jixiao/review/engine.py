@@ -203,7 +203,22 @@ def _review(document: Document, settings: Settings) -> list[Finding]:
             elif r.scope == "indicator":
                 for ind in project.indicators:
                     findings.extend(r.func(Context(r, settings, document, project, index, ind, cache=shared)))
+    for section in overall_sections(document):
+        for r in active:
+            if r.scope == "indicator":
+                for ind in section.indicators:
+                    findings.extend(r.func(Context(r, settings, document, section, None, ind, cache=shared)))
     return findings
+
+
+def overall_sections(document: Document) -> list[Project]:
+    """A department-wide table's sections, each as a project with no index, so the indicator rules read them
+    too. The project-level rules (levels, goal, budget) are for project tables and do not run on them; their
+    findings name the section and count against the department."""
+    if document.overall is None:
+        return []
+    return [Project(name=s.title, department=document.department, goal=s.goal or document.overall.goal,
+                    indicators=s.indicators) for s in document.overall.sections if s.indicators]
 
 
 def iter_indicator_targets(ind: Indicator) -> Iterator[tuple[str, object]]:
