@@ -197,7 +197,7 @@ def library_tree(conn: Connection, per_level: int = 12) -> list[dict]:
                                  LibraryEntryRow.placements).order_by(LibraryEntryRow.count.desc())):
         level = ((e.placements or [{}])[0].get("level") or "").split("/")
         level1 = level[0] if level[0] not in ("", "—") else "未标注一级"
-        level2 = level[1] if len(level) > 1 and level[1] else "未标注二级"
+        level2 = level[1] if len(level) > 1 and level[1] not in ("", "—") else "未标注二级"
         tree.setdefault(level1, {}).setdefault(level2, []).append({"id": e.id, "name": e.name, "count": e.count})
     out = []
     for level1, children in tree.items():
