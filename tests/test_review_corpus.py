@@ -223,6 +223,15 @@ def test_unreadable_names_are_not_duplicates():
     assert _rules(_doc(_project(_OUT, dict(_OUT, seq=2))))["JX501"] == 1
 
 
+def test_two_target_blocks_are_not_duplicates():
+    """长期 + 年度 blocks list the same indicators twice, the second maybe cut short by the end of the text."""
+    names = ["新建道路长度", "道路验收合格率", "按期完工率", "受益群众满意度"]
+    block = [_ind(n, "产出指标", name, _num("≥1", ">=", 1, "个")) for n, name in enumerate(names, 1)]
+    again = [dict(i, seq=i["seq"] + 4) for i in block]
+    assert _rules(_doc(_project(*block, *again)))["JX501"] == 0
+    assert _rules(_doc(_project(*block, *again[:3])))["JX501"] == 0  # the second block cut after three rows
+    assert _rules(_doc(_project(*block, again[0])))["JX501"] == 1  # one row again is a duplicate
+
 def test_budget_parts_without_the_fiscal_part_are_a_lower_bound():
     split = _project(_OUT, budget={"total": 7.0, "other": 0.0})  # 财政资金 split 中央/省级/市级, not read
     assert _rules(_doc(split))["JX401"] == 0

@@ -53,7 +53,8 @@ What changed:
   works = 2.85 + 1.15 + 6 = 10万元 against a 10万元 budget is not flagged; only a sum that still falls short is.
 - JX106 is not raised on self-evaluations or tables titled as evaluations (their form may have no goal row).
 - JX401 treats the parts as a lower bound when 财政拨款 is unknown, and leaves self-evaluation budget blocks to
-  JX611. JX501 skips names the parser marked unreadable or that hold no letter. JX204 reads a unit in a
+  JX611. JX501 skips names the parser marked unreadable or that hold no letter, and checks each of two target
+  blocks (长期 + 年度, the second maybe cut short) on its own. JX204 reads a unit in a
   template placeholder. A satisfaction indicator under 效益指标 with no second level is JX303 (old framework),
   not JX302.
 

@@ -28,15 +28,28 @@ def _ind(seq, name, raw="≥95%"):
       bad=Example("重复两次", {"name": "系统运维", "indicators": [_ind(1, "系统正常运行率"), _ind(2, "系统正常运行率")]}),
       good=Example("各不相同", {"name": "系统运维", "indicators": [_ind(1, "系统正常运行率"), _ind(2, "故障响应率")]}))
 def duplicate(ctx):
-    seen: dict[str, int] = {}
-    for ind in ctx.project.indicators:
-        if ind.problem or not _WORD.search(ind.name):
-            continue  # a name the parser could not read (cells glued, a bare number) is not the table's name
-        key = _norm(ind.name)
-        if key in seen:
-            yield ctx.finding(f"指标“{ind.name}”与第 {seen[key]} 项重复", f"三级指标：{ind.name}", indicator=ind)
-        else:
-            seen[key] = ind.seq
+    for block in _target_blocks(ctx.project.indicators):
+        seen: dict[str, int] = {}
+        for ind in block:
+            if ind.problem or not _WORD.search(ind.name):
+                continue  # a name the parser could not read (cells glued, a bare number) is not the table's name
+            key = _norm(ind.name)
+            if key in seen:
+                yield ctx.finding(f"指标“{ind.name}”与第 {seen[key]} 项重复", f"三级指标：{ind.name}", indicator=ind)
+            else:
+                seen[key] = ind.seq
+
+
+def _target_blocks(indicators: list) -> list[list]:
+    """A table with two target blocks (长期 + 年度, 半年 + 全年) lists the same indicators twice in the same order;
+    the second list (possibly cut short by the end of the text) restarts the first. Each block is checked on
+    its own: a name in both is not a duplicate."""
+    keys = [(i.level1, i.level2, _norm(i.name)) for i in indicators]
+    n = len(keys)
+    for start in range((n + 1) // 2, n - 1):
+        if keys[start:] == keys[:n - start]:
+            return [indicators[:start], indicators[start:]]
+    return [indicators]
 
 
 def _signature(project) -> tuple:
