@@ -40,7 +40,8 @@ def test_version():
 def test_help_and_usage_errors_are_chinese():
     help_text = jixiao("parse", "--help").stdout
     assert "用法：" in help_text and "选项" in help_text and "显示此帮助并退出" in help_text
-    for english in ("Usage:", "Options", "Show this message", "[OPTIONS]", "Arguments", "[required]"):
+    for english in ("Usage:", "Options", "Show this message", "[OPTIONS]", "Arguments", "[required]", "<str>",
+                    "<list[Path]>", "<bool>"):
         assert english not in help_text, english
     top = jixiao("--help").stdout
     assert "命令" in top and "Commands" not in top

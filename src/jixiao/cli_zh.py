@@ -156,3 +156,28 @@ def _patch_bundled_click(ru) -> None:
 
     ru.rich_format_error = rich_format_error_zh
     ru.highlighter.highlights = [h.replace("Usage: ", "用法：") for h in getattr(ru.highlighter, "highlights", [])]
+    _patch_type_labels()
+
+
+TYPE_LABELS = {"<str>": "<文本>", "<int>": "<整数>", "<float>": "<数字>", "<path>": "<路径>", "<file>": "<文件>",
+               "<list[Path]>": "<路径>", "<list[str]>": "<文本>", "<Path>": "<路径>", "<bool>": None}
+
+
+def _patch_type_labels() -> None:
+    """typer shows each value's Python type (<str>, <list[Path]>); show it in Chinese, and none for a flag."""
+    import typer.core as core
+
+    for cls in (getattr(core, "TyperArgument", None), getattr(core, "TyperOption", None)):
+        if cls is None or not hasattr(cls, "display_type_rich"):
+            continue
+        original = cls.display_type_rich
+
+        def display_type_rich(self, ctx, _original=original):
+            label = _original(self, ctx)
+            if label is None:
+                return None
+            base = label.removesuffix("...")
+            return TYPE_LABELS[base] if base in TYPE_LABELS and TYPE_LABELS[base] is None else (
+                TYPE_LABELS.get(base, base) + ("…" if label.endswith("...") else ""))
+
+        cls.display_type_rich = display_type_rich
