@@ -238,3 +238,44 @@ def test_monitoring_table_in_tabs_with_the_national_placeholder():
     complaints = next(i for i in p.indicators if i.name == "老年人投诉次数")
     assert (complaints.actual.raw, complaints.forecast.raw, complaints.deviation, complaints.likelihood) == (
         "5次", "6次", None, "确定能")
+
+
+def test_a_table_that_keeps_its_empty_cells_is_read_by_position(tmp_path):
+    """An XLSX self-evaluation whose row has no target: the actual stays the actual (no shift, no doubt)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["项目支出绩效自评表"], ["项目名称", "渠道维修", "", "", "", "", ""],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                ["产出指标", "数量指标", "维修渠道长度", "≥10公里", "12公里", 20, 20],
+                ["产出指标", "数量指标", "维修闸门", None, "3座", 10, 8],
+                ["产出指标", "质量指标", "验收合格率", "100%", None, 10, None]]:
+        ws.append(row)
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    doc = parse_bytes(path.read_bytes(), "s.xlsx")
+    got = [(i.name, i.annual.raw if i.annual else None, i.actual.raw if i.actual else None, i.weight, i.score,
+            i.problem) for i in doc.projects[0].indicators]
+    assert got == [("维修渠道长度", "≥10公里", "12公里", 20, 20, None), ("维修闸门", None, "3座", 10, 8, None),
+                   ("验收合格率", "100%", None, 10, None, None)]
+
+
+def test_last_year_and_this_year_columns_with_one_filled():
+    doc = _parse("| 项目名称 | 社区服务 | | | |\n"
+                 "| 一级指标 | 二级指标 | 三级指标 | 上年实际值 | 本年预期值 |\n"
+                 "| 产出指标 | 数量指标 | 服务人次 | 1200人次 | ≥1500人次 |\n"
+                 "| 产出指标 | 质量指标 | 服务合格率 | | ≥98% |\n"
+                 "| 产出指标 | 时效指标 | 去年完成的检查 | 12次 | |\n")
+    got = [(i.name, i.annual.raw if i.annual else None) for i in doc.projects[0].indicators]
+    assert got == [("服务人次", "≥1500人次"), ("服务合格率", "≥98%"), ("去年完成的检查", None)]
+
+
+def test_long_term_and_annual_blocks():
+    doc = _parse("| 项目名称 | 河道治理 | | | |\n| 长期绩效指标 | | | | |\n"
+                 "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 备注 |\n| 产出指标 | 数量指标 | 治理河道长度 | 30公里 | |\n"
+                 "| 年度绩效指标 | | | | |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 | 备注 |\n"
+                 "| 产出指标 | 数量指标 | 治理河道长度 | 10公里 | |\n")
+    a, b = doc.projects[0].indicators
+    assert (a.period.raw, a.annual) == ("30公里", None)
+    assert (b.annual.raw, b.period) == ("10公里", None)

@@ -50,18 +50,21 @@ def _quality(doc: Document) -> int:
     misaligned ones."""
     score = -2 * sum(1 for p in doc.projects if _junk_name(p.name))
     for ind in _all_indicators(doc):
-        if ind.annual is not None and ind.annual.raw == ind.name or _misplaced(ind):
+        value = ind.annual or ind.period
+        if value is not None and value.raw == ind.name or _misplaced(ind):
             score -= 2
-        elif ind.annual is not None and not ind.problem:
+        elif value is not None and not ind.problem:
             score += 1
     return score
 
 
-_EXECUTION_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值")
+_EXECUTION_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值"
+                              r"|长期绩效指标|实施期绩效指标")
 
 
 def _mentions_execution(sheet: Sheet) -> bool:
-    """A monitoring or self-evaluation table: its header names actuals, scores or progress."""
+    """What only the stream reader reads: a monitoring or self-evaluation table (actuals, scores, progress)
+    or a form with a 长期 block beside its 年度 one."""
     return any(_EXECUTION_WORDS.search(c.text) for row in sheet.rows for c in row.cells if len(c.text) <= 30)
 
 

@@ -24,7 +24,7 @@ from .grid import join_value
 from .tokens import _PHRASES, Tok, tokens_of
 from .vocab import TICK_REASONS, budget_col_role, budget_row_role, column_role, field_role, level_of
 
-VALUE_KIND = ("annual", "period", "half", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
+VALUE_KIND = ("annual", "period", "half", "prior", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
 NUMERIC = ("weight", "score", "points")  # points: a number column whose header is not in the text
 TEXT_COLS = ("description", "basis", "deviation", "other", "valtype", "likelihood")
 _TICK = re.compile(r"^[√✓✔☑■]\s*")
@@ -103,11 +103,13 @@ class Grid:
     has_level1: bool
     has_level2: bool
     ticks: dict[int, str] = field(default_factory=dict)  # column → ticked reason name (monitoring tables)
+    positions: dict[int, str] = field(default_factory=dict)  # column → role, where the header's cells have one
+    width: int = 0  # cells in the header's row: a data row as wide as it is read by position
 
 
-def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
+def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tuple[Grid, int] | None:
     """A run of column headers starting at token i (group labels such as `绩效指标` skipped)."""
-    roles: list[str] = []
+    pairs: list[tuple[str, int | None]] = []  # (role, column) in printed order
     texts: list[str] = []
     j = i
     n = len(toks)
@@ -117,29 +119,32 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
         if not _is_group_label(toks[k].text):
             return None
         k -= 1
+    long_block = k >= 0 and bool(re.search(r"长期|实施期|实施周期", squash(toks[k].text))) and _is_group_label(toks[k].text)
     while j < n:
         text = toks[j].text
         s = squash(text)
         if _is_group_label(text):
-            if roles and s == "绩效指标" and "name" not in roles and roles[-1] == "level1":
-                roles.append("name")  # `绩效指标分类 | 绩效指标 | 绩效指标描述`: here it is the indicator column
+            if pairs and s == "绩效指标" and all(r != "name" for r, _ in pairs) and pairs[-1][0] == "level1":
+                pairs.append(("name", toks[j].col))  # `绩效指标分类 | 绩效指标 | 绩效指标描述`: the indicator column
                 texts.append(s)
                 j += 1
                 continue
-            if roles:
+            if pairs:
                 break
+            long_block = bool(re.search(r"长期|实施期|实施周期", s))
             j += 1
             continue
         role = column_role(text)
         if role is None:
             if s == "优良中差":
-                roles.extend(["grade_a", "grade_b", "grade_c", "grade_d"])
+                pairs.extend([("grade_a", None), ("grade_b", None), ("grade_c", None), ("grade_d", None)])
                 j += 1
                 continue
             break
-        roles.append(role)
+        pairs.append((role, toks[j].col))
         texts.append(s)
         j += 1
+    roles = [r for r, _ in pairs]
     # `偏差原因分析` over `经费保障 | 制度保障 | … | 其他`: ticked reason columns, read by position
     ticks: dict[int, str] = {}
     if "deviation" in roles:
@@ -147,11 +152,12 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
             ticks[toks[j].col] = squash(toks[j].text)
             j += 1
         if ticks:
-            roles = [r for r in roles if r != "deviation"]
+            pairs = [(r, c) for r, c in pairs if r != "deviation"]
     # `指标值` over `实施周期 | 年度`: the group label is not a column
     generic = [x for x, t in enumerate(texts) if t in ("指标值", "目标值")]
-    if generic and sum(1 for r in roles if r in ("annual", "period")) >= 3:
-        del roles[generic[0]]
+    if generic and sum(1 for r, _ in pairs if r in ("annual", "period")) >= 3:
+        del pairs[generic[0]]
+    roles = [r for r, _ in pairs]
     has_value = any(r in roles for r in VALUE_KIND)
     has_name = "name" in roles or "description" in roles
     has_level = "level1" in roles or "level2" in roles
@@ -159,19 +165,28 @@ def _read_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
         return None
     # `绩效指标评价标准` over 优/良/中/差: the grades stand where the group label is
     if any(r.startswith("grade_") for r in roles):
-        grades = [r for r in roles if r.startswith("grade_")]
-        rest = [r for r in roles if not r.startswith("grade_")]
-        k = next((x for x, r in enumerate(rest) if r == "other"), len(rest))
-        roles = rest[:k] + grades + rest[k + 1:]
+        grades = [(r, c) for r, c in pairs if r.startswith("grade_")]
+        rest = [(r, c) for r, c in pairs if not r.startswith("grade_")]
+        k = next((x for x, (r, _) in enumerate(rest) if r == "other"), len(rest))
+        pairs = rest[:k] + grades + rest[k + 1:]
+    roles = [r for r, _ in pairs]
     if "name" not in roles and "description" in roles:
-        roles[roles.index("description")] = "name"
+        k = roles.index("description")
+        pairs[k] = ("name", pairs[k][1])
+    roles = [r for r, _ in pairs]
     if roles.count("name") > 1:  # `绩效指标` beside `三级指标`: the group label is not a column
         first = roles.index("name")
-        roles = roles[:first] + roles[first + 1:] if roles[first + 1:].count("name") else roles
-    cols = [r for r in roles if r not in ("level1", "level2")]
+        del pairs[first]
+    if long_block:  # the 长期绩效指标 block of a form with 长期 and 年度 blocks: its values are `period`
+        pairs = [("period" if r == "annual" else r, c) for r, c in pairs]
+    cols = [r for r, _ in pairs if r not in ("level1", "level2")]
     if "name" not in cols:
         cols.insert(0, "name")
-    return Grid(cols, "level1" in roles, "level2" in roles, ticks), j
+    positions = {c: r for r, c in pairs if c is not None}
+    width = 0
+    if rows is not None and toks[i].cell and toks[i].row < len(rows):
+        width = len(rows[toks[i].row].cells)
+    return Grid(cols, "level1" in roles, "level2" in roles, ticks, positions, width), j
 
 
 _GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?:[（(]\d+分[)）])?$")
@@ -520,7 +535,7 @@ class _Reader:
                     self.result.title = self.draft.title
                 i += 1
                 continue
-            grid = _read_header(toks, i)
+            grid = _read_header(toks, i, self.rows)
             if grid is None and not self.columns_seen and t.start and t.cell:
                 grid = _infer_header(toks, i)
                 if grid is not None:
@@ -749,6 +764,23 @@ class _Reader:
         flush()
         return i
 
+    def _by_position(self, grid: Grid, row: list[Tok]) -> dict[str, str] | None:
+        """A row from a table that kept its empty cells (HTML, DOCX, XLSX, a full pipe row) and is as wide as
+        the header: each cell's role is its column's. None where positions cannot be trusted."""
+        if not grid.width or not grid.positions or any(t.col is None or t.glued for t in row):
+            return None
+        src = row[0].row
+        if src >= len(self.rows) or len(self.rows[src].cells) > grid.width or any(t.row != src for t in row):
+            return None
+        if grid.positions.get(row[0].col) != "name":
+            return None
+        values: dict[str, str] = {}
+        for t in row[1:]:
+            role = grid.positions.get(t.col)
+            if role and role not in ("name", "level1", "level2") and role not in values:
+                values[role] = t.text.strip()
+        return values
+
     def _continues(self, grid: Grid, row: list[Tok], toks: list[Tok], i: int) -> bool:
         """A row cut in two by a stray line break (`name | 定性 | 好坏 |` / `| 好坏 | 5 | 5 |`): the row so far
         lacks value columns, the next line has no name or level of its own, and together they fit."""
@@ -830,6 +862,10 @@ class _Reader:
         if not texts:
             return
         glued = any(t.glued for t in row)
+        positional = self._by_position(grid, row)
+        if positional is not None:
+            self._add(grid, row, row[0].text.strip(), positional, None)
+            return
         name = texts[0]
         data = texts[1:]
         cols = grid.cols[1:]
