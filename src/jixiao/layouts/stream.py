@@ -193,8 +193,10 @@ _GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?
 
 
 def _is_group_label(text: str) -> bool:
-    """A label over the indicator block (`绩 效 指 标`, `专项年度绩效指标`, `年度绩效目标(90分)`)."""
-    return bool(_GROUP_LABEL.match(squash(text)))
+    """A label over the indicator block (`绩 效 指 标`, `专项年度绩效指标`, `年度绩效目标(90分)`), or what is
+    left of one in a narrow merged cell (`绩`, `绩效`)."""
+    s = squash(text)
+    return bool(_GROUP_LABEL.match(s)) or s in ("绩", "绩效", "绩效指")
 
 
 def _is_unit(text: str) -> bool:
@@ -575,7 +577,7 @@ class _Reader:
                     self.draft.budget_cols = cols
                 self.pending = []
                 continue
-            inline_amount = re.fullmatch(r"(.{2,16}?)\s*[：:]\s*(-?[\d,]+(?:\.\d+)?)\s*(?:万元|元)?", s)
+            inline_amount = re.fullmatch(r"(.{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:万元|元)?", s)
             if inline_amount and budget_row_role(inline_amount.group(1)):
                 role_ = budget_row_role(inline_amount.group(1))
                 self.draft.budget_rows.setdefault(role_, [inline_amount.group(2)])  # `年度资金总额:16`
@@ -694,6 +696,10 @@ class _Reader:
             s = squash(text)
             if i == n - 1 and self.cut_at_end and row and row[0].cell and t.row != row[-1].row:
                 flush()  # the row before the last line is whole: only the last line may be cut
+            if i == n - 1 and self.cut_at_end and not t.closed and not row and is_level_token(text) \
+                    and not self.result.truncated:
+                self.result.truncated = True  # the text stops after a level label: its rows are not in it
+                self.result.problems.append(Problem(message="文本在表格中途结束，最后一行不完整，未读取", raw=text[:200]))
             whole_row = (t.cell and not any(x.closed for x in toks[max(0, i - 200):i])
                          and self._row_full(grid, (row or []) + [t]))  # tabs: no row mark, but every column
             if i == n - 1 and self.cut_at_end and not t.closed and not whole_row and (row or not is_level_token(text)):
@@ -724,6 +730,9 @@ class _Reader:
                 i += 1
                 continue
             is1, l1, is2, l2, code = level_of(text)
+            if (is2 and not is1 and not row and i > 0 and squash(toks[i - 1].text) == s and self.level2 == l2
+                    and i + 1 < n and not is_level_token(toks[i + 1].text)):
+                is1 = is2 = False  # the same second level twice: the second is the indicator named after it
             if is1 or is2:
                 nxt = toks[i + 1].text if i + 1 < n else ""
                 n_is1, _, n_is2, _, _ = level_of(nxt)
@@ -797,8 +806,10 @@ class _Reader:
     def _trailing_text(self, grid: Grid, toks: list[Tok], i: int) -> bool:
         """In a stream without row marks, a text cell after a full row is that row's reason (`偏差原因`)
         when the cell after it cannot be the next row's first value (a weight column wants a number)."""
-        if not self.draft.indicators or len(grid.cols) < 2:
-            return False
+        if not self.draft.indicators or len(grid.cols) < 2 or i == 0 or is_level_token(toks[i - 1].text):
+            return False  # after a level label a new row begins
+        if toks[i].glued and _STRONG.search(toks[i].text):
+            return False  # a glued row of its own, not a reason
         last = self.draft.indicators[-1]
         if toks[i].text.strip() in _PHRASES:
             if "deviation" in grid.cols and last.deviation is None:
@@ -975,9 +986,15 @@ class _Reader:
     def _add(self, grid: Grid, row: list[Tok], name: str, values: dict[str, str], problem: str | None) -> None:
         """One indicator from its name and the values matched to its columns."""
         cols = grid.cols[1:]
+        lead = re.match(r"^([%‰])(?=[=≥≤<>])", values.get("annual") or "")
+        if lead:  # `服务对象满意度 | %=99百分比`: the percent sign belongs to the name (`…满意度%`)
+            name += lead.group(1)
+            values["annual"] = values["annual"][1:]
+        if not values and re.search(r"扣分|酌情|计分|满分|得分", name):
+            return  # a scoring criterion left alone in its row by a merged cell, not an indicator
         if re.fullmatch(r"(?:指标\d+[:：])?", name):
             return
-        name = re.sub(r"^指标\d+\s*[:：]\s*", "", name)
+        name = re.sub(r"^(?:指标\d+\s*[:：]|\d{1,2}\s*[、.．](?!\d)|[（(]\d{1,2}[)）])\s*", "", name)
         name = strip_seps(_unwrap(name))
         if not name:
             return

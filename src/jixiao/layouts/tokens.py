@@ -84,7 +84,9 @@ def split_glued(text: str) -> tuple[str, ...]:
     s = text.strip()
     parts: list[str] = []
     pos = 0
-    matches = list(_GLUE_RE.finditer(s))
+    # a level word followed by a colon inside prose (`经济效益:项目建成后…`) is a label of the prose, not a cell
+    matches = [m for m in _GLUE_RE.finditer(s) if not (s[m.end():m.end() + 1] in ("：", ":")
+                                                       and m.group(0) in _LEVEL_WORDS and m.start() > 0)]
     if sum(1 for m in matches if m.group(0) in _HEADER_ONLY) < 2:
         # a header word alone in a row of data (`达到目标值95%`) is part of the data, not a column
         matches = [m for m in matches if m.group(0) not in _HEADER_ONLY]
@@ -144,6 +146,7 @@ def _spaced_cells(text: str) -> list[str] | None:
     if len(parts) < 3:
         return None
     words = sum(1 for p in parts if _is_word(p) or level_of(p)[0] or level_of(p)[2] or _looks_glued(p))
+    words += sum(1 for a, b in zip(parts, parts[1:], strict=False) if _is_word(a + b))  # `年度主要目标 和成果`
     if words >= 1 and (words >= 2 or len(parts) <= 8):
         return parts
     return None

@@ -172,6 +172,7 @@ _LEVEL2_NOTE = re.compile(r"[（(](?:必填|选填|必填硬性指标|硬性指�
 
 def _level_text(text: str) -> str:
     s = re.sub(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])", "", squash(text))
+    s = re.sub(r"(?<=指标)等$", "", s)  # `服务对象满意度指标等`
     s = _LEVEL2_NOTE.sub("", s)
     m = _LEVEL_SCORE.search(s)
     if m and m.start() > 1 and re.search(r"\d", m.group(0)) and ("分" in m.group(0) or m.group(0).startswith(("(", "（"))):
