@@ -380,7 +380,8 @@ def _split_glued_row(text: str) -> tuple[str, list[str]]:
                 found = m
         if found is None:
             break
-        strong = bool(found.group("op")) or (found.group("unit") or "") in ("%", "‰", "百分比") or bool(values)
+        strong = (bool(found.group("op")) or (found.group("unit") or "") in ("%", "‰", "百分比") or bool(values)
+                  or rest[:found.start()].endswith((")", "）")))  # `总面积(亩)80000`: the unit is in the name
         if not strong and not (found.group("unit") and re.search(r"[\u4e00-\u9fff]$", rest[:found.start()]) is None):
             if not found.group("unit"):
                 break
@@ -767,7 +768,8 @@ class _Reader:
             if not row:
                 hinted = t.start or t.cell
             row.append(t)
-            if (not hinted or len(row) == 1 and t.glued) and self._row_full(grid, row):
+            if (not hinted or len(row) == 1 and t.glued) and self._row_full(grid, row) \
+                    and not self._explains(grid, toks, i + 1):
                 flush()
             i += 1
         flush()
@@ -834,6 +836,13 @@ class _Reader:
             return False
         last.deviation = strip_seps(text) or None
         return True
+
+    def _explains(self, grid: Grid, toks: list[Tok], j: int) -> bool:
+        """The next cell is an explanation column of this row (`该指标主要考察…`, `未达指标值酌情扣分`), not
+        the next row's name: the grid has such columns after its values and the text reads like one."""
+        if j >= len(toks) or not any(c in ("other", "basis", "description") for c in grid.cols[1:]):
+            return False
+        return bool(_EXPLAIN.search(toks[j].text))
 
     def _prefers_level2(self, l1: str | None, l2: str | None) -> bool:
         """A name that is both a first and a second level (`成本指标`, `社会公众或服务对象满意度指标`) is a
@@ -906,11 +915,13 @@ class _Reader:
                 for piece in pieces:
                     self._indicator(grid, [Tok(piece, row[0].row, False, True)], hinted)
                 return
-            m = re.match(r"^(.*?[\u4e00-\u9fff)）])([%‰]?[\d.]+)$", name)
-            if m and "unit" in cols:
-                # name, unit and fused digits (`管护面积万亩2810810`): the name is certain, the numbers are not
+            m = re.match(rf"^(.*?[\u4e00-\u9fff)）%])((?:{_OP_RE})?[\d.]+.*)$", name)
+            if m and re.search(r"\d.*\d", m.group(2)):
+                # a name and the numbers of several columns fused (`管护面积万亩2810810`, `数量≤441010`): the name
+                # is certain, where one number ends is not
                 head = m.group(1)
-                unit = next((head[-k:] for k in (3, 2) if len(head) > k and _is_unit(head[-k:])), "")
+                unit = next((head[-k:] for k in (3, 2, 1) if len(head) > k and head[-k:] in ("%", "‰")
+                             or k > 1 and len(head) > k and _is_unit(head[-k:])), "")
                 self._add(grid, row, head[: len(head) - len(unit)] if unit else head, {},
                           f"数字粘连无法分开：{unit}{m.group(2)}")
                 return
@@ -1078,6 +1089,7 @@ def is_level_token(text: str) -> bool:
     return lv[0] or lv[2]
 
 
+_EXPLAIN = re.compile(r"^(?:该指标|本指标|反映|考察|未达|未完成|按照|根据|依据)|扣分|酌情|考察|计分|得满分")
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）]) (?=[\u4e00-\u9fff，。、；：“”（）])")
 
 

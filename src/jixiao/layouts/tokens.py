@@ -54,7 +54,7 @@ _LEVEL_WORDS = [
 _HEADER_WORDS = _literal_words(_COLUMN_ROLES) + ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分",
                                                  "目标值", "优良中差", "指标权重(分)", "指标得分(分)"]
 # a title's last word: cut out of glued text, it goes back to the title before it
-_TITLE_WORDS = ["绩效目标表", "绩效目标申报表", "绩效目标审批表", "绩效目标批复表", "绩效自评表", "绩效目标自评表",
+_TITLE_WORDS = ["项目绩效目标表", "项目支出绩效目标表", "项目绩效自评表", "项目支出绩效自评表", "绩效目标表", "绩效目标申报表", "绩效目标审批表", "绩效目标批复表", "绩效自评表", "绩效目标自评表",
                 "支出绩效自评表", "绩效评价指标表"]
 _LABEL_WORDS = _literal_words(_FIELD_LABELS) + [
     "年度资金总额", "其中:财政拨款", "其中：财政拨款", "财政拨款", "其他资金", "上年结转资金", "年初预算数", "全年预算数",
@@ -69,6 +69,7 @@ _GLUE_WORDS = sorted(set(_LEVEL_WORDS + _HEADER_WORDS + _LABEL_WORDS + _PHRASES 
 _GLUE_RE = re.compile("|".join(re.escape(w) for w in _GLUE_WORDS))
 _HEADER_ONLY = frozenset(_HEADER_WORDS) - frozenset(_LEVEL_WORDS) - frozenset(_LABEL_WORDS)
 # a level's points wrapped to the next line: `(50)`, `30分)`, `(40-50)分`
+_LEVEL_NOTE = r"[（(](?:必填|选填|必填硬性指标|硬性指标|可选)[^（）()]*[)）]"
 _POINTS = r"[（(]\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分?[)）]分?|\d+(?:\.\d+)?(?:[-—~]\d+(?:\.\d+)?)?分[)）]?"
 _ROW_ENDERS = re.compile(r"(合计|总分)(?=\d)")
 
@@ -103,7 +104,7 @@ def split_glued(text: str) -> tuple[str, ...]:
         if not p:
             continue
         # a level's points printed right after it: `产出指标` + `(50分)`
-        m = re.match(r"^[（(]\s*\d+(?:\.\d+)?(?:\s*[-—~]\s*\d+)?\s*分?\s*[)）]\s*分?", p)
+        m = re.match(r"^[（(]\s*\d+(?:\.\d+)?(?:\s*[-—~]\s*\d+)?\s*分?\s*[)）]\s*分?", p) or re.match(_LEVEL_NOTE, p)
         if m and out and is_level(out[-1]):
             out[-1] += m.group(0)
             p = p[m.end():].strip()
@@ -162,7 +163,7 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
         joined = None
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is not None and not nxt.start and is_level(t.text) and (is_level_fragment(nxt.text) or re.fullmatch(
-                _POINTS, squash(nxt.text))):
+                _POINTS, squash(nxt.text)) or re.fullmatch(_LEVEL_NOTE, squash(nxt.text))):
             # `数量` + `指标`, `产出指标` + `(40-50)分`: a level name whose end wrapped to the next line
             out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell, nxt.closed, t.col))
             i += 2
@@ -194,6 +195,7 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
 def tokens_of(rows: list[Row]) -> list[Tok]:
     """Every non-empty cell of the rows as a token, glued and spaced lines split, wrapped words joined."""
     toks: list[Tok] = []
+    lines_are_rows = False
     for k, row in enumerate(rows):
         cells = [c.text for c in row.nonempty()]
         if not cells:
@@ -219,19 +221,25 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
                                         glued=m > 0 or _is_glued_row(piece)))
                 continue
             if _looks_glued(line):
-                for n, piece in enumerate(split_glued(line)):
+                pieces = split_glued(line)
+                if sum(1 for p in pieces if column_role(p)) >= 3:
+                    lines_are_rows = True  # a glued header line: every line after it is one row, glued
+                for n, piece in enumerate(pieces):
                     toks.append(Tok(piece, k, n == 0, glued=True))
                 continue
             # a line that is a whole row, name and value glued (`学校满意度≥90%`), starts a row
-            toks.append(Tok(line, k, _is_glued_row(line), glued=_is_glued_row(line)))
+            row_line = lines_are_rows or _is_glued_row(line)
+            toks.append(Tok(line, k, row_line, glued=row_line))
     return _join_wrapped(toks)
 
 
 def _is_glued_row(line: str) -> bool:
-    from .stream import _split_glued_row
+    """A line holding a name and a value marked as one (`学校满意度≥90%`, `覆盖率100%`): an operator before
+    the number or a percent after it. `变压器3台` is a name as likely as a name and a value."""
+    from .stream import _STRONG, _split_glued_row
 
     rest, values = _split_glued_row(line)
-    return bool(values) and len(rest) >= 2 and not _is_word(rest)
+    return bool(values) and len(rest) >= 2 and not _is_word(rest) and bool(_STRONG.fullmatch(values[0]))
 
 
 def _glued_pieces(text: str) -> tuple[str, ...]:
