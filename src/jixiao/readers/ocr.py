@@ -124,23 +124,60 @@ def _seal_mask(rgb):
     return spread > 60
 
 
-def _ruling_edges(binary, to_pt: float, seal=None) -> list[geo.Edge]:
-    """Long thin horizontal and vertical strokes of the (deskewed) page, as edges in points. Two collinear
-    pieces are one line when what separates them is a seal lying over it."""
+def _strokes(binary, orient: str, length: int) -> list[list[float]]:
+    """Straight runs at least `length` pixels long: [position, start, end] in pixels."""
     import cv2
 
+    kernel = (length, 1) if orient == "h" else (1, length)
+    mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[list[float]] = []
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if orient == "h" and bw >= length and bh <= max(12, bw // 20):
+            out.append([y + bh / 2, float(x), float(x + bw)])
+        elif orient == "v" and bh >= length and bw <= max(12, bh // 20):
+            out.append([x + bw / 2, float(y), float(y + bh)])
+    return out
+
+
+def _anchored(short: list[list[float]], long_across: list[list[float]], slack: float) -> list[list[float]]:
+    """Short strokes that run from one long crossing line to another: the separator of a single row or a
+    narrow column. A glyph's stroke never spans two table lines, so text is not mistaken for a rule."""
+
+    def touches(pos: float, end: float) -> bool:
+        return any(abs(line[0] - end) <= slack and line[1] - slack <= pos <= line[2] + slack for line in long_across)
+
+    return [s for s in short if touches(s[0], s[1]) and touches(s[0], s[2])]
+
+
+def _outside_text(strokes: list[list[float]], orient: str, boxes: list[tuple[float, ...]]) -> list[list[float]]:
+    """Drop strokes whose middle lies inside a recognised text box: glyph strokes run together, not rules."""
+    out = []
+    for s in strokes:
+        x, y = ((s[1] + s[2]) / 2, s[0]) if orient == "h" else (s[0], (s[1] + s[2]) / 2)
+        # boxes come out padded around the glyphs: only their inner part is surely text
+        if not any(b[0] + (m := 0.3 * (b[3] - b[1])) < x < b[2] - m and b[1] + m < y < b[3] - m for b in boxes):
+            out.append(s)
+    return out
+
+
+def _ruling_edges(binary, to_pt: float, seal=None, boxes=()) -> list[geo.Edge]:
+    """Thin horizontal and vertical rules of the (deskewed) page, as edges in points: the long ones, and the
+    short ones (one row high, one narrow column wide) that join two long ones. Two collinear pieces are one
+    line when what separates them is a seal lying over it. `boxes` are the text boxes, in pixels."""
     h, w = binary.shape
+    long_h = _outside_text(_strokes(binary, "h", max(40, w // 40)), "h", boxes)
+    long_v = _outside_text(_strokes(binary, "v", max(40, h // 60)), "v", boxes)
+    short_len = max(8, int(round(5 / to_pt)))  # 5 points
+    slack = 2.5  # pixels: the stroke must reach the line itself, not stop a hair short as a glyph does
+    short_v = _anchored([s for s in _strokes(binary, "v", short_len) if s[2] - s[1] < max(40, h // 60)],
+                        long_h, slack)
+    short_h = _anchored([s for s in _strokes(binary, "h", short_len) if s[2] - s[1] < max(40, w // 40)],
+                        long_v, slack)
+    short_v, short_h = _outside_text(short_v, "v", boxes), _outside_text(short_h, "h", boxes)
     out: list[geo.Edge] = []
-    for orient, kernel in (("h", (max(40, w // 40), 1)), ("v", (1, max(40, h // 60)))):
-        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        pieces: list[list[float]] = []  # [position, start, end] in pixels
-        for i in range(1, n):
-            x, y, bw, bh, _ = stats[i]
-            if orient == "h" and bw >= kernel[0] and bh <= max(12, bw // 20):
-                pieces.append([y + bh / 2, x, x + bw])
-            elif orient == "v" and bh >= kernel[1] and bw <= max(12, bh // 20):
-                pieces.append([x + bw / 2, y, y + bh])
+    for orient, pieces in (("h", long_h + short_h), ("v", long_v + short_v)):
         if seal is not None and seal.any():
             pieces = _bridge(pieces, seal, orient)
         for pos, lo, hi in pieces:
@@ -227,7 +264,8 @@ def ocr_rgb(rgb, to_pt: float):
         ys = [p[1] for p in pts]
         chars.append(geo.Char(text, min(xs) * to_pt, min(ys) * to_pt, max(xs) * to_pt, max(ys) * to_pt,
                               conf=score))
-    edges = _ruling_edges(binary, to_pt, seal) if angle is not None or cos is None else []
+    px_boxes = [(c.x0 / to_pt, c.top / to_pt, c.x1 / to_pt, c.bottom / to_pt) for c in chars]
+    edges = _ruling_edges(binary, to_pt, seal, px_boxes) if angle is not None or cos is None else []
     return PageContent(chars, edges, w * to_pt, h * to_pt, ocr=True)
 
 
