@@ -549,6 +549,18 @@ def sure_but_short(ctx):
                                   indicator=i, project=project)
 
 
+@rule("JX621", "monitoring-month-missing", "info", "document",
+      summary="监控表没有注明监控月份（1-m月），无法按序时进度亮灯", rationale="财预〔2019〕136号：监控 1–7 月（或 1–m 月）的执行情况；"
+      "序时进度 = m/12（rules.md §4.2）",
+      fix="在表头或列名中注明“1-m月执行情况”。",
+      bad=Example("监控表，无月份", document={**_mon([_i(1, "产出指标", "新建农田面积", "≥2000亩", "300亩")]), "as_of_month": None}),
+      good=Example("1-7月", document=_mon([_i(1, "产出指标", "新建农田面积", "≥2000亩", "1200亩")])))
+def monitoring_month(ctx):
+    if ctx.document.kind == "monitoring" and ctx.document.as_of_month is None and _active(ctx):
+        yield ctx.finding("监控表没有注明监控月份，正向指标只能按是否达到年度目标亮灯",
+                          ctx.document.title or ctx.document.source.name)
+
+
 @rule("JX617", "no-deviation-on-red", "warning", "document",
       summary="红灯指标的偏差原因写“无偏差”", rationale="rules.md §8.1：全国系统导出以“无偏差”表示未填原因；红灯说明确有偏差",
       fix="分析并填写偏差原因。",
