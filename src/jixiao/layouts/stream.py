@@ -935,6 +935,9 @@ class _Reader:
             whole = name
             name, head = _split_glued_row(name)
             data = head + data
+            vt = re.search(r"(定量|定性)$", name)
+            if vt and "valtype" in cols:  # `到位率定量100%`: the 指标值类型 column glued between name and value
+                name, data = name[: vt.start()], [vt.group(1)] + data
             if whole.count("反映") > 1:
                 problem = "单元格粘连，一格里有几行指标；保留原文"
                 name, data = whole, []
@@ -973,7 +976,7 @@ class _Reader:
         leftover = data[k:]
         n_value_cols = sum(1 for c in cols if c in VALUE_KIND)
         filled_core = sum(1 for c in core if c in values)
-        if data and len(data) < len(core) and hinted and (
+        if data and len(data) < len(core) and not glued and (
                 n_value_cols >= 2 or any(_BARE_NUMBER.match(ascii_digits(x)) for x in data) and any(c in NUMERIC for c in cols)):
             if not (filled_core == len(data) and all(c in values for c in core[: len(data)])
                     and not any(c in NUMERIC for c in core[len(data):])):
@@ -1020,6 +1023,9 @@ class _Reader:
         if ocr and "率" in name and not problem:
             # `292%` for a rate: most likely `≥92%` with the ≥ misread; kept out and marked
             problem = f"指标值“{values.pop('annual')}”超过100%，可能是“≥{ocr.group(1)}%”的识别错误"
+        for col in ("annual", "actual"):
+            if re.match(r"^(?:定量|定性)(?=\S)", values.get(col) or ""):
+                values[col] = values[col][2:]  # the 指标值类型 glued to the value
         annual_raw = join_value(values.get("op", ""), values.get("annual") or values.get("grade_a") or "",
                                 values.get("unit", ""))
         period_raw = join_value(values.get("op", ""), values.get("period", ""), values.get("unit", ""))

@@ -165,8 +165,11 @@ def _join_wrapped(toks: list[Tok]) -> list[Tok]:
         if nxt is not None and not nxt.start and is_level(t.text) and (is_level_fragment(nxt.text) or re.fullmatch(
                 _POINTS, squash(nxt.text)) or re.fullmatch(_LEVEL_NOTE, squash(nxt.text))):
             # `数量` + `指标`, `产出指标` + `(40-50)分`: a level name whose end wrapped to the next line
-            out.append(Tok(squash(t.text) + squash(nxt.text), t.row, t.start, t.glued, t.cell, nxt.closed, t.col))
-            i += 2
+            text, last, i = squash(t.text) + squash(nxt.text), nxt, i + 2
+            while i < len(toks) and not toks[i].start and (re.fullmatch(_LEVEL_NOTE, squash(toks[i].text))
+                                                         or re.fullmatch(_POINTS, squash(toks[i].text))):
+                text, last, i = text + squash(toks[i].text), toks[i], i + 1  # `可持续影响` `指标` `(必填)`
+            out.append(Tok(text, t.row, t.start, t.glued, t.cell, last.closed, t.col))
             continue
         if not _is_word(t.text) or squash(t.text) in ("年度", "实际", "偏差原因", "产出指标", "效益指标"):
             acc = squash(t.text)
@@ -215,6 +218,8 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
                 continue
             spaced = _spaced_cells(line)
             if spaced is not None:
+                if sum(1 for p in spaced for q in _glued_pieces(p) if column_role(q)) >= 3:
+                    lines_are_rows = True
                 for n, p in enumerate(spaced):
                     for m, piece in enumerate(_glued_pieces(p)):
                         toks.append(Tok(piece, k, n == 0 and m == 0 and line_no == 0,
