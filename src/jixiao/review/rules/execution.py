@@ -597,7 +597,7 @@ missing). Every finding was read against the source text:
 | JX607 missed with full points | 3 | 3 | 034: 4604 of ≥4754 人 with 5 of 5, 5830 against ≤5300元/户 with 10 of 10; 007: 20 against 550 with 9.3 of 9.3 (as printed) |
 | JX609 reason missing | 7 | 7 | 020: points lost ×2; 034 ≤5300元/户 missed; 007, 034 ×2, 041: 33%–96% off target; reason cell empty |
 | JX611 fund total row | 1 | 1 | 026: 年度资金总额 0 0 0 over 本年财政拨款 90 / 89.974 |
-| JX612 actuals copy targets | 2 | 2 | 038 (five rows, `=230亩` for `=230亩`), 029 (eight rows, `≥266米` for `≥266米`) |
+| JX612 actuals copy targets | 2 | 2 | 038 (five rows, `=230亩` for `=230亩`), 029 (every row, `≥266米` for `≥266米`) |
 | JX613 text actual on a number | 8 | 8 | 019: `达成预期指标` as the actual of `不低于95%`, `0起`, `63` … |
 | JX614 unit differs | 2 | 0 | false: 019's target `100%1000件` split by the parser into target `100%` and actual `1000件` |
 | JX618 score not by rule | 2 | 2 | 020: 1093 of 1100万元 scored 5 of 6, the rule gives 5.96 |
@@ -607,6 +607,7 @@ missing). Every finding was read against the source text:
 An earlier parse of the same files (commit a87c465) gave 25 findings, 22 true: the third false one was a
 note under 029's table read as an indicator row. No finding is raised on a seed (target tables carry no
 execution fields). Recall was not measured, and misses follow the parser: 029 prints 总分 100 while its
-points add up to 110 (产出 70 + 效益 20 + 满意度 10 + 执行 10), but the parser dropped the satisfaction row,
-so JX602/JX603 see 100.
+points add up to 110 (产出 70 + 效益 20 + 满意度 10 + 执行 10), but the parser has not yet read its glued
+funding row (`年度资金总额:202010100.00%10`) nor its 总分, so JX602/JX603 see 100. The same files re-run
+after commit 7627bb3 gave the same 28 findings.
 """
