@@ -495,6 +495,9 @@ class _Reader:
         value = _unwrap(value.strip())
         if not value:
             return
+        if role == "total_score" and parse_amount(value) is not None:
+            d.evaluation[role] = value  # `总分 | 100 | 98`: the weights' total, then the points: the last one
+            return
         if role in ("conclusion", "problems", "measures", "grade", "total_score"):
             if role not in d.evaluation and value not in _PLACEHOLDER_NULL and value not in ("暂无", "无问题"):
                 d.evaluation[role] = value
@@ -675,6 +678,10 @@ class _Reader:
         self.result.kind = _kind_of(self.result.title, self.columns_seen)
         if self.result.kind == "target" and any(p.evaluation and p.evaluation.conclusion for p in self.result.projects):
             self.result.kind = "self_evaluation"  # a 评价结论 is written only under a self-evaluation
+        if self.result.kind == "target":
+            for p in self.result.projects:
+                if p.evaluation and not (p.evaluation.conclusion or p.evaluation.grade):
+                    p.evaluation = None  # a target table's 总分 is the weights' total, not a score
         return self.result
 
     # -- the indicator grid -----------------------------------------------------------------------
@@ -1076,6 +1083,8 @@ def _max_values(pending: list[str]) -> int:
     goal or a content may run over several lines."""
     if any(role in _TEXT_FIELDS for role in pending):
         return 6
+    if pending == ["total_score"]:
+        return 2  # `总分 | 100 | 98`: the weights' total and the points
     return len(pending)
 
 
