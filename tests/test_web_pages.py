@@ -49,7 +49,9 @@ def test_unknown_pages_get_the_site_error_page(client, url, status, text):
 
 def test_api_errors_stay_json_and_chinese(client):
     assert client.get("/api/nothing").json() == {"error": "没有这个页面"}
-    assert "请求参数无效" in client.get("/api/projects/abc").json()["error"]
+    assert client.get("/api/projects/abc").json()["error"] == "请求参数无效：project_id: 应为整数"
+    assert client.get("/api/projects", params={"limit": 0}).json()["error"] == "请求参数无效：limit: 应不小于 1"
+    assert "应为 'error', 'warning', 'info' 之一" in client.get("/api/review", params={"severity": "x"}).json()["error"]
 
 
 def test_documents_without_department_are_their_own_groups(client):

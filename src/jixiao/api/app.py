@@ -18,7 +18,23 @@ from ..readers import DEFAULT_MAX_BYTES
 from ..store import open_engine
 
 access_log = logging.getLogger("jixiao.access")
-_STATUS_ZH = {400: "请求无效", 404: "页面不存在", 405: "不支持的请求方式", 413: "请求过大", 422: "请求参数无效"}
+_STATUS_ZH = {400: "请求无效", 404: "页面不存在", 405: "不支持的请求方式", 413: "请求过大", 422: "请求参数无效",
+              500: "服务器出错"}
+
+
+def _problem_zh(error: dict) -> str:
+    """pydantic's reason for a bad parameter, in Chinese for the common kinds."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+    known = {"int_parsing": "应为整数", "float_parsing": "应为数字", "bool_parsing": "应为 true 或 false",
+             "missing": "缺少此参数", "int_from_float": "应为整数",
+             "greater_than_equal": f"应不小于 {ctx.get('ge')}", "less_than_equal": f"应不大于 {ctx.get('le')}",
+             "greater_than": f"应大于 {ctx.get('gt')}", "less_than": f"应小于 {ctx.get('lt')}",
+             "string_too_long": f"过长（最多 {ctx.get('max_length')} 个字符）",
+             "string_too_short": f"过短（至少 {ctx.get('min_length')} 个字符）",
+             "literal_error": f"应为 {expected} 之一", "enum": f"应为 {expected} 之一"}
+    return known.get(kind, str(error.get("msg")))
 
 
 def _wants_json(request: Request) -> bool:
@@ -60,11 +76,10 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
     async def validation_error(request: Request, exc: RequestValidationError):
         problems = []
         for e in exc.errors():
-            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
-            problems.append(f"{where}: {e.get('msg')}")
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "form"))
+            problems.append(f"{where}: {_problem_zh(e)}")
         if not _wants_json(request):
-            names = "、".join(dict.fromkeys(str(e.get("loc", ("",))[-1]) for e in exc.errors()))
-            return _error_page(400, f"地址中的参数无效：{names}")
+            return _error_page(400, "地址中的参数无效：" + "；".join(problems))
         return JSONResponse({"error": "请求参数无效：" + "；".join(problems)[:500]}, status_code=422)
 
     @app.exception_handler(SQLAlchemyError)
@@ -73,7 +88,10 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        return JSONResponse({"error": f"服务器内部错误（{type(exc).__name__}）"}, status_code=500)
+        message = f"服务器内部错误（{type(exc).__name__}）"
+        if not _wants_json(request):
+            return _error_page(500, message + "，请把此地址报告给管理员")
+        return JSONResponse({"error": message}, status_code=500)
 
     from .routes_api import router as api_router
     from .routes_paste import router as paste_router
