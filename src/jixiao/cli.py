@@ -298,7 +298,6 @@ def review(
         raise typer.Exit(1)
 
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_STYLE = {"error": "[bold red]错误[/bold red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}
 
 
@@ -341,12 +340,13 @@ def list_rules(fmt: RulesFormat = typer.Option(RulesFormat.table, "--format", "-
                                      for r in all_rules()], ensure_ascii=False, indent=2) + "\n")
         return
     from .review.catalog import _FAMILY_ZH
+    from .review.report import SEVERITY_ZH
 
     table = Table()
     for col in ("代码", "检查内容", "严重程度", "类别"):
         table.add_column(col, overflow="fold", no_wrap=col in ("代码", "严重程度", "类别"))
     for r in all_rules():
-        table.add_row(r.code, r.summary, _SEVERITY_ZH[r.severity] + ("" if r.enabled else "（默认关闭）"),
+        table.add_row(r.code, r.summary, SEVERITY_ZH[r.severity] + ("" if r.enabled else "（默认关闭）"),
                       _FAMILY_ZH.get(r.family, r.family))
     out_console().print(table)
 

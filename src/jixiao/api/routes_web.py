@@ -12,13 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ..review.report import SEVERITY_ZH
 from ..store import Filters, load_document, query_indicators, query_projects
 from . import service
 
 router = APIRouter(include_in_schema=False)
 _env = Environment(loader=PackageLoader("jixiao", "templates/web"), autoescape=select_autoescape(["html"]))
 _env.filters["money"] = lambda v: "" if v is None else f"{v:,.2f}"
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "调整层级", "raised": "提高",
              "lowered": "降低", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "未变"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..review.report import SEVERITY_ZH
 from .sheet import write_sheets
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 COLUMNS = [("严重程度", 8), ("规则", 8), ("规则名称", 22), ("部门", 22), ("单位", 20), ("项目", 30), ("序号", 6),
            ("指标", 24), ("问题", 44), ("证据", 36), ("修改建议", 40), ("文件", 22)]
 
