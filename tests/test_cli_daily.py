@@ -91,6 +91,10 @@ def test_error_lines_name_files_as_given(tmp_path):
     assert lines[1].startswith("错误 examples/../nothere.docx: ")
     assert lines[2].startswith(f"错误 {tmp_path / 'empty.txt'}: ")
     assert "No such file" not in r.stderr
+    ingest = jixiao("ingest", "nothere.txt", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "i.db"))
+    assert ingest.returncode == 1
+    assert "错误 nothere.txt: 无法打开文件：文件或目录不存在" in ingest.stderr
+    assert f"错误 {tmp_path / 'empty.txt'}: " in ingest.stderr and "No such file" not in ingest.stderr
     out = jixiao("export", "--out", str(tmp_path / "no" / "dir" / "x.xlsx"), "--db", str(tmp_path / "x.db"))
     assert out.returncode == 2  # no store there: said before anything is written
 

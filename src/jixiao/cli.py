@@ -387,7 +387,7 @@ def ingest(
                   str(sum(r.indicators for r in summary.results)))
     err.print(table)
     for r in summary.failed:
-        err.print(f"[red]失败[/red] {r.path}: {r.message}", soft_wrap=True)
+        _fail(r.path, r.message)
     if summary.failed:
         raise typer.Exit(1)
 
