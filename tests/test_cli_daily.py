@@ -136,3 +136,11 @@ def test_export_xlsx_is_formatted(db, tmp_path):
     assert headers[:4] == ["文件", "文档标题", "年度", "部门"] and "三级指标" in headers and "年度指标值" in headers
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(headers)).column_letter}{ws.max_row}"
     assert ws.column_dimensions["H"].width >= 20 and ws["A1"].font.b
+
+
+def test_ingest_says_when_a_table_arrives_in_a_second_format(tmp_path):
+    both = jixiao("ingest", str(EXAMPLES / "inline_list.html"), str(EXAMPLES / "inline_list.txt"),
+                  str(EXAMPLES / "overall.txt"), "--db", str(tmp_path / "t.db"), "--workers", "1")
+    assert both.returncode == 0, both.stderr
+    notes = [line for line in both.stderr.splitlines() if line.startswith("注意")]
+    assert len(notes) == 1 and "inline_list.txt: 与已入库的 inline_list.html 是同一张表" in notes[0]

@@ -386,10 +386,35 @@ def ingest(
                   str(len(summary.failed)), str(sum(r.projects for r in summary.results)),
                   str(sum(r.indicators for r in summary.results)))
     err.print(table)
+    _warn_twins(engine, [r for r in summary.results if r.status in ("stored", "replaced")])
     for r in summary.failed:
         _fail(r.path, r.message)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _warn_twins(engine, stored: list, limit: int = 200) -> None:
+    """Say when a new file holds a table already stored from another file (the same table as PDF and as
+    XLSX, say): stored twice, its projects show twice and its budget counts twice. Checked for batches of up
+    to `limit` new files; a bulk load of a corpus is not slowed by it."""
+    if not stored or len(stored) > limit:
+        return
+    from sqlalchemy import select
+
+    from .api.service import same_table
+    from .store import load_document
+    from .store.schema import DocumentRow
+
+    with engine.connect() as conn:
+        for r in stored:
+            doc_id = conn.execute(select(DocumentRow.id).where(DocumentRow.source_name == Path(r.path).name)
+                                  .order_by(DocumentRow.id.desc()).limit(1)).scalar()
+            if doc_id is None:
+                continue
+            twin = same_table(conn, load_document(conn, doc_id), doc_id)
+            if twin:
+                err.print(f"[yellow]注意[/yellow] {r.path}: 与已入库的 {twin} 是同一张表（项目和指标相同），"
+                          "项目会重复显示、预算会重复计算", soft_wrap=True)
 
 
 MONEY = {"budget_total", "budget_fiscal", "budget_other", "budget", "budget_a", "budget_b"}

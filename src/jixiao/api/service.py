@@ -246,11 +246,14 @@ def _fingerprint(doc) -> tuple:
 
 
 def same_table(conn: Connection, doc, doc_id: int | None) -> str | None:
-    """The name of a stored document (other than `doc_id`) holding the same table in another file or format."""
+    """The name of a document stored before `doc_id` (any, when None) holding the same table in another file
+    or format; in a batch the later of two twins is the one named."""
     n_ind = sum(len(p.indicators) for p in doc.projects)
-    candidates = conn.execute(select(DocumentRow.id).where(
-        DocumentRow.n_projects == len(doc.projects), DocumentRow.n_indicators == n_ind,
-        DocumentRow.sha256 != doc.source.sha256).order_by(DocumentRow.id).limit(50)).scalars()
+    q = select(DocumentRow.id).where(DocumentRow.n_projects == len(doc.projects), DocumentRow.n_indicators == n_ind,
+                                     DocumentRow.sha256 != doc.source.sha256)
+    if doc_id is not None:
+        q = q.where(DocumentRow.id < doc_id)
+    candidates = conn.execute(q.order_by(DocumentRow.id).limit(50)).scalars()
     mine = _fingerprint(doc)
     for other in candidates:
         if other != doc_id:
