@@ -156,8 +156,10 @@ def _outside_text(strokes: list[list[float]], orient: str, boxes: list[tuple[flo
     out = []
     for s in strokes:
         x, y = ((s[1] + s[2]) / 2, s[0]) if orient == "h" else (s[0], (s[1] + s[2]) / 2)
-        # boxes come out padded around the glyphs: only their inner part is surely text
-        if not any(b[0] + (m := 0.3 * (b[3] - b[1])) < x < b[2] - m and b[1] + m < y < b[3] - m for b in boxes):
+        # boxes come out padded around the glyphs by a few pixels: their ends are text from 0.1 of the box
+        # height in, and a glyph-run line runs at mid-height
+        if not any(b[0] + 0.1 * (b[3] - b[1]) < x < b[2] - 0.1 * (b[3] - b[1])
+                   and b[1] + 0.3 * (b[3] - b[1]) < y < b[3] - 0.3 * (b[3] - b[1]) for b in boxes):
             out.append(s)
     return out
 
