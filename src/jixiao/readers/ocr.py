@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import threading
 import warnings
 from functools import lru_cache
@@ -44,7 +45,9 @@ def available() -> bool:
 def _engine():
     from rapidocr import RapidOCR
 
-    threads = 2
+    # onnxruntime threads per process; lower it (JIXIAO_OCR_THREADS=1) when several parse processes share
+    # the cores, as `jixiao ingest` runs one per core
+    threads = int(os.environ.get("JIXIAO_OCR_THREADS") or min(2, os.cpu_count() or 1))
     return RapidOCR(params={
         "Global.log_level": "error",
         "Global.use_cls": False,  # pages are upright (deskewed here); the 180° classifier flips short values
