@@ -227,7 +227,6 @@ class _Assembler:
             self.open_table = {"no": no, "cols": ncols, "next": (rows[-1].row + 1) if rows else 1} \
                 if reaches_bottom else None
 
-
     def _record_confidence(self, rows: list[Row], chars: list[geo.Char]) -> None:
         for row in rows:
             for cell in row.cells:
