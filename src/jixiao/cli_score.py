@@ -314,3 +314,66 @@ def _print_tracks(tracks) -> None:
                           _v(r["weight"]), _v(r["printed"]), _v(r["recomputed"]), _LIGHT_STYLE[r["light"]],
                           change + (f" {r['detail']}" if r["detail"] else ""))
         console.print(table)
+
+
+class TemplateKind(StrEnum):
+    self_evaluation = "self-evaluation"
+    monitoring = "monitoring"
+
+
+@app.command()
+def template(
+    kind: TemplateKind = typer.Argument(..., help="self-evaluation（10号项目支出绩效自评表）或 monitoring（136号执行监控表）"),
+    source: Path | None = typer.Option(None, "--from", help="目标表文件（每个项目一张工作表）"),
+    project: int | None = typer.Option(None, "--project", "-p", help="库中的项目编号（与 --db 一起用）"),
+    document: int | None = typer.Option(None, "--document", help="库中的文档编号：其中每个项目一张工作表"),
+    out: Path = typer.Option(..., "--out", "-o", help="输出的 XLSX 文件"),
+    month: int = typer.Option(7, "--month", "-m", min=1, max=12, help="监控表的截止月份 m（1-m月，136号默认 7）"),
+    weights: bool = typer.Option(True, "--weights/--no-weights",
+                                 help="目标表未列分值时，按一级指标分值（10号：产出50、效益30、满意度10）平均预填分值"),
+    config: Path | None = typer.Option(None, "--config", "-c", help="评分配置（TOML）：一级指标分值、预算执行分值"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """生成预填的绩效自评表或执行监控表（XLSX）。
+
+    项目信息、年初预算数、年度总体目标和各指标的年度指标值已填好，实际完成值、得分、偏差原因等留空由单位填写；
+    填好后可直接用 jixiao parse、jixiao score 读回。
+
+    例：jixiao template self-evaluation --from 目标表.xlsx --out 自评表.xlsx"""
+    from .export.templates import Options, stored_project, template_projects, write_template
+
+    if sum(x is not None for x in (source, project, document)) != 1:
+        err.print("[red]错误[/red] 请用 --from 给出目标表文件，或用 --project / --document 给出库中的编号（三者选一）",
+                  soft_wrap=True)
+        raise typer.Exit(2)
+    if out.suffix.lower() != ".xlsx":
+        err.print(f"[red]错误[/red] {out}: 模板只能写成 .xlsx 文件", soft_wrap=True)
+        raise typer.Exit(2)
+    cfg = _config(config)
+    try:
+        if source is not None:
+            docs = read_documents(source)
+            if len(docs) != 1:
+                raise JixiaoError(f"文件中有 {len(docs)} 个文档，请只给一个", str(source))
+            doc, projects = docs[0], template_projects(docs[0])
+        else:
+            from .store import Filters, document_ids, load_document
+
+            with _engine(db).connect() as conn:
+                if project is not None:
+                    found = stored_project(conn, project)
+                    if found is None:
+                        raise JixiaoError(f"库中没有编号为 {project} 的项目")
+                    doc, projects = found[0], [found[1]]
+                else:
+                    if document not in set(document_ids(conn, Filters())):
+                        raise JixiaoError(f"库中没有编号为 {document} 的文档")
+                    doc = load_document(conn, document)
+                    projects = template_projects(doc)
+        internal = "self_evaluation" if kind is TemplateKind.self_evaluation else "monitoring"
+        n = write_template(doc, out, internal, projects, Options(weights=weights, month=month, config=cfg))
+    except JixiaoError as exc:
+        _fail(exc, source)
+        raise typer.Exit(1) from exc
+    label = "绩效自评表" if internal == "self_evaluation" else f"执行监控表（1-{month}月）"
+    err.print(f"已写入 {out}：{n} 个项目的{label}模板", soft_wrap=True)

@@ -154,21 +154,21 @@ def _department(doc: Document, p: Project) -> str:
     return p.department or doc.department or ""
 
 
-def _weights(p: Project, options: Options) -> list[float | None]:
+def _weights(inds: list[Indicator], options: Options) -> list[float | None]:
     """Each indicator's 分值: as printed in the source when it prints them, else (if asked) the class weights
     shared equally within a first level, rounded to 0.01 with each first level still summing exactly."""
-    printed = [i.weight for i in p.indicators]
-    if any(w is not None for w in printed) or not options.weights or not p.indicators:
+    printed = [i.weight for i in inds]
+    if any(w is not None for w in printed) or not options.weights or not inds:
         return printed
     from ..execution.config import ScoreConfig
     from ..execution.scoring import derive_weights
 
     cfg = ScoreConfig.resolve(options.config)
-    raw = derive_weights(p.indicators, cfg, cfg.execution_weight)
+    raw = derive_weights(inds, cfg, cfg.execution_weight)
     groups: dict[str, list[int]] = {}
-    for k in range(len(p.indicators)):
-        groups.setdefault(p.indicators[k].level1 or "", []).append(k)
-    out: list[float | None] = [None] * len(p.indicators)
+    for k in range(len(inds)):
+        groups.setdefault(inds[k].level1 or "", []).append(k)
+    out: list[float | None] = [None] * len(inds)
     for ks in groups.values():
         total = round(sum(raw.get(k, 0.0) for k in ks), 2)
         shares = [round(raw.get(k, 0.0), 2) for k in ks]
@@ -176,6 +176,17 @@ def _weights(p: Project, options: Options) -> list[float | None]:
         for k, w in zip(ks, shares, strict=True):
             out[k] = w
     return out
+
+
+def _grouped(indicators: list[Indicator]) -> list[Indicator]:
+    """The indicators grouped by first level, then second level, each in order of first appearance: the
+    annex tables list a first level once over all its rows, and some target tables interleave them."""
+    l1: dict[str, int] = {}
+    l2: dict[tuple[str, str], int] = {}
+    for ind in indicators:
+        l1.setdefault(ind.level1 or "", len(l1))
+        l2.setdefault((ind.level1 or "", ind.level2 or ""), len(l2))
+    return sorted(indicators, key=lambda i: (l1[i.level1 or ""], l2[(i.level1 or "", i.level2 or "")]))
 
 
 def _level_runs(indicators: list[Indicator], key) -> list[tuple[int, int]]:
@@ -297,12 +308,12 @@ def _self_evaluation(ws, doc: Document, p: Project, options: Options) -> None:
 
     # the indicator grid
     head = g.next()
-    inds = p.indicators
+    inds = _grouped(p.indicators)
     g.put(head, 1, "绩效指标", head=True, to_row=head + max(len(inds), 1))
     for c, name in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                               "偏差原因分析及改进措施"), start=2):
         g.put(head, c, name, head=True)
-    weights = _weights(p, options)
+    weights = _weights(inds, options)
 
     def rest(row: int, k: int) -> None:
         g.put(row, 6, None, fill=True, center=True)
@@ -368,7 +379,7 @@ def _monitoring(ws, doc: Document, p: Project, options: Options) -> None:
     # the indicator grid: two header rows, the reasons ticked in five sub-columns
     head = g.next()
     sub = g.next()
-    inds = p.indicators
+    inds = _grouped(p.indicators)
     g.put(head, 1, "绩效指标", head=True)
     g.put(sub, 1, "", head=True, to_row=sub + len(inds))  # blank: a merged label would repeat beside the reasons
     # the labels stand in the upper header row over a blank cell, not merged down: a label merged over both
@@ -402,3 +413,21 @@ def _monitoring(ws, doc: Document, p: Project, options: Options) -> None:
         ws.add_data_validation(likely)
     _widths(ws, [14, 12, 16, 28, 16, 16, 16, 8, 8, 8, 10, 14, 12, 16])
     _page_setup(ws, sub, width)
+
+
+# ------------------------------------------------------------------------------------------------ from the store
+
+def stored_project(conn, project_id: int) -> tuple[Document, Project] | None:
+    """A stored project and its document, by the project's id in the store; None when there is none."""
+    from sqlalchemy import select
+
+    from ..store import load_document
+    from ..store.schema import ProjectRow
+
+    doc_id = conn.execute(select(ProjectRow.document_id).where(ProjectRow.id == project_id)).scalar()
+    if doc_id is None:
+        return None
+    ids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
+                            .order_by(ProjectRow.position)).scalars())
+    doc = load_document(conn, doc_id)
+    return doc, doc.projects[ids.index(project_id)]
