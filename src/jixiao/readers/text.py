@@ -27,8 +27,8 @@ def _is_blank(line: str) -> bool:
 def _mode(lines: list[str]) -> str:
     tabbed = sum(1 for ln in lines if "\t" in ln.strip(" \t"))
     cell_lines = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:].rstrip("\t "))
-    piped = sum(1 for ln in lines if ln.lstrip().startswith("|") and _PIPE_ROW.match(ln)
-                or _PIPE_CELLS.search(ln) and ln.rstrip().endswith("|"))
+    piped = sum(1 for ln in lines if "|" in ln and (ln.lstrip().startswith("|") and _PIPE_ROW.match(ln)
+                                                    or ln.rstrip().endswith("|") and _PIPE_CELLS.search(ln)))
     if piped >= 2 and piped >= tabbed:
         return "pipe"
     if tabbed or cell_lines:
