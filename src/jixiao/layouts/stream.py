@@ -29,7 +29,7 @@ NUMERIC = ("weight", "score", "points")  # points: a number column whose header 
 TEXT_COLS = ("description", "basis", "deviation", "other", "valtype", "likelihood")
 _TICK = re.compile(r"^[√✓✔☑■]\s*")
 _TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复表|审批表|绩效自评表|自评表|绩效目标表[（(].*[)）]|评价指标表"
-                    r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*[（(]?[^（）()]{0,12}[)）]?$")
+                    r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*(?:[（(][^（）()]{0,12}[)）])?$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
 _STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
@@ -430,7 +430,7 @@ class _Reader:
         if not name:
             self.result.unnamed.add(len(self.result.projects))
             name = _name_from_title(d.title) or "（未注明项目名称）"
-        dept = f.get("department")
+        dept = f.get("department") or None
         if dept:
             dept = strip_code_suffix(split_unit_code(dept)[0]) or None
         unit = f.get("unit")
@@ -514,6 +514,9 @@ class _Reader:
                 d.fields[role] += "\n" + value
             return
         if role in ("department", "unit") and not _is_org_name(value):
+            return
+        if role == "department" and d.fields.get("department") not in (None, value):
+            d.fields["department"] = ""  # 主管部门 of several levels (a transfer-payment table): none is the one
             return
         if role in ("name", "code") and len(value) > 80:
             return
@@ -969,6 +972,11 @@ class _Reader:
                 problem = "单元格粘连，无法确定指标名称和指标值；保留原文"
                 data = []
         values: dict[str, str] = {}
+        value_cols = [c for c in cols if c in VALUE_KIND or c in NUMERIC]
+        if data and data[-1] in _PHRASES and "deviation" in cols and len(data) <= len(value_cols):
+            # `不低于95% | 达成预期指标` under 年度指标值/实际完成值/未完成原因: the phrase is the reason column
+            values["deviation"] = data[-1]
+            data = data[:-1]
         k = 0
         for col in cols:
             if k >= len(data):
