@@ -49,19 +49,30 @@ def test_two_ingests_started_at_once(store_url, tmp_path):
 
 
 def test_an_ingest_waits_for_migrations_in_progress(store_url, tmp_path):
-    """Deterministic: this test holds the lock in the middle of its own migration (tables created, not yet
-    committed); an ingest started meanwhile waits for it, then finds the schema current and stores its file.
-    Without the lock it would run the migrations too and fail with "table ... already exists"."""
+    """Deterministic: this test migrates a fresh store and, half-way (the documents table made, the projects
+    table not yet), starts an ingest and lets it run for a while. It must wait for the lock, then find the
+    schema current and store its file. Without the lock, on SQLite (whose DDL commits statement by
+    statement) it saw the half-made schema and failed with "table documents already exists"."""
+    from sqlalchemy import event
+
     go = tmp_path / "go"
     go.touch()
     engine = open_engine(store_url, migrate=False)
+    started: list[subprocess.Popen] = []
+    waiting: list[bool] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def half_way(conn, cursor, statement, parameters, context, executemany):
+        if not started and statement.lstrip().upper().startswith("CREATE TABLE PROJECTS"):
+            started.append(_ingest(store_url, go, SEEDS[0]))
+            time.sleep(5.0)  # long enough for the child to reach the migrations
+            waiting.append(started[0].poll() is None)
+
     with engine.begin() as conn:
         migrate(conn)
-        proc = _ingest(store_url, go, SEEDS[0])
-        time.sleep(4.0)  # long enough for the child to reach the lock
-        still_waiting = proc.poll() is None
-    out, err = proc.communicate(timeout=180)
-    assert still_waiting, err
-    assert proc.returncode == 0, err
+    assert started, "the migration creates the projects table"
+    out, err = started[0].communicate(timeout=180)
+    assert started[0].returncode == 0, err
     assert "already exists" not in err
+    assert waiting == [True]  # it was still waiting when the migration was half done
     assert _documents(store_url) == 1
