@@ -94,10 +94,12 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
         return JSONResponse({"error": message}, status_code=500)
 
     from .routes_api import router as api_router
+    from .routes_execution import router as execution_router
     from .routes_paste import router as paste_router
     from .routes_web import router as web_router
 
     app.include_router(api_router)
+    app.include_router(execution_router)
     app.include_router(paste_router)
     app.include_router(web_router)
     static = Path(__file__).resolve().parent.parent / "static"

@@ -1,0 +1,128 @@
+"""JSON endpoints for monitoring and self-evaluation tables: a stored document's recomputed scores, its traffic
+lights, its track against the approved target table, and the pre-filled templates a department fills in.
+
+The figures come from the same functions as `jixiao score`, `jixiao track` and `jixiao template`; the template
+choices (class weights, reverse rule, thresholds) are the server's (`app.state.score_config`, default the
+cited ones), not the caller's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from ..errors import JixiaoError
+from ..execution.config import ScoreConfig
+from ..model import Document
+from ..store import load_document
+from ..store.schema import DocumentRow
+
+router = APIRouter(prefix="/api", tags=["监控与自评"])
+Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="编号")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _config(request: Request) -> ScoreConfig:
+    return ScoreConfig.resolve(getattr(request.app.state, "score_config", None))
+
+
+def _document(conn, doc_id: int) -> Document:
+    if conn.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar() is None:
+        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
+    return load_document(conn, doc_id)
+
+
+def _executed(conn, doc_id: int) -> Document:
+    """A stored monitoring or self-evaluation table; 422 with the reason for anything else."""
+    from ..execution.report import check_scorable
+
+    doc = _document(conn, doc_id)
+    why = check_scorable(doc)
+    if why:
+        raise HTTPException(422, f"文档 {doc_id}（{doc.source.name}）{why}")
+    return doc
+
+
+@router.get("/documents/{doc_id}/score", summary="复算自评表：每个指标的表内得分与复算得分、规则、总分与等级")
+def document_score(request: Request, doc_id: Id) -> dict:
+    from ..execution.report import config_dict, score_documents
+
+    cfg = _config(request)
+    with request.app.state.engine.connect() as conn:
+        doc = _executed(conn, doc_id)
+    (report,) = score_documents([doc], cfg)
+    return {"id": doc_id, **report.to_dict(), "config": config_dict(cfg)}
+
+
+@router.get("/documents/{doc_id}/lights", summary="监控表亮灯：每个指标、预算执行和项目的红黄绿蓝灯")
+def document_lights(request: Request, doc_id: Id) -> dict:
+    from ..execution.lights import light_document
+
+    with request.app.state.engine.connect() as conn:
+        doc = _executed(conn, doc_id)
+    lights = light_document(doc, _config(request))
+    return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "as_of_month": doc.as_of_month,
+            "projects": [pl.to_dict() for pl in lights]}
+
+
+@router.get("/documents/{doc_id}/track", summary="与已批复的目标表对照：目标、实际、分值、得分、灯，批复后改动的目标")
+def document_track(request: Request, doc_id: Id) -> dict:
+    from ..execution.link import candidate_document_ids, track_documents
+
+    with request.app.state.engine.connect() as conn:
+        doc = _executed(conn, doc_id)
+        candidates = candidate_document_ids(conn, [doc])
+        approved = [load_document(conn, i) for i in candidates]
+    tracks = track_documents([doc], approved, _config(request))
+    return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "approved_documents": candidates,
+            "projects": [t.to_dict() for t in tracks]}
+
+
+TemplateKind = Literal["self_evaluation", "monitoring"]
+
+
+@router.get("/projects/{project_id}/template", summary="预填的绩效自评表或执行监控表（XLSX）",
+            response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def project_template(request: Request, project_id: Id,
+                     kind: Annotated[TemplateKind, Query(description="self_evaluation 或 monitoring")] = "self_evaluation",
+                     month: Annotated[int, Query(ge=1, le=12, description="监控表的截止月份（1-m月）")] = 7) -> Response:
+    from ..export.templates import stored_project
+
+    with request.app.state.engine.connect() as conn:
+        found = stored_project(conn, project_id)
+    if found is None:
+        raise HTTPException(404, f"没有编号为 {project_id} 的项目")
+    doc, project = found
+    return _template_response(doc, [project], kind, month, _config(request), f"project-{project_id}")
+
+
+@router.get("/documents/{doc_id}/template", summary="文档中每个项目一张工作表的预填模板（XLSX）",
+            response_class=Response, responses={200: {"content": {XLSX: {}}}})
+def document_template(request: Request, doc_id: Id,
+                      kind: Annotated[TemplateKind, Query(description="self_evaluation 或 monitoring")] = "self_evaluation",
+                      month: Annotated[int, Query(ge=1, le=12, description="监控表的截止月份（1-m月）")] = 7) -> Response:
+    from ..export.templates import template_projects
+
+    with request.app.state.engine.connect() as conn:
+        doc = _document(conn, doc_id)
+    try:
+        projects = template_projects(doc)
+    except JixiaoError as exc:
+        raise HTTPException(422, exc.message) from exc
+    return _template_response(doc, projects, kind, month, _config(request), f"document-{doc_id}")
+
+
+def _template_response(doc: Document, projects, kind: str, month: int, cfg: ScoreConfig, stem: str) -> Response:
+    import tempfile
+    from pathlib import Path as FsPath
+
+    from ..export.templates import Options, write_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FsPath(tmp) / "template.xlsx"
+        write_template(doc, path, kind, projects, Options(month=month, config=cfg))
+        data = path.read_bytes()
+    name = f"{stem}-{'self-evaluation' if kind == 'self_evaluation' else 'monitoring'}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
