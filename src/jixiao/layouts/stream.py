@@ -711,8 +711,10 @@ class _Reader:
                     and not self.result.truncated:
                 self.result.truncated = True  # the text stops after a level label: its rows are not in it
                 self.result.problems.append(Problem(message="文本在表格中途结束，最后一行不完整，未读取", raw=text[:200]))
-            whole_row = (t.cell and not any(x.closed for x in toks[max(0, i - 200):i])
-                         and self._row_full(grid, (row or []) + [t]))  # tabs: no row mark, but every column
+            # without row marks (tabs, glued lines, one cell per line) a last row with every column is taken as
+            # whole; where rows end with a mark (`… |`), a last row without one was cut
+            whole_row = (not any(x.closed for x in toks[max(0, i - 200):i])
+                         and self._row_full(grid, (row or []) + [t]))
             if i == n - 1 and self.cut_at_end and not t.closed and not whole_row and (row or not is_level_token(text)):
                 # the text stops inside this row: it is not whole, so it is not read
                 self.result.truncated = True
