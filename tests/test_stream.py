@@ -279,3 +279,20 @@ def test_long_term_and_annual_blocks():
     a, b = doc.projects[0].indicators
     assert (a.period.raw, a.annual) == ("30公里", None)
     assert (b.annual.raw, b.period) == ("10公里", None)
+
+
+def test_funding_row_with_a_blank_cell_keeps_its_columns(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["项目支出绩效自评表"], ["项目名称", "老旧小区改造"],
+                ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                ["年度资金总额", None, 300, 270, 10, "90%", 9],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                ["产出指标", "数量指标", "改造小区数量", "≥5个", "5个", 20, 20]]:
+        ws.append(row)
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    e = parse_bytes(path.read_bytes(), "f.xlsx").projects[0].execution
+    assert (e.planned, e.adjusted, e.spent, e.weight, e.rate, e.score) == (None, 300, 270, 10, 90, 9)

@@ -49,6 +49,7 @@ class Draft:
     fields: dict[str, str] = field(default_factory=dict)
     budget_rows: dict[str, list[str]] = field(default_factory=dict)
     budget_cols: list[str] = field(default_factory=list)
+    budget_positions: dict[int, int] = field(default_factory=dict)  # column → index in budget_cols
     indicators: list[Indicator] = field(default_factory=list)
     evaluation: dict[str, str] = field(default_factory=dict)
     first_row: int | None = None
@@ -577,11 +578,15 @@ class _Reader:
             bcol = budget_col_role(text)
             if bcol and not field_role(text):
                 cols = []
+                positions: dict[int, int] = {}
                 while i < n and budget_col_role(toks[i].text):
+                    if toks[i].col is not None:
+                        positions[toks[i].col] = len(cols)
                     cols.append(budget_col_role(toks[i].text))
                     i += 1
                 if len(cols) >= 2:
                     self.draft.budget_cols = cols
+                    self.draft.budget_positions = positions if len(positions) == len(cols) else {}
                 self.pending = []
                 continue
             inline_amount = re.fullmatch(r"(.{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:万元|元)?", s)
@@ -602,6 +607,14 @@ class _Reader:
                         break
                     vals.append(_amount_text(toks[j].text))
                     j += 1
+                cells = toks[i + 1:j]
+                bpos = self.draft.budget_positions
+                if vals and bpos and all(c.col in bpos and c.row == t.row for c in cells):
+                    # a row that kept its empty cells: each amount under its own column
+                    placed: list[str] = [""] * len(self.draft.budget_cols)
+                    for c, v in zip(cells, vals, strict=True):
+                        placed[bpos[c.col]] = v
+                    vals = placed
                 if vals and brow not in self.draft.budget_rows:
                     self.draft.budget_rows[brow] = vals
                     self.pending = []
