@@ -296,3 +296,11 @@ def test_funding_row_with_a_blank_cell_keeps_its_columns(tmp_path):
     wb.save(path)
     e = parse_bytes(path.read_bytes(), "f.xlsx").projects[0].execution
     assert (e.planned, e.adjusted, e.spent, e.weight, e.rate, e.score) == (None, 300, 270, 10, 90, 9)
+
+
+def test_a_header_word_never_seen_takes_its_role_from_its_place():
+    doc = _parse("| 项目名称 | 社区图书室 | | | |\n| 一级指标 | 二级指标 | 考核内容 | 目标值 | 完成时限 |\n"
+                 "| 产出指标 | 数量指标 | 新增图书册数 | ≥2000册 | 12月 |\n"
+                 "| 满意度指标 | 服务对象满意度指标 | 读者满意度 | ≥90% | 12月 |\n")
+    assert _rows(doc) == [("产出指标", "数量指标", "新增图书册数", "≥2000册"),
+                          ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%")]

@@ -141,6 +141,12 @@ def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tupl
                 pairs.extend([("grade_a", None), ("grade_b", None), ("grade_c", None), ("grade_d", None)])
                 j += 1
                 continue
+            if (pairs and toks[j].cell and toks[j].row == toks[i].row and not toks[j].start and 2 <= len(s) <= 12
+                    and not re.search(r"\d", s) and not is_level_token(text) and not field_role(text)):
+                pairs.append(("unknown", toks[j].col))  # a header word never seen: its role comes from its place
+                texts.append(s)
+                j += 1
+                continue
             break
         pairs.append((role, toks[j].col))
         texts.append(s)
@@ -158,6 +164,14 @@ def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tupl
     generic = [x for x, t in enumerate(texts) if t in ("指标值", "目标值")]
     if generic and sum(1 for r, _ in pairs if r in ("annual", "period")) >= 3:
         del pairs[generic[0]]
+    while pairs and pairs[-1][0] == "unknown":
+        pairs.pop()
+    roles = [r for r, _ in pairs]
+    if "name" not in roles and "description" not in roles and "unknown" in roles:
+        k = roles.index("unknown")
+        if all(r in ("level1", "level2") for r in roles[:k]) and any(r in VALUE_KIND for r in roles[k + 1:]):
+            pairs[k] = ("name", pairs[k][1])  # the column after the levels and before the values holds the names
+    pairs = [("other", c) if r == "unknown" else (r, c) for r, c in pairs]
     roles = [r for r, _ in pairs]
     has_value = any(r in roles for r in VALUE_KIND)
     has_name = "name" in roles or "description" in roles
