@@ -302,3 +302,14 @@ def test_unwritable_path_is_a_clear_error(tmp_path, source):
     with pytest.raises(JixiaoError, match="无法写入"):
         write_template(source, out, "self_evaluation")
     assert not Path(out).exists()
+
+
+def test_a_project_without_indicators_still_gets_its_sheet(tmp_path, source):
+    p = source.projects[0]
+    bare = source.model_copy(update={"projects": [p.model_copy(update={"indicators": [], "budget": None})]})
+    for kind in ("self_evaluation", "monitoring"):
+        out = tmp_path / f"{kind}.xlsx"
+        assert write_template(bare, out, kind) == 1
+        ws = load_workbook(out).worksheets[0]
+        assert _cell(ws, "项目名称").offset(column=1).value == p.name
+        assert _cell(ws, "三级指标") is not None

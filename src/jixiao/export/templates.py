@@ -309,7 +309,7 @@ def _self_evaluation(ws, doc: Document, p: Project, options: Options) -> None:
     # the indicator grid
     head = g.next()
     inds = _grouped(p.indicators)
-    g.put(head, 1, "绩效指标", head=True, to_row=head + max(len(inds), 1))
+    g.put(head, 1, "绩效指标", head=True, to_row=head + len(inds))
     for c, name in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                               "偏差原因分析及改进措施"), start=2):
         g.put(head, c, name, head=True)
