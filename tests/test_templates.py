@@ -313,3 +313,36 @@ def test_a_project_without_indicators_still_gets_its_sheet(tmp_path, source):
         ws = load_workbook(out).worksheets[0]
         assert _cell(ws, "项目名称").offset(column=1).value == p.name
         assert _cell(ws, "三级指标") is not None
+
+
+def test_department_wide_round_trip(tmp_path):
+    """A department-wide target table (整体绩效目标) gives the 部门整体支出绩效自评表, read back as `overall`."""
+    doc = parse_path(DATA / "department_form.txt")
+    assert not doc.projects and doc.overall is not None
+    out = tmp_path / "整体自评.xlsx"
+    assert write_template(doc, out, "self_evaluation") == 1
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    assert ws["A1"].value == "某区审计局2024年度部门整体支出绩效自评表"
+    assert _cell(ws, "部门（单位）名称").offset(column=1).value == "某区审计局"
+    r = _cell(ws, "年度资金总额").row
+    ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value, ws.cell(r, 7).value, ws.cell(r, 8).value = (
+        500, 520, 494, "95%", 9.5)
+    ws.cell(_cell(ws, "实际完成情况").row + 1, 6).value = "完成审计项目32个。"
+    r = _cell(ws, "审计项目数").row
+    ws.cell(r, 6).value, ws.cell(r, 8).value = "32个", 50
+    r = _cell(ws, "问题整改率").row
+    ws.cell(r, 6).value, ws.cell(r, 8).value, ws.cell(r, 9).value = "80%", 35, "部分问题整改周期长"
+    ws.cell(_cell(ws, "总分").row, 8).value = 94.5
+    wb.save(out)
+
+    back = parse_path(out)
+    assert back.kind == "self_evaluation" and not back.projects and back.department == "某区审计局"
+    ov = back.overall
+    assert ov.result == "完成审计项目32个。"
+    assert (ov.execution.planned, ov.execution.adjusted, ov.execution.spent, ov.execution.score) == (500, 520, 494, 9.5)
+    assert ov.evaluation.score == 94.5
+    inds = [i for s in ov.sections for i in s.indicators]
+    assert [(i.name, i.annual.raw, i.actual.raw, i.weight, i.score) for i in inds] == [
+        ("审计项目数", "≥30个", "32个", 50, 50), ("问题整改率", "≥90%", "80%", 40, 35)]
+    assert inds[1].deviation == "部分问题整改周期长"

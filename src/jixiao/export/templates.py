@@ -24,6 +24,8 @@ from ..model import Document, Indicator, Project
 TemplateKind = Literal["self_evaluation", "monitoring"]
 KINDS: tuple[str, ...] = ("self_evaluation", "monitoring")
 TITLE_ZH = {"self_evaluation": "项目支出绩效自评表", "monitoring": "项目支出绩效目标执行监控表"}
+# 10号 annex 2 and the department-wide monitoring table
+OVERALL_TITLE_ZH = {"self_evaluation": "部门整体支出绩效自评表", "monitoring": "部门整体绩效目标执行监控表"}
 # 136号: the five deviation-reason columns (rules.md §4.1, §8.1) and the completion likelihoods
 REASONS = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 LIKELIHOODS = ("确定能", "有可能", "完全不可能")
@@ -49,11 +51,16 @@ class Options:
 
 
 def template_projects(doc: Document) -> list[Project]:
-    """The projects a template can be written for; a clear error when there are none."""
+    """The projects a template can be written for; a department-wide table (整体绩效目标) gives one subject,
+    the department, with every section's indicators. A clear error when there is nothing to write."""
     if doc.projects:
         return list(doc.projects)
-    if doc.overall is not None:
-        raise JixiaoError("这是部门整体绩效目标表，暂不能生成项目自评表或监控表模板", doc.source.name)
+    ov = doc.overall
+    if ov is not None and any(s.indicators for s in ov.sections):
+        inds = [i for s in ov.sections for i in s.indicators]
+        return [Project(name=doc.department or (ov.sections[0].title if ov.sections else "部门整体"),
+                        department=doc.department, budget=doc.total,
+                        goal=ov.goal or next((s.goal for s in ov.sections if s.goal), None), indicators=inds)]
     raise JixiaoError("文档中没有项目，无法生成模板", doc.source.name)
 
 
@@ -200,9 +207,26 @@ def _level_runs(indicators: list[Indicator], key) -> list[tuple[int, int]]:
     return runs
 
 
+def _title(doc: Document, p: Project, kind: str) -> str:
+    year = f"{doc.year}年度" if doc.year else ""
+    if _is_overall(doc, p):
+        return f"{_department(doc, p)}{year}{OVERALL_TITLE_ZH[kind]}"
+    return f"{_department(doc, p)}{year}{TITLE_ZH[kind]}"
+
+
+def _is_overall(doc: Document, p: Project) -> bool:
+    """The department itself (a department-wide table), not one of its projects."""
+    return not doc.projects and doc.overall is not None
+
+
 def _header(g: _Grid, doc: Document, p: Project, width: int, split: int) -> None:
-    """项目名称; 主管部门 | 实施单位 (the unit starts at column `split`)."""
+    """项目名称; 主管部门 | 实施单位 (the unit starts at column `split`); a department-wide table names only
+    the department."""
     r = g.next()
+    if _is_overall(doc, p):
+        g.put(r, 1, "部门（单位）名称", head=True)
+        g.put(r, 2, _department(doc, p) or p.name, to_col=width)
+        return
     g.put(r, 1, "项目名称", head=True)
     g.put(r, 2, p.name, to_col=width)
     r = g.next()
@@ -268,8 +292,7 @@ def _self_evaluation(ws, doc: Document, p: Project, options: Options) -> None:
     width = 9
     g = _Grid(ws, width)
     year = f"（{doc.year}年度）" if doc.year else "（    年度）"
-    g.title(f"{_department(doc, p)}{doc.year or ''}{'年度' if doc.year else ''}{TITLE_ZH['self_evaluation']}",
-            year if not doc.year else None)
+    g.title(_title(doc, p, "self_evaluation"), year if not doc.year else None)
     _header(g, doc, p, width, split=6)
 
     # 项目资金: 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金 (10号 annex)
@@ -341,8 +364,7 @@ def _monitoring(ws, doc: Document, p: Project, options: Options) -> None:
     m = options.month
     width = 14
     g = _Grid(ws, width)
-    year = f"{doc.year}年度" if doc.year else ""
-    g.title(f"{_department(doc, p)}{year}{TITLE_ZH['monitoring']}", f"（{doc.year or '    '}年1-{m}月）")
+    g.title(_title(doc, p, "monitoring"), f"（{doc.year or '    '}年1-{m}月）")
     _header(g, doc, p, width, split=8)
 
     # 项目资金: 年度资金总额 / 其中：财政拨款 / 其他资金 × 年初预算数 | 1-m月执行数 | 1-m月执行率 | 全年预计执行数
