@@ -1,6 +1,6 @@
 """Reading speed per format on the fixtures in tests/data/formats (one process).
 
-    .venv/bin/python bench/formats.py [--rounds 3] [--no-ocr]
+    .venv/bin/python bench/formats.py [--rounds 3] [--no-ocr] [--ocr-render 001 004]
 
 Times are CPU seconds of this process (time.process_time), so that other work on a shared machine does
 not skew the comparison; OCR also runs onnxruntime threads, whose CPU time is counted too.
@@ -12,7 +12,10 @@ second, once each. DOCX, XLSX and HTML in files per second (read and parse)."""
 from __future__ import annotations
 
 import argparse
+import re
 import time
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from rich.progress import Progress
@@ -38,11 +41,60 @@ def _pdfplumber_tables(path: Path) -> None:
             page.flush_cache()
 
 
+def _slots(obj, path: str = "") -> Counter:
+    """A document's leaves as (path, value); text without whitespace, full-width punctuation as ASCII."""
+    out: Counter = Counter()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k not in ("loc", "source", "problems", "problem"):
+                out += _slots(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _slots(v, f"{path}[{i}]")
+    elif obj is not None:
+        out[(path, re.sub(r"\s+", "", unicodedata.normalize("NFKC", obj)) if isinstance(obj, str) else obj)] += 1
+    return out
+
+
+def _f1(got: dict, expected: dict) -> float:
+    g, e = _slots(got), _slots(expected)
+    hit = sum((g & e).values())
+    return 0.0 if not hit else 2 * hit / (sum(g.values()) + sum(e.values()))
+
+
+def render_check(stems: list[str], dpi: int = 150) -> None:
+    """Each text PDF rendered to an image-only PDF and read by OCR: pages/s and slot F1 against the text."""
+    import io
+
+    import pypdfium2
+
+    from jixiao.ingest import parse_bytes
+    from jixiao.readers import ocr
+
+    ocr._engine()  # model load is not per page
+    for stem in stems:
+        doc = pypdfium2.PdfDocument(FORMATS / f"{stem}.pdf")
+        images = [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in doc]
+        buf = io.BytesIO()
+        images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:], quality=70)
+        wall, cpu = time.perf_counter(), time.process_time()
+        got = parse_bytes(buf.getvalue(), f"{stem}_scan.pdf")
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        f1 = _f1(got.to_json_dict(), parse_path(FORMATS / f"{stem}.pdf").to_json_dict())
+        marked = sum(1 for p in got.projects for i in p.indicators if i.problem)
+        print(f"OCR {stem}: {len(images)} pages at {dpi} dpi, {wall:.1f} s wall ({len(images) / wall:.2f} pages/s), "
+              f"{cpu:.1f} s CPU; slot F1 against the text PDF {f1:.3f}; indicators with a problem: {marked}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--ocr-render", nargs="*", metavar="STEM", default=[],
+                    help="also render these text PDFs (e.g. 001 004) to scans and read them by OCR")
     args = ap.parse_args()
+    if args.ocr_render:
+        render_check(args.ocr_render)
     pdfs = [p for p in sorted(FORMATS.glob("*.pdf")) if "scan" not in p.name and p.name != "encrypted.pdf"]
     scans = sorted(p for p in FORMATS.iterdir() if "_scan" in p.name)
     pages = {p: _pages(p) for p in pdfs}
