@@ -226,3 +226,20 @@ def test_access_log_line_per_request(server):
     text = log.read_text()
     assert re.search(r"^\S+ \S+ 127\.0\.0\.1 GET /review\?page=2 200 \d+ms$", text, re.M), text[-2000:]
     assert re.search(r"GET /projects/999999 404 \d+ms$", text, re.M)
+
+
+def test_upload_sets_department_for_a_document_without_one(offline):
+    """Last in this module: it adds a document to the shared store."""
+    page, url = offline
+    page.goto(url + "/")
+    page.set_input_files("#files", [str(EXAMPLES / "indicator_grid.txt")])
+    page.fill("#department", "某区卫生健康局")
+    page.click("#upload button")
+    page.wait_for_selector("#results tbody tr")
+    assert page.locator("#results tbody tr td").nth(1).inner_text() == "已入库"
+    assert "部门按所填：某区卫生健康局" in page.locator("#results tbody tr td").nth(4).inner_text()
+    page.goto(url + "/")
+    page.click("main >> text=某区卫生健康局")
+    page.wait_for_selector("#projects")
+    assert page.locator("h1").inner_text() == "某区卫生健康局"
+    assert page.locator("#projects tbody tr").count() == 1
