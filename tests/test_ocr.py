@@ -106,6 +106,20 @@ def test_ocr_confusion_corrected_only_where_certain():
     assert _fix_text("292%") == "292%"  # ≥92% only with a ≥ column beside it: kept raw here
 
 
+def test_percentage_whose_ge_may_be_read_as_2_is_kept_raw_and_marked():
+    from jixiao.readers import read_path
+    from jixiao.readers.ocr import flag_low_confidence
+
+    sheet = read_path(FORMATS / "form_national_scan150.pdf")
+    doc = _parse("form_national_scan150.pdf").model_copy(deep=True)
+    ind = next(i for p in doc.projects for i in p.indicators if i.annual and i.annual.raw == "≥95%")
+    ind.annual.raw = "295%"  # as a recogniser that took ≥ for 2 would give it
+    flag_low_confidence(doc, sheet)
+    assert ind.annual.raw == "295%" and "≥95%" in ind.problem
+    others = [i for p in doc.projects for i in p.indicators if i is not ind]
+    assert not any(i.problem for i in others)
+
+
 def test_without_the_extra_one_line_says_how_to_install(monkeypatch):
     from jixiao.readers import ocr
 

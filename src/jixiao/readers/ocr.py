@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import threading
 import warnings
 from functools import lru_cache
@@ -356,4 +357,12 @@ def flag_low_confidence(doc, sheet):
             c = by_row.get((loc.page, loc.table, loc.row))
             if c is not None and c < LOW_CONFIDENCE and not ind.problem:
                 ind.problem = f"OCR 识别置信度低（{c:.2f}），请核对原件"
+            elif not ind.problem and ind.annual and _GE_AS_TWO.match(ind.annual.raw.strip()):
+                ind.problem = (f"OCR 读出“{ind.annual.raw.strip()}”，可能是“≥{ind.annual.raw.strip()[1:]}”"
+                               "（≥ 被识别为 2），已保留原文，请核对原件")
     return doc
+
+
+# `292%`: a percentage over 100 whose leading 2 may be a `≥` the recogniser misread. Which it is only the
+# table can say, so the value is kept raw and marked, never rewritten.
+_GE_AS_TWO = re.compile(r"^2(?:100|[1-9]?\d)(?:\.\d+)?\s*%$")
