@@ -304,3 +304,17 @@ def test_a_header_word_never_seen_takes_its_role_from_its_place():
                  "| 满意度指标 | 服务对象满意度指标 | 读者满意度 | ≥90% | 12月 |\n")
     assert _rows(doc) == [("产出指标", "数量指标", "新增图书册数", "≥2000册"),
                           ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%")]
+
+
+@pytest.mark.parametrize("name", ["018.txt", "007.txt", "041.txt"])
+def test_layouts_never_mutate_the_readers_sheet(name):
+    """Both readings run on one Sheet: neither may change it (a moved cell column once misled the other)."""
+    from conftest import SHARED
+
+    from jixiao.layouts import build_document
+    from jixiao.readers import read_path
+
+    sheet = read_path(SHARED / "corpus" / name)
+    before = [[(c.text, c.col, c.hspan, c.vspan) for c in r.cells] for r in sheet.rows]
+    build_document(sheet)
+    assert [[(c.text, c.col, c.hspan, c.vspan) for c in r.cells] for r in sheet.rows] == before

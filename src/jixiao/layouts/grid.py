@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Indicator
-from ..readers.sheet import Row
+from ..readers.sheet import Cell, Row
 from ..taxonomy import canonical_level1, canonical_level2, is_level_fragment
 from ..textnorm import squash, strip_seps
 from ..values import op_of, parse_target
@@ -160,9 +160,9 @@ def mend_split_rows(rows: list[Row], width: int) -> list[Row]:
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         if (nxt is not None and not row.is_text and not nxt.is_text and len(row.cells) < width
                 and len(nxt.cells) < width and len(row.cells) + len(nxt.cells) == width):
-            cells = list(row.cells) + list(nxt.cells)
-            for k, c in enumerate(cells):
-                c.col = k + 1
+            # new cells: the reader's Sheet is shared with the other layouts and is never mutated
+            cells = [Cell(c.text, k + 1, c.hspan, c.vspan, c.bbox)
+                     for k, c in enumerate(list(row.cells) + list(nxt.cells))]
             out.append(Row(cells, table=row.table, row=row.row, page=row.page, line=row.line))
             i += 2
             continue

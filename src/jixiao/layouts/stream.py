@@ -426,6 +426,9 @@ class _Reader:
         self.level_seen = False
         # a text source may have been cut anywhere: a grid row that holds its last token is not whole
         self.cut_at_end = False
+        self.last_level_at = -2
+        self.last_level_was2 = False
+        self.pending_reason: str | None = None
 
     # -- projects ---------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -778,13 +781,22 @@ class _Reader:
                 n_is1, _, n_is2, _, _ = level_of(nxt)
                 as_level1 = is1 and (not is2 or n_is2 or re.search(r"\d\s*分?\s*[)）]?$", s) is not None
                                      or not self._prefers_level2(l1, l2))
-                if (not as_level1 and t.cell and not t.start and i > 0 and toks[i - 1].row == t.row
-                        and self.last_level_at == i - 1 and self.last_level_was2 and not row):
-                    # `成本指标 | 社会成本指标 | 定量 | 100`: a second-level name printed in the 三级 slot
+                level_col = grid.positions.get(t.col) if t.col is not None else None
+                in_name_col = level_col in ("name", "description") and grid.width > 0
+                after_level2 = (t.cell and not t.start and i > 0 and toks[i - 1].row == t.row
+                                and self.last_level_at == i - 1 and self.last_level_was2 and not row)
+                if in_name_col or (after_level2 and (not as_level1 or level_col is None and not n_is2)):
+                    # a level word in the 三级 slot is an indicator's name: `成本指标 | 社会成本指标 | 定量 | 100`,
+                    # `服务对象满意度指标 | 满意度 | ≥90%`, or any cell under the 三级 header
+                    flush()
                     row.append(t)
                     hinted = True
                     i += 1
                     continue
+                if level_col == "level1" and is1 and grid.width:
+                    as_level1 = True  # under the 一级 header it is a first level, whatever it could also be
+                elif level_col == "level2" and is2 and grid.width:
+                    as_level1 = False
                 flush()
                 self.last_level_at, self.last_level_was2 = i, not as_level1
                 if as_level1:
