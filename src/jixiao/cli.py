@@ -358,6 +358,8 @@ def ingest(
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", help="并行解析的进程数"),
     replace: bool = typer.Option(False, "--replace", help="已入库的文件也重新解析并替换"),
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
+    executor: str | None = typer.Option(None, "--executor",
+                                        help="在已有的 Dask 集群上解析：dask://主机:端口（默认本机多进程）"),
 ) -> None:
     """解析并入库：每个文件一个事务；相同内容只存一份；失败的文件不影响其余文件。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -375,10 +377,13 @@ def ingest(
 
         try:
             summary = run_ingest(engine, files, workers=workers, replace=replace,
-                                 max_bytes=int(max_size * 1048576), on_result=tick)
+                                 max_bytes=int(max_size * 1048576), on_result=tick, executor=executor)
         except KeyboardInterrupt:
             err.print("已中断：已提交的文件保留在库中，重新运行会跳过它们并完成其余文件")
             raise typer.Exit(130) from None
+        except JixiaoError as exc:  # the executor cannot be reached
+            _fail(exc.path or executor or "", exc.message)
+            raise typer.Exit(1) from None
     table = Table(title="入库结果")
     for col in ("新入库", "已替换", "未变化", "失败", "项目", "指标"):
         table.add_column(col)

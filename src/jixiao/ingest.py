@@ -94,8 +94,14 @@ def _parse_one(args: tuple[str, int, bool]) -> tuple[str, Document | None, str |
 
 
 def parse_many(paths: list[Path], workers: int, max_bytes: int, replace: bool,
-               known: set[str]) -> Iterator[tuple[str, Document | None, str | None, str | None]]:
+               known: set[str], executor: str | None = None
+               ) -> Iterator[tuple[str, Document | None, str | None, str | None]]:
     tasks = [(str(p), max_bytes, replace) for p in paths]
+    if executor:  # dask://HOST:PORT: the parse runs as tasks on a Dask cluster, results in finishing order
+        from .dask_executor import parse_on_dask
+
+        yield from parse_on_dask(executor, tasks, known)
+        return
     if workers <= 1 or len(tasks) <= 1:
         _init_worker(known)
         yield from map(_parse_one, tasks)
@@ -108,7 +114,8 @@ _SEARCH_BATCH = 100_000  # rows taken into the full-text index at once: search i
 
 
 def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, replace: bool = False,
-           max_bytes: int = DEFAULT_MAX_BYTES, on_result: Callable[[FileResult], None] | None = None) -> IngestSummary:
+           max_bytes: int = DEFAULT_MAX_BYTES, on_result: Callable[[FileResult], None] | None = None,
+           executor: str | None = None) -> IngestSummary:
     """Parse in parallel, store each document in its own transaction; a failure never stops the batch."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
@@ -124,7 +131,7 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     summary = IngestSummary()
     workers = workers or os.cpu_count() or 1
     unsearchable = 0  # stored rows not yet in SQLite's full-text index
-    for path, doc, _digest, error in parse_many(files, workers, max_bytes, replace, known):
+    for path, doc, _digest, error in parse_many(files, workers, max_bytes, replace, known, executor):
         if error is not None:
             result = FileResult(path, "failed", error)
         elif doc is None:
