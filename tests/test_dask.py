@@ -39,15 +39,20 @@ def test_ingest_on_a_cluster_survives_a_killed_worker(cluster, pg_server):
     pids = client.run(os.getpid)
     killed: list[int] = []
 
+    in_flight: list = []
+
     def on_result(result) -> None:
-        if not killed:  # the first result is in: kill a worker while the rest of the batch runs
-            victim = sorted(pids.values())[0]
-            os.kill(victim, signal.SIGKILL)
-            killed.append(victim)
+        if not killed:  # the first result is in: kill the busiest worker while the rest of the batch runs
+            processing = client.processing()
+            addr = max(pids, key=lambda a: len(processing.get(a, ())))
+            in_flight.extend(processing.get(addr, ()))
+            os.kill(pids[addr], signal.SIGKILL)
+            killed.append(pids[addr])
 
     address = c.scheduler_address.replace("tcp://", "dask://")
     summary = ingest(engine, FILES, replace=False, on_result=on_result, executor=address)
     assert killed and killed[0] not in client.run(os.getpid).values()  # the worker did die
+    assert in_flight  # ... with parse tasks assigned to it, which had to run again elsewhere
     assert sorted(r.path for r in summary.results) == sorted(str(p) for p in FILES)  # every file once
     assert not summary.failed, summary.failed
     with engine.connect() as conn:
