@@ -230,3 +230,13 @@ def test_jpeg_and_tiff_are_read_as_scans():
     with pytest.raises(JixiaoError, match="没有识别出文字"):
         read_bytes(buf.getvalue(), "scan.tif", progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_models_ship_in_the_wheel():
+    # the pinned rapidocr carries its Chinese detection and recognition models: nothing is downloaded
+    from pathlib import Path
+
+    import rapidocr
+
+    models = {p.name for p in (Path(rapidocr.__file__).parent / "models").glob("*.onnx")}
+    assert any("det" in m for m in models) and any("rec" in m for m in models)
