@@ -318,3 +318,42 @@ def test_layouts_never_mutate_the_readers_sheet(name):
     before = [[(c.text, c.col, c.hspan, c.vspan) for c in r.cells] for r in sheet.rows]
     build_document(sheet)
     assert [[(c.text, c.col, c.hspan, c.vspan) for c in r.cells] for r in sheet.rows] == before
+
+
+def test_labels_above_their_values_and_totals_under_their_column():
+    """A table that kept its empty cells: a blank 实际完成情况 stays blank (the goal is not taken for it), and a
+    总分 row with a blank 得分 is not read as 100 points."""
+    doc = _parse("某县2023年度项目支出绩效自评表\n"
+                 "| 项目名称 | 送戏下乡 | | | | | | |\n"
+                 "| 年度总体目标 | 预期目标 | | | | 实际完成情况 | | |\n"
+                 "| | 组织送戏下乡120场。 | | | | | | |\n"
+                 "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                 "| | 产出指标 | 数量指标 | 送戏下乡场次 | ≥120场 | | 90 | |\n"
+                 "| 总分 | | | | | | 100 | |\n")
+    p = doc.projects[0]
+    assert (p.goal, p.result) == ("组织送戏下乡120场。", None)
+    assert p.evaluation is None or p.evaluation.score is None
+    assert p.indicators[0].weight == 90 and p.indicators[0].actual is None
+
+
+def test_a_merged_header_over_the_reason_columns(tmp_path):
+    """136号 header cells merged down over the row of ticked reason names (XLSX)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目支出绩效目标执行监控表（2024年1-7月）"])
+    ws.append(["项目名称", "渠道维修"])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "1-7月执行情况", "全年预计完成情况", "偏差原因分析",
+               None, None, None, None, "完成目标可能性"])
+    ws.append([None, None, None, None, None, None, "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他", None])
+    ws.append(["产出指标", "数量指标", "渠道清淤长度", "≥30公里", "12公里", "30公里", None, None, None, None,
+               "√ 汛期停工", "有可能"])
+    for rng in ("A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "G3:K3", "L3:L4"):
+        ws.merge_cells(rng)
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    doc = parse_bytes(path.read_bytes(), "m.xlsx")
+    i = doc.projects[0].indicators[0]
+    assert (doc.kind, i.name, i.annual.raw, i.actual.raw, i.forecast.raw, i.deviation, i.likelihood) == (
+        "monitoring", "渠道清淤长度", "≥30公里", "12公里", "30公里", "其他、汛期停工", "有可能")

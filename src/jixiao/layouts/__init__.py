@@ -65,7 +65,8 @@ _EXECUTION_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全�
 def _mentions_execution(sheet: Sheet) -> bool:
     """What only the stream reader reads: a monitoring or self-evaluation table (actuals, scores, progress)
     or a form with a 长期 block beside its 年度 one."""
-    return any(len(c.text) <= 30 and _EXECUTION_WORDS.search(c.text) for row in sheet.rows for c in row.cells)
+    short = "\x00".join(c.text for row in sheet.rows for c in row.cells if len(c.text) <= 30)
+    return _EXECUTION_WORDS.search(short) is not None
 
 
 def _misplaced(ind) -> bool:

@@ -418,6 +418,8 @@ class _Reader:
         self.result = StreamResult()
         self.draft = Draft()
         self.pending: list[str] = []  # label roles waiting for their values
+        self.pending_at: list[Tok] = []  # the label cells themselves (their columns)
+        self.last_grid: Grid | None = None
         self.last_label_at = -2
         self.columns_seen: set[str] = set()
         self.level1: str | None = None
@@ -470,6 +472,24 @@ class _Reader:
                        content=f.get("content"), budget=budget, goal=goal, indicators=d.indicators,
                        execution=execution, result=f.get("result"), evaluation=evaluation,
                        loc=loc_of(row) if row is not None else None)
+
+    def _values_by_column(self, cells: list[Tok]) -> list[tuple[str, str]] | None:
+        """Labels in one row and values in the next, in a table that kept its empty cells (`预期目标 | 实际完成情况`
+        over `text | (blank)`): each value belongs to the label above it. None where columns are not known."""
+        labels = [(t.col, r) for t, r in zip(self.pending_at, self.pending, strict=False)
+                  if t.cell and t.col is not None]
+        if len(labels) < 2 or len(labels) != len(self.pending) or not cells:
+            return None
+        if any(c.col is None or c.row == self.pending_at[0].row for c in cells):
+            return None
+        cols = dict(labels)
+        if len({t.row for t in self.pending_at}) != 1 or not all(c.col in cols for c in cells):
+            return None
+        if min(c.col for c in cells) <= labels[0][0]:
+            return None  # values starting under the first label: the merged label cell was left out, columns shift
+        if self.pending[0] == self.pending[1] and len(cells) == 1 and cells[0].col == labels[0][0]:
+            return [(self.pending[1], cells[0].text)]  # a group label over its first sub-label
+        return [(cols[c.col], c.text) for c in cells]
 
     def _budget(self, d: Draft) -> tuple[Budget | None, Execution | None]:
         rows = d.budget_rows
@@ -648,8 +668,10 @@ class _Reader:
                     self.draft.first_row = t.row  # the project is where its name is printed
                 if i == self.last_label_at + 1 and self.pending:
                     self.pending.append(role)
+                    self.pending_at.append(t)
                 else:
                     self.pending = [role]
+                    self.pending_at = [t]
                 self.last_label_at = i
                 if self.draft.first_row is None:
                     self.draft.first_row = t.row
@@ -671,6 +693,7 @@ class _Reader:
                 # a run of labels then a run of values: the last labels take the values
                 values = []
                 j = i
+                first_value = j
                 while j < n and field_role(toks[j].text) is None and not _read_header(toks, j) \
                         and not _is_title(toks[j].text) and not budget_row_role(toks[j].text) \
                         and not budget_col_role(toks[j].text) and len(values) < _max_values(self.pending) \
@@ -680,7 +703,17 @@ class _Reader:
                     values.append(toks[j].text)
                     j += 1
                 labels = _value_labels(self.pending, len(values))
-                if len(values) > len(labels) > 1 and len(values) % len(labels) == 0:
+                by_column = self._values_by_column(toks[first_value:j])
+                grid_pos = self.last_grid.positions if self.last_grid is not None and self.last_grid.width else {}
+                if self.pending == ["total_score"] and grid_pos and all(
+                        c.col is not None for c in toks[first_value:j]):
+                    # `总分 | 100 | (blank)` under 分值 | 得分: only the 得分 column is the points scored
+                    by_column = [("total_score", c.text) for c in toks[first_value:j]
+                                 if grid_pos.get(c.col) == "score"]
+                if by_column is not None:
+                    for label, v in by_column:
+                        self._store_field(label, v)
+                elif len(values) > len(labels) > 1 and len(values) % len(labels) == 0:
                     # side-by-side cells each broken over lines: `预期目标 | 实际完成情况` over 3 + 3 lines
                     per = len(values) // len(labels)
                     for k, label in enumerate(labels):
@@ -719,6 +752,7 @@ class _Reader:
 
     # -- the indicator grid -----------------------------------------------------------------------
     def _read_grid(self, grid: Grid, i: int) -> int:
+        self.last_grid = grid
         toks = self.toks
         n = len(toks)
         row: list[Tok] = []
@@ -851,8 +885,10 @@ class _Reader:
         if not row[0].cell or have >= len(core) or have == 0:
             return False
         nxt = [t for t in toks[i:] if t.row == toks[i].row]
-        if any(is_level_token(t.text) for t in nxt) or _cell_kind(nxt[0].text) == "text" and len(nxt[0].text) > 6:
+        if any(is_level_token(t.text) for t in nxt):
             return False
+        if _cell_kind(nxt[0].text) == "text" and nxt[0].text not in [t.text for t in row[1:]]:
+            return False  # the next line starts with a name of its own
         kinds = [_cell_kind(t.text) for t in nxt]
         return have + len(nxt) <= len(grid.cols) - 1 and kinds[-1] == "num" and "num" in kinds
 

@@ -204,13 +204,17 @@ def tokens_of(rows: list[Row]) -> list[Tok]:
         if not cells:
             continue
         if len(cells) >= 2:
-            for j, cell in enumerate(row.nonempty()):
+            # a cell merged down from the row above repeats its text here: it was read there already
+            own = [c for c in row.nonempty() if not c.vspan]
+            for j, cell in enumerate(own):
                 for n, piece in enumerate(_cell_pieces(cell.text)):
                     toks.append(Tok(piece, k, j == 0 and n == 0, cell=True, closed=row.closed, col=cell.col))
             continue
         text = cells[0]
         if not row.is_text:  # one cell of a real row (a cell-per-line table): it is a cell, nothing glued
-            toks.append(Tok(text.replace("\n", ""), k, False, cell=False, closed=row.closed))
+            only = row.nonempty()[0]
+            col = only.col if len(row.cells) > 1 else None  # a column only where the row kept its other cells
+            toks.append(Tok(text.replace("\n", ""), k, False, cell=False, closed=row.closed, col=col))
             continue
         for line_no, line in enumerate(text.split("\n")):
             line = line.strip()
