@@ -230,7 +230,7 @@ def _cell_kind(text: str) -> str:
         return "num"
     if _STRONG.fullmatch(s):
         return "val"
-    if len(s) <= 4 and not re.search(r"\d", s) and re.fullmatch(r"[%‰\u4e00-\u9fff/*·A-Za-z]+", s):
+    if _is_unit(s):
         return "unit"
     return "text"
 
