@@ -144,3 +144,10 @@ def test_ingest_says_when_a_table_arrives_in_a_second_format(tmp_path):
     assert both.returncode == 0, both.stderr
     notes = [line for line in both.stderr.splitlines() if line.startswith("注意")]
     assert len(notes) == 1 and "inline_list.txt: 与已入库的 inline_list.html 是同一张表" in notes[0]
+
+
+def test_error_line_keeps_the_path_exactly_as_typed(tmp_path):
+    for typed in ("./缺少的文件.txt", "缺少的文件.txt"):
+        r = jixiao("parse", typed, cwd=tmp_path)
+        assert r.returncode != 0
+        assert r.stderr.strip().splitlines()[-1].startswith(f"错误 {typed}:"), r.stderr

@@ -49,7 +49,17 @@ def _fail(path, message: str) -> None:
     """One error line naming the file as the user gave it, with the OS's reason in Chinese."""
     for code, zh in cli_zh.OS_ERRORS.items():
         message = message.replace(os.strerror(code), zh)
-    err.print(f"[red]错误[/red] {escape(str(path))}: {escape(message)}", soft_wrap=True, markup=True, highlight=False)
+    err.print(f"[red]错误[/red] {escape(_as_given(path))}: {escape(message)}", soft_wrap=True, markup=True,
+              highlight=False)
+
+
+def _as_given(path) -> str:
+    """The path as typed on the command line (`./a.txt` stays `./a.txt`; typer's Path drops the `./`)."""
+    text = str(path)
+    for arg in sys.argv[1:]:
+        if arg != text and not arg.startswith("-") and os.path.normpath(arg) == os.path.normpath(text):
+            return arg
+    return text
 
 
 def _version(value: bool) -> None:
