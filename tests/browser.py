@@ -12,11 +12,16 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
 def ensure_chromium() -> str:
-    if not os.path.exists(CHROMIUM):
+    """Chromium, and a Chinese font so that the screenshots show the text rather than boxes."""
+    missing = [pkg for pkg, path in (("chromium", CHROMIUM), ("fonts-noto-cjk", CJK_FONT)) if not os.path.exists(path)]
+    if missing:
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env, capture_output=True)
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         raise RuntimeError("chromium could not be installed")
     return CHROMIUM
