@@ -280,19 +280,24 @@ def _pdf_pages(pdf):
 def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[Row], int, dict]:
     """PageContents in order → (rows, pages, OCR confidences), a borderless table read from its layout."""
     asm = _Assembler()
-    pages_chars: list[list[geo.Char]] = []
+    pages_chars: list[list[geo.Char]] | None = []
     any_text = False
     any_ocr = scanned
     for page_no, content in enumerate(pages, start=1):
         any_ocr = any_ocr or content.ocr
         any_text = any_text or bool(content.chars)
-        pages_chars.append(content.chars)
+        # the characters are kept for a borderless reading only until a ruled table shows up: a long
+        # PDF's glyphs are not all held in memory
+        if pages_chars is not None:
+            pages_chars.append(content.chars)
         try:
             asm.add(page_no, content)
         except ReadError:
             raise
         except Exception as exc:  # noqa: BLE001 - one broken page must not hide the cause
             raise ReadError(f"第 {page_no} 页无法解析（{type(exc).__name__}）") from exc
+        if pages_chars is not None and asm.table_no:
+            pages_chars = None
         if progress is not None:
             progress(page_no, n)
     if not any_text:
@@ -300,7 +305,7 @@ def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[
             raise ReadError("扫描件中没有识别出文字（OCR 未读出任何内容）")
         raise ReadError("PDF 没有文本层，也没有可识别的页面图像")
     out = asm.out
-    if not any(not r.is_text for r in out):
+    if not any(not r.is_text for r in out) and pages_chars is not None:
         out = _layout_text_rows(pages_chars)  # a table drawn without ruling lines
         if any_ocr:
             if not any(not r.is_text for r in out):
