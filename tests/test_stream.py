@@ -357,3 +357,12 @@ def test_a_merged_header_over_the_reason_columns(tmp_path):
     i = doc.projects[0].indicators[0]
     assert (doc.kind, i.name, i.annual.raw, i.actual.raw, i.forecast.raw, i.deviation, i.likelihood) == (
         "monitoring", "渠道清淤长度", "≥30公里", "12公里", "30公里", "其他、汛期停工", "有可能")
+
+
+def test_a_weight_that_is_text_is_marked_not_guessed():
+    doc = _parse("项目支出绩效自评表\n| 项目名称 | 测试 | | | | | |\n"
+                 "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                 "| 产出指标 | 数量指标 | 建成站点 | ≥5个 | 5个 | 十 | 8 |\n")
+    i = doc.projects[0].indicators[0]
+    assert (i.weight, i.score, i.annual.raw) == (None, 8, "≥5个")
+    assert i.problem == "分值“十”不是数字，未读取"

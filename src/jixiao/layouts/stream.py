@@ -1109,6 +1109,10 @@ class _Reader:
                 phrase = values.pop(col)
                 if "actual" in cols and "actual" not in values:
                     values["actual"] = phrase
+        for col, label in (("weight", "分值"), ("score", "得分")):
+            raw = (values.get(col) or "").strip()
+            if raw and raw not in _PLACEHOLDER_NULL and _number(raw) is None and not problem:
+                problem = f"{label}“{raw}”不是数字，未读取"  # `十`, `10分`: kept out rather than guessed
         if values.get("points") and not problem:
             problem = f"单列数字{values['points']}无法确定是分值还是得分（表头不在文本中）"
         ocr = re.fullmatch(r"2(\d{2}(?:\.\d+)?)%", (values.get("annual") or "").strip())
