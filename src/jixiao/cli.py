@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -86,9 +87,31 @@ def _root(version: bool = typer.Option(False, "--version", "-V", callback=_versi
     """jixiao：解析、审核、比较预算项目绩效目标表。"""
 
 
+@contextmanager
+def _page_progress(path: Path):
+    """A page bar on a terminal for a long PDF or scan (shown from the tenth page, gone when done)."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(escape(path.name)), BarColumn(), MofNCompleteColumn(), TextColumn("页"),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = None
+
+        def on_page(done: int, total: int) -> None:
+            nonlocal task
+            if task is None and total >= 10:
+                task = bar.add_task("", total=total)
+            if task is not None:
+                bar.update(task, completed=done)
+
+        yield on_page
+
+
 @app.command()
 def parse(
-    files: list[Path] = typer.Argument(..., help="要解析的文件或目录（文本、HTML、DOCX、XLSX、PDF；目录递归）"),
+    files: list[Path] = typer.Argument(..., help="要解析的文件或目录（文本、HTML、DOCX、XLSX、PDF、扫描图片；目录递归）"),
     fmt: OutFormat = typer.Option(OutFormat.json, "--format", "-f", help="输出格式：json、table 或 csv（每个项目一行）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="把每个文档写到 DIR/<文件名>.json"),
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
@@ -103,7 +126,8 @@ def parse(
     csv_rows: list[dict] = []
     for path in paths:
         try:
-            doc = parse_path(path, max_bytes=int(max_size * 1048576))
+            with _page_progress(path) as on_page:
+                doc = parse_path(path, max_bytes=int(max_size * 1048576), progress=on_page)
         except JixiaoError as exc:
             failed += 1
             _fail(path, exc.message)

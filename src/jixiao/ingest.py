@@ -17,8 +17,9 @@ from .readers import DEFAULT_MAX_BYTES, read_bytes, read_path
 from .readers.ocr import flag_low_confidence
 
 
-def parse_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    sheet = read_path(path, max_bytes=max_bytes)
+def parse_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> Document:
+    """`progress(done, total)` is called after each page of a PDF or image (OCR takes seconds a page)."""
+    sheet = read_path(path, max_bytes=max_bytes, progress=progress)
     return _build(sheet, str(path))
 
 
