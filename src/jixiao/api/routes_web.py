@@ -56,19 +56,26 @@ def index(request: Request) -> HTMLResponse:
         return _page("index.html", counts=service.counts(conn), departments=service.departments(conn))
 
 
+def _score_config(request: Request):
+    """The server's template choices (thresholds, weights), the same the JSON endpoints use."""
+    from ..execution.config import ScoreConfig
+
+    return ScoreConfig.resolve(getattr(request.app.state, "score_config", None))
+
+
 def _group_page(detail: dict) -> HTMLResponse:
     # projects in the table's order (lowest score first); the chart draws them top to bottom in that order
     chart = {"levels": list(detail["level_mix"]), "counts": list(detail["level_mix"].values()),
              "projects": [f"{n}. {p['name']}" for n, p in enumerate(detail["projects"], start=1)],
              "scores": [p["score"] for p in detail["projects"]],
              "links": [f"/projects/{p['id']}" if p["id"] else "" for p in detail["projects"]]}
-    return _page("department.html", d=detail, chart=_script_json(chart))
+    return _page("department.html", d=detail, chart=_script_json(chart), light_zh=service.LIGHT_LABEL)
 
 
 @router.get("/departments/{name}", response_class=HTMLResponse)
 def department(request: Request, name: str) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
-        detail = service.department_detail(conn, name)
+        detail = service.department_detail(conn, name, _score_config(request))
     if detail is None:
         raise HTTPException(404, f"没有部门“{name}”")
     detail["export"] = f"/departments/{quote(name, safe='')}/findings.xlsx"
@@ -79,7 +86,7 @@ def department(request: Request, name: str) -> HTMLResponse:
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_group(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
-        detail = service.document_group_detail(conn, doc_id)
+        detail = service.document_group_detail(conn, doc_id, _score_config(request))
     if detail is None:
         raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
     detail["export"] = f"/documents/{doc_id}/findings.xlsx"
@@ -123,11 +130,12 @@ def document_export(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project(request: Request, project_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
     with request.app.state.engine.connect() as conn:
-        detail = service.project_detail(conn, project_id)
+        detail = service.project_page(conn, project_id, _score_config(request))
     if detail is None:
         raise HTTPException(404, f"没有编号为 {project_id} 的项目")
     flagged = {f["indicator_seq"] for f in detail["findings"] if f["indicator_seq"]}
-    return _page("project.html", d=detail, p=detail["project"], flagged=flagged)
+    return _page("project.html", d=detail, p=detail["project"], flagged=flagged, x=detail["execution"],
+                 light_zh=service.LIGHT_LABEL)
 
 
 PAGE_SIZE = 50

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, func, select
 
+from ..execution.scoring import has_execution_fields
 from ..review import Finding, review_document
 from ..review.report import DepartmentReport, build_report
 from ..store.reader import load_document
@@ -71,36 +72,41 @@ def department_documents(conn: Connection, name: str) -> list[int]:
         .where(dept == name).distinct().order_by(DocumentRow.id)).scalars())
 
 
-def department_detail(conn: Connection, name: str) -> dict | None:
+def department_detail(conn: Connection, name: str, cfg=None) -> dict | None:
     ids = department_documents(conn, name)
     if not ids:
         return None
     return _group_detail(conn, name, ids, lambda doc, p: (p.department or doc.department) == name,
-                         lambda doc: (doc.department or (doc.projects[0].department if doc.projects else None)) == name)
+                         lambda doc: (doc.department or (doc.projects[0].department if doc.projects else None)) == name,
+                         cfg)
 
 
-def document_group_detail(conn: Connection, doc_id: int) -> dict | None:
+def document_group_detail(conn: Connection, doc_id: int, cfg=None) -> dict | None:
     """One document whose projects name no department, shown as its own group."""
     row = conn.execute(select(DocumentRow.title, DocumentRow.source_name).where(DocumentRow.id == doc_id)).first()
     if row is None:
         return None
     detail = _group_detail(conn, row.title or row.source_name, [doc_id],
-                           lambda doc, p: not (p.department or doc.department), lambda doc: True)
+                           lambda doc, p: not (p.department or doc.department), lambda doc: True, cfg)
     detail["document_id"] = doc_id
     return detail
 
 
-def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, keep_document) -> dict:
+def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, keep_document, cfg=None) -> dict:
     """A department page's data: its projects with scores, its documents' overall (整体) targets and the
-    findings that name no project, and one score over all of it (the review report's formula)."""
+    findings that name no project, and one score over all of it (the review report's formula); for its
+    monitoring and self-evaluation tables, the light summary and the score distribution."""
     project_ids = {(r.document_id, r.position): r.id for r in conn.execute(
         select(ProjectRow.id, ProjectRow.position, ProjectRow.document_id).where(ProjectRow.document_id.in_(ids)))}
     group = DepartmentReport(name)
-    projects, mix, years, overall = [], Counter(), set(), []
+    projects, mix, years, overall, executed = [], Counter(), set(), [], []
     for doc_id in ids:
         doc, findings = findings_for(conn, doc_id)
         years.add(doc.year)
         mine = keep_document(doc)
+        if doc.kind != "target" or has_execution_fields(doc):
+            executed.append((doc, {pos: pid for (d, pos), pid in project_ids.items() if d == doc_id},
+                             keep_project, mine))
         reports = build_report([(doc, findings)])
         by_index = {p.index: p for r in reports for p in r.projects}
         if mine:
@@ -125,10 +131,26 @@ def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, kee
             "budget": round(sum(p["budget"] or 0 for p in projects), 2), "level_mix": dict(mix),
             "years": sorted(y for y in years if y is not None), "overall": overall,
             "general": [f.to_dict() for f in group.general],
-            "severity": dict(Counter(f.severity for f in group.findings))}
+            "severity": dict(Counter(f.severity for f in group.findings)),
+            "execution": group_execution(executed, cfg) if executed else None}
 
 
 def project_detail(conn: Connection, project_id: int) -> dict | None:
+    found = _project(conn, project_id)
+    return found[0] if found else None
+
+
+def project_page(conn: Connection, project_id: int, cfg=None) -> dict | None:
+    """The project page's data: the detail, and for a monitoring or self-evaluation table its execution block."""
+    found = _project(conn, project_id)
+    if found is None:
+        return None
+    detail, doc, position = found
+    detail["execution"] = project_execution(conn, doc, position, cfg)
+    return detail
+
+
+def _project(conn: Connection, project_id: int) -> tuple | None:
     row = conn.execute(select(ProjectRow.document_id, ProjectRow.position).where(ProjectRow.id == project_id)).first()
     if row is None:
         return None
@@ -140,7 +162,7 @@ def project_detail(conn: Connection, project_id: int) -> dict | None:
     mine.sort(key=lambda f: (order[f.severity], f.indicator_seq or 0))
     return {"id": project_id, "document": doc.source.name, "document_id": row.document_id, "year": doc.year,
             "department": project.department or doc.department, "money_unit": doc.money_unit,
-            "project": project.model_dump(mode="json"), "findings": [f.to_dict() for f in mine]}
+            "project": project.model_dump(mode="json"), "findings": [f.to_dict() for f in mine]}, doc, row.position
 
 
 def all_findings(conn: Connection, department: str | None = None, year: int | None = None,
@@ -267,3 +289,113 @@ def counts(conn: Connection) -> dict:
     return {"documents": conn.execute(select(func.count()).select_from(DocumentRow)).scalar(),
             "projects": conn.execute(select(func.count()).select_from(ProjectRow)).scalar(),
             "indicators": conn.execute(select(func.count()).select_from(IndicatorRow)).scalar()}
+
+
+# ---------------------------------------------------------------- monitoring and self-evaluation on the pages
+
+LIGHTS = ("green", "yellow", "red", "blue")
+LIGHT_LABEL = {"green": "绿", "yellow": "黄", "red": "红", "blue": "蓝", None: "无灯"}
+CHANGE_LABEL = {"lowered": "调低", "raised": "调高", "added": "新增", "removed": "删除", "renamed": "改名",
+                "moved": "调整层级", "kind_changed": "类型变化", "changed": "表述变化", "unchanged": "",
+                "unlinked": ""}
+
+
+def _r2(v: float | None) -> float | None:
+    return None if v is None else round(v, 2)
+
+
+def project_execution(conn: Connection, doc, position: int, cfg=None) -> dict | None:
+    """The execution block of a monitoring or self-evaluation project's page: each indicator's target, actual,
+    weight, printed and recomputed score, rule and light, set beside the approved target table's indicator when
+    the store holds it (`track`), the budget execution row, and the total and grade. Computed for this one
+    project only (the document is narrowed to it), so the page stays fast on a large store; None for a target
+    table."""
+    from ..execution.config import ScoreConfig
+    from ..execution.lights import light_document
+    from ..execution.link import candidate_document_ids, track_documents
+    from ..execution.scoring import has_execution_fields, score_document
+
+    if doc.kind == "target" and not has_execution_fields(doc):
+        return None
+    cfg = cfg or ScoreConfig()
+    single = doc.model_copy(update={"projects": [doc.projects[position]], "overall": None})
+    approved = [load_document(conn, i) for i in candidate_document_ids(conn, [single])]
+    (track,) = track_documents([single], approved, cfg)
+    (score,) = score_document(single, cfg)
+    (lights,) = light_document(single, cfg)
+    ex = score.execution
+    execution = None
+    if ex is not None:
+        budget = lights.budget
+        execution = {"budget": ex.budget, "spent": ex.spent, "rate_printed": ex.rate_printed,
+                     "rate_computed": _r2(ex.rate_computed), "weight": ex.weight, "printed": ex.printed,
+                     "recomputed": ex.recomputed, "rule": ex.rule,
+                     "light": budget.color if budget else None, "light_rule": budget.rule if budget else None}
+    rows = []
+    for r in track.rows:
+        differs = (r["printed"] is not None and r["recomputed"] is not None
+                   and abs(r["printed"] - r["recomputed"]) > 0.1)
+        rows.append({**r, "change_label": CHANGE_LABEL.get(r["change"], r["change"]), "differs": differs,
+                     "target_changed": r["change"] in ("lowered", "raised")})
+    lit = Counter(r["light"] for r in rows if r["change"] != "removed")
+    return {"kind": doc.kind, "as_of_month": lights.month if doc.kind == "monitoring" else None,
+            "expected_share": None if lights.expected_share is None else round(lights.expected_share * 100, 1),
+            "share_source": lights.share_source, "rows": rows, "execution": execution,
+            "total_printed": score.total_printed, "sum_printed": _r2(score.sum_printed),
+            "total_recomputed": score.total_recomputed, "complete": score.complete,
+            "grade_printed": score.grade_printed, "grade_recomputed": score.grade_recomputed,
+            "light": lights.color, "lights": {c: lit.get(c, 0) for c in (*LIGHTS, None)},
+            "linked": track.approved_project is not None, "approved_project": track.approved_project,
+            "approved_document": track.approved_document, "match": track.match,
+            "summary": {"lowered": track.lowered, "raised": sum(1 for r in rows if r["change"] == "raised"),
+                        "added": track.added, "dropped": track.dropped}}
+
+
+def group_execution(docs: list[tuple], cfg=None) -> dict | None:
+    """A department page's light summary and score distribution over its monitoring and self-evaluation
+    tables: (document, project ids by position, keep_project, keep_overall) for each of its documents. Counts
+    of 绿/黄/红/蓝 over every indicator (and a budget light per project), and each self-evaluated project's
+    printed and recomputed totals with the grade, banded as the grading scale bands them."""
+    from ..execution.config import ScoreConfig
+    from ..execution.lights import light_document
+    from ..execution.scoring import has_execution_fields, score_document
+
+    cfg = cfg or ScoreConfig()
+    lights: Counter = Counter()
+    budget: Counter = Counter()
+    projects, tables = [], 0
+    for doc, ids, keep_project, keep_overall in docs:
+        if doc.kind == "target" and not has_execution_fields(doc):
+            continue
+        tables += 1
+        positions = {id(p): k for k, p in enumerate(doc.projects)}
+        lit = {(pl.name, pl.unit): pl for pl in light_document(doc, cfg)}
+        for s in score_document(doc, cfg):
+            if s.project is not None and not keep_project(doc, s.project):
+                continue
+            if s.project is None and not keep_overall:
+                continue
+            pl = lit.get((s.name, s.unit))
+            for il in pl.indicators if pl else []:
+                lights[il.light.color] += 1
+            if pl and pl.budget:
+                budget[pl.budget.color] += 1
+            projects.append({"id": ids.get(positions[id(s.project)]) if s.project is not None else None,
+                             "name": s.name, "unit": s.unit, "document": doc.source.name, "kind": doc.kind,
+                             "year": doc.year, "as_of_month": doc.as_of_month if doc.kind == "monitoring" else None,
+                             "light": pl.color if pl else None, "printed": s.total_printed,
+                             "recomputed": s.total_recomputed if doc.kind != "monitoring" else None,
+                             "complete": s.complete, "grade_printed": s.grade_printed,
+                             "grade": s.grade_recomputed if doc.kind != "monitoring" else None})
+    if not tables:
+        return None
+    scored = [p for p in projects if p["recomputed"] is not None]
+    bands = []
+    for low, grade in sorted(cfg.grades, reverse=True):
+        n = sum(1 for p in scored if cfg.grade(p["recomputed"]) == grade)
+        bands.append({"grade": grade, "from": low, "count": n})
+    scored.sort(key=lambda p: (p["recomputed"], p["name"]))
+    most = max((b["count"] for b in bands), default=0)
+    return {"tables": tables, "lights": {c: lights.get(c, 0) for c in (*LIGHTS, None)},
+            "budget": {c: budget.get(c, 0) for c in (*LIGHTS, None)}, "projects": projects, "scored": scored,
+            "bands": bands, "band_max": most}
