@@ -53,8 +53,8 @@ def _quality(doc: Document) -> int:
         value = ind.annual or ind.period
         if value is not None and value.raw == ind.name or _misplaced(ind):
             score -= 2
-        elif value is not None and not ind.problem:
-            score += 1
+        elif value is not None:
+            score += 1  # a value read, even where something else on the row is marked
     return score
 
 
