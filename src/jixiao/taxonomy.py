@@ -45,6 +45,19 @@ _LEVEL2_SYNONYMS = {
     "生态环境成本": "生态环境成本指标",
 }
 
+# the evaluation framework's levels (决策 / 项目立项 …): recognized as levels, with no canonical name
+EVALUATION_LEVEL1 = frozenset({"决策", "过程", "项目决策", "项目过程", "项目管理", "决策指标", "过程指标", "管理指标"})
+EVALUATION_LEVEL2 = frozenset({"项目立项", "绩效目标", "资金投入", "资金管理", "组织实施", "业务管理", "财务管理", "项目产出",
+                "项目效益"})
+# first levels some templates print instead of the four
+NONSTANDARD_LEVEL1 = {"项目完成指标": "产出指标", "项目效益指标": "效益指标", "效果指标": "效益指标"}
+
+# every spelling of a level name a flattened table can be cut at (its vocabulary), longest first
+LEVEL_WORDS = tuple(sorted(
+    set(LEVEL1) | set(LEVEL2) | set(_LEVEL1_SYNONYMS) | set(_LEVEL2_SYNONYMS) | set(NONSTANDARD_LEVEL1)
+    | {"社会公众满意度指标", "社会效益", "生态效益", "经济效益"},
+    key=len, reverse=True))
+
 # a code and a score may surround a level name: `1-产出指标`, `产出指标(50分)`, `12-质量指标`
 _CODE_PREFIX = re.compile(r"^(\d{1,2})\s*[-－.．、]\s*")
 _SCORE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..readers.sheet import Row
-from ..taxonomy import is_level_fragment
+from ..taxonomy import LEVEL_WORDS, is_level_fragment
 from ..textnorm import squash
 from .vocab import _COLUMN_ROLES, _FIELD_LABELS, budget_col_role, column_role, field_role, is_level, level_of
 
@@ -43,14 +43,10 @@ def _literal_words(patterns: list[tuple[str, str]], roles: set[str] | None = Non
     return out
 
 
-_LEVEL_WORDS = [
-    "社会公众或服务对象满意度指标", "服务对象满意度指标", "社会公众满意度指标", "满意度指标",
-    "产出指标", "效益指标", "成本指标", "效果指标", "项目完成指标", "项目效益指标",
-    "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
-    "经济成本指标", "社会成本指标", "生态环境成本指标",
-    "产出数量指标", "产出质量指标", "产出时效指标", "产出成本指标",
-    "产出数量", "产出质量", "产出时效", "产出成本", "社会效益", "生态效益", "经济效益", "可持续影响",
-]
+# level names (from taxonomy) that glued text is cut at: those ending in 指标, and the bare second levels of
+# the older templates; a bare `服务对象满意度` is too often an indicator's own name to cut at
+_LEVEL_WORDS = [w for w in LEVEL_WORDS if len(w) >= 4 and w.endswith("指标")] + [
+    "产出数量", "产出质量", "产出时效", "产出成本", "社会效益", "生态效益", "经济效益", "可持续影响"]
 _HEADER_WORDS = _literal_words(_COLUMN_ROLES) + ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分",
                                                  "目标值", "优良中差", "指标权重(分)", "指标得分(分)"]
 # a title's last word: cut out of glued text, it goes back to the title before it

@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..taxonomy import canonical_level1, canonical_level2
+from ..taxonomy import (
+    EVALUATION_LEVEL1,
+    EVALUATION_LEVEL2,
+    NONSTANDARD_LEVEL1,
+    canonical_level1,
+    canonical_level2,
+)
 from ..textnorm import squash
 
 # column roles of an indicator grid header (whole-cell matches on the normalized header text)
@@ -162,10 +168,6 @@ def budget_col_role(text: str) -> str | None:
 
 
 # first levels of the evaluation framework (决策/过程/产出/效益): recognized as levels, canonical None
-_EVAL_LEVEL1 = {"决策", "过程", "项目决策", "项目过程", "项目管理", "决策指标", "过程指标", "管理指标"}
-_EVAL_LEVEL2 = {"项目立项", "绩效目标", "资金投入", "资金管理", "组织实施", "业务管理", "财务管理", "项目产出",
-                "项目效益"}
-_NONSTANDARD_LEVEL1 = {"项目完成指标": "产出指标", "项目效益指标": "效益指标", "效果指标": "效益指标"}
 _LEVEL_SCORE = re.compile(r"[（(]?\s*\d+(?:\.\d+)?\s*(?:[-—~～]\s*\d+(?:\.\d+)?)?\s*分?\s*[)）]?\s*分?$")
 _LEVEL2_NOTE = re.compile(r"[（(](?:必填|选填|必填硬性指标|硬性指标|可选)[^（）()]*[)）]$")
 
@@ -190,10 +192,10 @@ def level_of(text: str) -> tuple[bool, str | None, bool, str | None, str | None]
     if not text or len(text) > 30:
         return (False, None, False, None, None)
     s = _level_text(text)
-    l1 = canonical_level1(s) or _NONSTANDARD_LEVEL1.get(s)
+    l1 = canonical_level1(s) or NONSTANDARD_LEVEL1.get(s)
     l2, code = canonical_level2(s)
-    is1 = l1 is not None or s in _EVAL_LEVEL1
-    is2 = l2 is not None or s in _EVAL_LEVEL2
+    is1 = l1 is not None or s in EVALUATION_LEVEL1
+    is2 = l2 is not None or s in EVALUATION_LEVEL2
     return (is1, l1, is2, l2, code)
 
 
