@@ -428,7 +428,7 @@ _CODE_SPACED = re.compile(rf"^\s*(?P<code>\d{{6,}}[0-9A-Z]*)\s+(?=[{_CJK}])")
 
 
 def strip_code_prefix(name: str) -> tuple[str, str | None]:
-    """A name without its code prefix, and the code: `[103]濉溪县民政局` → (`濉溪县民政局`, `103`).
+    """A name without its code prefix, and the code: `[103]某县民政局` → (`某县民政局`, `103`).
 
     Recognized: a bracketed code of 2+ characters (`[103]`, `【015001】`), a code of 3+ digits before a dash
     (`219-`, `820001-`, `51092322T000000436802-`), a code of 6+ digits before a space. The rest must start

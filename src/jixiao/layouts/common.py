@@ -99,7 +99,7 @@ _UNIT_CODE = re.compile(r"^\s*[\[【［(（]?\s*(\d{3,})\s*[\]】］)）]?\s*[-�
 
 
 def split_unit_code(text: str) -> tuple[str, str | None]:
-    """`318001丰润区财政局本级` → (`丰润区财政局本级`, `318001`); `[015001]武汉市…` likewise."""
+    """`318001某区财政局本级` → (`某区财政局本级`, `318001`); `[015001]某市…` likewise."""
     m = _UNIT_CODE.match(text)
     if m:
         return m.group(2).strip(), m.group(1)
@@ -107,7 +107,7 @@ def split_unit_code(text: str) -> tuple[str, str | None]:
 
 
 def strip_code_suffix(text: str) -> str:
-    """`武汉市青山区教育局[015001]` → `武汉市青山区教育局`."""
+    """`某市某区教育局[015001]` → `某市某区教育局`."""
     return re.sub(r"\s*[\[【［(（]\d{3,}[\]】］)）]\s*$", "", text).strip()
 
 

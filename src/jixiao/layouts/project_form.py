@@ -1,6 +1,6 @@
 """One form per project: header fields (项目名称, 项目编码, 主管部门, 实施单位, 资金 rows, 资金支出计划,
 绩效目标) above an indicator grid. A document may hold many such forms, each with a title line
-(`1.…绩效目标表`) and a unit line (`318001丰润区财政局本级  单位：万元`).
+(`1.…绩效目标表`) and a unit line (`318001某区财政局本级  单位：万元`).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
             continue
         labels = [(k, field_label(c.text)) for k, c in enumerate(cells) if c.text and not c.hspan and not c.vspan]
         labels = [(k, r) for k, r in labels if r]
-        # a unit line: `318001丰润区财政局本级 | 单位：万元`
+        # a unit line: `318001某区财政局本级 | 单位：万元`
         if not labels and any(money_unit_in(c.text) for c in cells):
             for c in cells:
                 mu = money_unit_in(c.text)

@@ -1198,7 +1198,7 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）]) (?=[\
 
 
 def _unwrap(text: str) -> str:
-    """A space between two Chinese characters is where a cell's text wrapped (`镇江市文化广电 和旅游局`)."""
+    """A space between two Chinese characters is where a cell's text wrapped (`某市文化广电 和旅游局`)."""
     return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
@@ -1239,7 +1239,7 @@ def _name_from_title(title: str | None) -> str | None:
 
 
 def _clean_title(title: str) -> str:
-    """A title cut out of glued text may carry the text before it (`…单位公章:年月 日鄂州市…绩效目标表`)."""
+    """A title cut out of glued text may carry the text before it (`…单位公章:年月 日某市…绩效目标表`)."""
     s = re.split(r"[：:]", title)[-1]
     s = re.sub(r"^.*\d{4}年\d{1,2}月\d{1,2}日", "", s)  # a covering letter's signature and date before it
     s = re.sub(r"^[\s年月日]+", "", s).strip() or title
