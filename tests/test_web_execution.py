@@ -302,3 +302,38 @@ def test_project_page_drawn(server):
         context.close()
         browser.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+def test_corpus_pages(tmp_path):
+    """Every project page of the corpus renders; the execution block is on the self-evaluations (and tables that
+    carry actuals or scores), not on target tables that only print 分值, and has one row per parsed indicator."""
+    from conftest import SHARED
+
+    from jixiao.api.service import reports_execution
+
+    files = sorted((SHARED / "corpus").glob("*.txt"))
+    parsed = {p.name: parse_path(p) for p in files}
+    app = create_app(str(tmp_path / "corpus.db"))
+    with TestClient(app) as client:
+        results = client.post("/api/documents", files=[("files", (p.name, p.read_bytes(), "text/plain"))
+                                                       for p in files]).json()
+        assert {r["status"] for r in results} == {"stored"}
+        items = client.get("/api/projects", params={"limit": 1000}).json()["items"]
+        position = Counter()
+        shown = 0
+        for item in items:
+            response = client.get(f"/projects/{item['id']}")
+            assert response.status_code == 200, item
+            doc = parsed[item["document"]]
+            project = doc.projects[position[item["document"]]]
+            position[item["document"]] += 1
+            assert ('id="execution"' in response.text) == reports_execution(doc), item
+            if reports_execution(doc):
+                shown += 1
+                head, rows = _table(response.text, "execution-indicators")
+                kept = [r for r in rows if "删除" not in r]
+                assert len(kept) == len(project.indicators), item
+        assert shown >= 9  # the ten self-evaluation tables of the corpus, less any read as department-wide
+        index = client.get("/").text
+        for href in set(re.findall(r'href="(/departments/[^"]+|/documents/\d+)"', index)):
+            assert client.get(href).status_code == 200, href

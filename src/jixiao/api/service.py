@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, func, select
 
-from ..execution.scoring import has_execution_fields
+from ..execution.scoring import subjects
 from ..review import Finding, review_document
 from ..review.report import DepartmentReport, build_report
 from ..store.reader import load_document
@@ -104,7 +104,7 @@ def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, kee
         doc, findings = findings_for(conn, doc_id)
         years.add(doc.year)
         mine = keep_document(doc)
-        if doc.kind != "target" or has_execution_fields(doc):
+        if reports_execution(doc):
             executed.append((doc, {pos: pid for (d, pos), pid in project_ids.items() if d == doc_id},
                              keep_project, mine))
         reports = build_report([(doc, findings)])
@@ -146,7 +146,7 @@ def project_page(conn: Connection, project_id: int, cfg=None) -> dict | None:
     if found is None:
         return None
     detail, doc, position = found
-    detail["execution"] = project_execution(conn, doc, position, cfg)
+    detail["execution"] = project_execution(conn, doc, position, cfg, detail["document_id"])
     return detail
 
 
@@ -304,7 +304,18 @@ def _r2(v: float | None) -> float | None:
     return None if v is None else round(v, 2)
 
 
-def project_execution(conn: Connection, doc, position: int, cfg=None) -> dict | None:
+def reports_execution(doc) -> bool:
+    """A monitoring or self-evaluation table, or a target table that carries actuals, scores or an execution
+    block. Weights alone do not count: many approved target tables print 分值 beside each indicator."""
+    if doc.kind != "target":
+        return True
+    for _, _, inds, ex, ev in subjects(doc):
+        if ex or ev or any(i.actual or i.score is not None for i in inds):
+            return True
+    return False
+
+
+def project_execution(conn: Connection, doc, position: int, cfg=None, doc_id: int | None = None) -> dict | None:
     """The execution block of a monitoring or self-evaluation project's page: each indicator's target, actual,
     weight, printed and recomputed score, rule and light, set beside the approved target table's indicator when
     the store holds it (`track`), the budget execution row, and the total and grade. Computed for this one
@@ -313,13 +324,13 @@ def project_execution(conn: Connection, doc, position: int, cfg=None) -> dict | 
     from ..execution.config import ScoreConfig
     from ..execution.lights import light_document
     from ..execution.link import candidate_document_ids, track_documents
-    from ..execution.scoring import has_execution_fields, score_document
+    from ..execution.scoring import score_document
 
-    if doc.kind == "target" and not has_execution_fields(doc):
+    if not reports_execution(doc):
         return None
     cfg = cfg or ScoreConfig()
     single = doc.model_copy(update={"projects": [doc.projects[position]], "overall": None})
-    approved = [load_document(conn, i) for i in candidate_document_ids(conn, [single])]
+    approved = [load_document(conn, i) for i in candidate_document_ids(conn, [single]) if i != doc_id]
     (track,) = track_documents([single], approved, cfg)
     (score,) = score_document(single, cfg)
     (lights,) = light_document(single, cfg)
@@ -358,14 +369,14 @@ def group_execution(docs: list[tuple], cfg=None) -> dict | None:
     printed and recomputed totals with the grade, banded as the grading scale bands them."""
     from ..execution.config import ScoreConfig
     from ..execution.lights import light_document
-    from ..execution.scoring import has_execution_fields, score_document
+    from ..execution.scoring import score_document
 
     cfg = cfg or ScoreConfig()
     lights: Counter = Counter()
     budget: Counter = Counter()
     projects, tables = [], 0
     for doc, ids, keep_project, keep_overall in docs:
-        if doc.kind == "target" and not has_execution_fields(doc):
+        if not reports_execution(doc):
             continue
         tables += 1
         positions = {id(p): k for k, p in enumerate(doc.projects)}
