@@ -337,3 +337,10 @@ def test_corpus_pages(tmp_path):
         index = client.get("/").text
         for href in set(re.findall(r'href="(/departments/[^"]+|/documents/\d+)"', index)):
             assert client.get(href).status_code == 200, href
+        # a department-wide self-evaluation (020): its overall on the department page, 1093 of 1100万元 on a
+        # weight of 6 recomputed to 5.96 where the table printed 5
+        page = _department(client, "陵区林业局")
+        head, rows = _table(page, "overall-execution-1-indicators")
+        row = next(dict(zip(head, r, strict=True)) for r in rows if "木材销售收入" in r)
+        assert (row["年度指标值"], row["实际完成值"], row["分值"], row["得分（填报）"], row["得分（重算）"]) == (
+            "1100万元", "1093万元", "6", "5", "5.96")

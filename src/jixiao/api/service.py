@@ -113,7 +113,8 @@ def _group_detail(conn: Connection, name: str, ids: list[int], keep_project, kee
             group.general += [f for r in reports for f in r.general]
             if doc.overall:
                 overall.append({"document": doc.source.name, "title": doc.title, "year": doc.year,
-                                "overall": doc.overall.model_dump(mode="json")})
+                                "overall": doc.overall.model_dump(mode="json"),
+                                "execution": project_execution(conn, doc, None, cfg, doc_id)})
         for index, p in enumerate(doc.projects):
             if not keep_project(doc, p):
                 continue
@@ -315,12 +316,13 @@ def reports_execution(doc) -> bool:
     return False
 
 
-def project_execution(conn: Connection, doc, position: int, cfg=None, doc_id: int | None = None) -> dict | None:
-    """The execution block of a monitoring or self-evaluation project's page: each indicator's target, actual,
-    weight, printed and recomputed score, rule and light, set beside the approved target table's indicator when
-    the store holds it (`track`), the budget execution row, and the total and grade. Computed for this one
-    project only (the document is narrowed to it), so the page stays fast on a large store; None for a target
-    table."""
+def project_execution(conn: Connection, doc, position: int | None, cfg=None, doc_id: int | None = None
+                      ) -> dict | None:
+    """The execution block of a monitoring or self-evaluation project's page (or, with `position` None, of a
+    department-wide table's overall): each indicator's target, actual, weight, printed and recomputed score,
+    rule and light, set beside the approved target table's indicator when the store holds it (`track`), the
+    budget execution row, and the total and grade. Computed for this one subject only (the document is
+    narrowed to it), so the page stays fast on a large store; None for a target table."""
     from ..execution.config import ScoreConfig
     from ..execution.lights import light_document
     from ..execution.link import candidate_document_ids, track_documents
@@ -329,7 +331,12 @@ def project_execution(conn: Connection, doc, position: int, cfg=None, doc_id: in
     if not reports_execution(doc):
         return None
     cfg = cfg or ScoreConfig()
-    single = doc.model_copy(update={"projects": [doc.projects[position]], "overall": None})
+    if position is None:
+        single = doc.model_copy(update={"projects": []})
+    else:
+        single = doc.model_copy(update={"projects": [doc.projects[position]], "overall": None})
+    if not subjects(single):
+        return None
     approved = [load_document(conn, i) for i in candidate_document_ids(conn, [single]) if i != doc_id]
     (track,) = track_documents([single], approved, cfg)
     (score,) = score_document(single, cfg)
