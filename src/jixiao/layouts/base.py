@@ -84,16 +84,22 @@ def quality(doc: Document) -> int:
     return score
 
 
+_NUMBERS_ONLY = re.compile(r"[\d.,%‰≥≤<>=\s]+")
+
+
 def misplaced(ind) -> bool:
     """A row read out of step with its columns: a number as the name, or a header or level word as the
     name or the value."""
-    if re.fullmatch(r"[\d.,%‰≥≤<>=\s]+", ind.name) or structural(ind.name):
+    if _NUMBERS_ONLY.fullmatch(ind.name) or structural(ind.name):
         return True
     return ind.annual is not None and structural(ind.annual.raw)
 
 
+@lru_cache(maxsize=65536)
 def structural(text: str) -> bool:
     """A header word (`实际完成值`, `得分`) or a level name printed with 指标 (`质量指标`): table structure."""
+    if len(text) > 30:
+        return False  # header cells and level names are short
     role = column_role(text)
     if role is not None and not role.startswith("grade_"):
         return True
@@ -107,9 +113,12 @@ def is_clean(doc: Document) -> bool:
     return bool(items) and not any(junk_name(p.name) for p in doc.projects) and quality(doc) >= 0.95 * len(items)
 
 
+_YEAR_ONLY = re.compile(r"[\d\s年度（()）]*")
+
+
 def junk_name(name: str) -> bool:
     """A project name that is only a year or a scrap (`2024年`): the table's name field was missed."""
-    return len(name) < 2 or bool(re.fullmatch(r"[\d\s年度（()）]*", name))
+    return len(name) < 2 or bool(_YEAR_ONLY.fullmatch(name))
 
 
 def all_indicators(doc: Document):
