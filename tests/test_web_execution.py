@@ -163,9 +163,13 @@ def test_monitoring_project_page(site):
     # 12 of 30公里 at 7/12 of the year is 69%: yellow; 6 of 8万亩 is 129%: blue; 完全不可能: red
     assert lights["渠道清淤长度"] == "黄" and lights["保障灌溉面积"] == "蓝" and lights["维修泵站数量"] == "红"
     assert lights["每公里清淤成本"] == "绿" and lights["受益农户满意度"] == "无灯"
+    r = rows["维修泵站数量"]
+    assert (r["全年预计"], r["完成可能性"], r["偏差原因"]) == ("5座", "完全不可能", "经费保障")
+    assert rows["渠道清淤长度"]["偏差原因"] == "其他、汛期暂停施工"
     head, (budget,) = _table(page, "execution-budget")
     row = dict(zip(head, budget, strict=True))
-    assert (row["预算数"], row["执行数"], row["执行率（填报）"], row["灯"]) == ("200", "70", "35%", "黄")
+    # 35% spent against 7/12 of the year: 60% of the expected progress, yellow
+    assert (row["预算数"], row["执行数"], row["执行率（填报）"], row["灯"]) == ("200", "70", "35%", "黄 进度 60%")
     assert "未与已批复的目标表对照" in page and "序时进度 58.3%" in _text(page)
 
 
@@ -296,6 +300,10 @@ def test_project_page_drawn(server):
         lowered = table.locator("tbody tr", has_text="送戏下乡场次").locator(".change")
         assert lowered.inner_text() == "调低" and lowered.is_visible()
         page.screenshot(path=str(ARTIFACTS / "web-execution-project.png"), full_page=True)
+        monitoring = next(i["id"] for i in items if i["document"] == MONITORING.name)
+        page.goto(f"{server}/projects/{monitoring}")
+        assert page.locator("#execution-budget .light").inner_text() == "黄"
+        page.locator("#execution").screenshot(path=str(ARTIFACTS / "web-execution-monitoring.png"))
         page.goto(server + "/departments/" + quote("某县文化旅游体育局", safe=""))
         assert page.locator("#light-summary").is_visible()
         page.locator("#execution").screenshot(path=str(ARTIFACTS / "web-execution-department.png"))

@@ -348,13 +348,18 @@ def project_execution(conn: Connection, doc, position: int | None, cfg=None, doc
         execution = {"budget": ex.budget, "spent": ex.spent, "rate_printed": ex.rate_printed,
                      "rate_computed": _r2(ex.rate_computed), "weight": ex.weight, "printed": ex.printed,
                      "recomputed": ex.recomputed, "rule": ex.rule,
-                     "light": budget.color if budget else None, "light_rule": budget.rule if budget else None}
+                     "light": budget.color if budget else None, "light_rule": budget.rule if budget else None,
+                     "progress": None if budget is None or budget.progress is None else round(budget.progress, 1)}
+    indicators = {(i.seq, i.name): i for i in subjects(single)[0][2]}
     rows = []
     for r in track.rows:
         differs = (r["printed"] is not None and r["recomputed"] is not None
                    and abs(r["printed"] - r["recomputed"]) > 0.1)
+        ind = indicators.get((r["seq"], r["name"])) if r["change"] != "removed" else None
         rows.append({**r, "change_label": CHANGE_LABEL.get(r["change"], r["change"]), "differs": differs,
-                     "target_changed": r["change"] in ("lowered", "raised")})
+                     "target_changed": r["change"] in ("lowered", "raised"),
+                     "forecast": ind.forecast.raw if ind and ind.forecast else None,
+                     "likelihood": ind.likelihood if ind else None, "reason": ind.deviation if ind else None})
     lit = Counter(r["light"] for r in rows if r["change"] != "removed")
     return {"kind": doc.kind, "as_of_month": lights.month if doc.kind == "monitoring" else None,
             "expected_share": None if lights.expected_share is None else round(lights.expected_share * 100, 1),
