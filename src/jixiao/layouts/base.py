@@ -72,16 +72,19 @@ def registered_layouts() -> tuple[Layout, ...]:
 
 
 def quality(doc: Document) -> int:
-    """How much of a table a reading got: one per indicator with a value, less two per row read out of step
-    (a value equal to its name, a number or a header word as the name) and per junk project name."""
-    score = -2 * sum(1 for p in doc.projects if junk_name(p.name))
+    """How much of a table a reading got: one per indicator with a value; where any row was read out of step
+    (a value equal to its name, a number or a header word as the name, a junk project name), minus the
+    number of such rows instead."""
+    good = 0
+    bad = sum(1 for p in doc.projects if junk_name(p.name))
     for ind in all_indicators(doc):
         value = ind.annual or ind.period
         if value is not None and value.raw == ind.name or misplaced(ind):
-            score -= 2
+            bad += 1
         elif value is not None:
-            score += 1  # a value read, even where something else on the row is marked
-    return score
+            good += 1  # a value read, even where something else on the row is marked
+    # a reading with rows out of step is worse than one that reads less but nothing wrong
+    return -bad if bad else good
 
 
 _NUMBERS_ONLY = re.compile(r"[\d.,%‰≥≤<>=\s]+")
