@@ -308,6 +308,14 @@ def test_project_page_drawn(server):
         assert page.locator("#light-summary").is_visible()
         page.locator("#execution").screenshot(path=str(ARTIFACTS / "web-execution-department.png"))
         context.close()
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+        phone.route("**/*", guard)
+        page = phone.new_page()
+        page.goto(f"{server}/projects/{project}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the wide table scrolls in its box
+        assert page.locator("#execution .scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+        page.screenshot(path=str(ARTIFACTS / "web-execution-project-390.png"))
+        phone.close()
         browser.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
 
