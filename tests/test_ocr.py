@@ -96,6 +96,10 @@ def test_low_confidence_value_gets_a_problem():
     flagged = [i for p in doc.projects for i in p.indicators if i.problem and "置信度" in i.problem]
     assert flagged
     assert all(i.loc and i.loc.bbox for i in flagged)
+    # every OCR'd indicator carries its recognition confidence in loc; the flagged ones are the unsure ones
+    confidences = [i.loc.confidence for p in doc.projects for i in p.indicators]
+    assert all(c is not None and 0 < c <= 1 for c in confidences)
+    assert all(i.loc.confidence < 0.8 for i in flagged)
 
 
 def test_ocr_confusion_corrected_only_where_certain():

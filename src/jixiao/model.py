@@ -40,7 +40,8 @@ class Budget(BaseModel):
 
 
 class Loc(BaseModel):
-    """Where something was read: 1-based page, table, row, col, text line; bbox in PDF points."""
+    """Where something was read: 1-based page, table, row, col, text line; bbox in PDF points; for a scan,
+    the recognition confidence."""
 
     page: int | None = None
     table: int | None = None
@@ -48,6 +49,7 @@ class Loc(BaseModel):
     col: int | None = None
     line: int | None = None
     bbox: list[float] | None = None
+    confidence: float | None = None  # OCR: the lowest recognition confidence (0–1) of the row's cells
 
 
 class Indicator(BaseModel):

@@ -355,6 +355,8 @@ def flag_low_confidence(doc, sheet):
             if loc is None:
                 continue
             c = by_row.get((loc.page, loc.table, loc.row))
+            if c is not None:
+                loc.confidence = round(c, 3)  # every OCR'd indicator carries its row's confidence in loc
             if c is not None and c < LOW_CONFIDENCE and not ind.problem:
                 ind.problem = f"OCR 识别置信度低（{c:.2f}），请核对原件"
             elif not ind.problem and ind.annual and _GE_AS_TWO.match(ind.annual.raw.strip()):
