@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field
 
 from . import SCHEMA_ID
 
+# the name a project gets where its table prints none (a department-wide form, a fragment): not a name to match
+UNNAMED_PROJECT = "（未注明项目名称）"
+
 Kind = Literal["number", "range", "compound", "bool", "deadline", "text"]
 Op = Literal[">=", ">", "<=", "<", "="]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..compare import diff_indicators, match_projects, project_key
-from ..model import Document, Indicator, Project
+from ..model import UNNAMED_PROJECT, Document, Indicator, Project
 from .config import ScoreConfig
 from .lights import ProjectLights, light_document
 from .scoring import SubjectScore, score_document
@@ -71,7 +71,11 @@ def _pair_projects(evals: list[Project], approved: list[Project]) -> dict[int, t
             used.add(id(cands[0]))
         else:
             rest.append(k)
-    remaining = [p for p in approved if id(p) not in used]
+    remaining = [p for p in approved if id(p) not in used and p.name != UNNAMED_PROJECT]
+    unnamed = [k for k in rest if evals[k].name == UNNAMED_PROJECT]
+    for k in unnamed:  # the parser's placeholder is not a name: two unnamed tables are not the same project
+        out[k] = (None, "自评表未注明项目名称，不按名称配对")
+    rest = [k for k in rest if k not in unnamed]
     if rest and remaining:
         matches = match_projects([evals[k] for k in rest], remaining)
         for k, m in zip(rest, [m for m in matches if m.a is not None], strict=True):

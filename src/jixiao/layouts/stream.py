@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..model import Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
+from ..model import UNNAMED_PROJECT, Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
 from ..readers.sheet import Row
 from ..textnorm import ascii_digits, parse_amount, squash, strip_seps
 from ..values import _OP_RE, _UNIT, op_of, parse_target
@@ -449,7 +449,7 @@ class _Reader:
             name, code = _split_project_code(name)
         if not name:
             self.result.unnamed.add(len(self.result.projects))
-            name = _name_from_title(d.title) or "（未注明项目名称）"
+            name = _name_from_title(d.title) or UNNAMED_PROJECT
         dept = f.get("department") or None
         if dept:
             dept = strip_code_suffix(split_unit_code(dept)[0]) or None
@@ -623,7 +623,9 @@ class _Reader:
                     i += 1
                 if len(cols) >= 2:
                     self.draft.budget_cols = cols
-                    self.draft.budget_positions = positions if len(positions) == len(cols) else {}
+                    # by position only where the header row keeps a column for the row labels before its amounts
+                    self.draft.budget_positions = positions if len(positions) == len(cols) and min(
+                        positions) >= 2 else {}
                 self.pending = []
                 continue
             inline_amount = re.fullmatch(r"(.{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:万元|元)?", s)
