@@ -75,6 +75,13 @@ def quality(doc: Document) -> int:
     """How much of a table a reading got: one per indicator with a value; where any row was read out of step
     (a value equal to its name, a number or a header word as the name, a junk project name), minus the
     number of such rows instead."""
+    good, bad = _tally(doc)
+    # a reading with rows out of step is worse than one that reads less but nothing wrong
+    return -bad if bad else good
+
+
+def _tally(doc: Document) -> tuple[int, int]:
+    """(indicators with a value, rows read out of step and junk project names)."""
     good = 0
     bad = sum(1 for p in doc.projects if junk_name(p.name))
     for ind in all_indicators(doc):
@@ -83,8 +90,7 @@ def quality(doc: Document) -> int:
             bad += 1
         elif value is not None:
             good += 1  # a value read, even where something else on the row is marked
-    # a reading with rows out of step is worse than one that reads less but nothing wrong
-    return -bad if bad else good
+    return good, bad
 
 
 _NUMBERS_ONLY = re.compile(r"[\d.,%‰≥≤<>=\s]+")
@@ -112,8 +118,11 @@ def structural(text: str) -> bool:
 
 def is_clean(doc: Document) -> bool:
     """Nearly every indicator (95%) has a value and none is out of step: no other reading can do better."""
-    items = list(all_indicators(doc))
-    return bool(items) and not any(junk_name(p.name) for p in doc.projects) and quality(doc) >= 0.95 * len(items)
+    items = sum(1 for _ in all_indicators(doc))
+    if not items or any(junk_name(p.name) for p in doc.projects):
+        return False
+    good, bad = _tally(doc)
+    return good - 2 * bad >= 0.95 * items
 
 
 _YEAR_ONLY = re.compile(r"[\d\s年度（()）]*")
