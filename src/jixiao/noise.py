@@ -602,6 +602,12 @@ _VALUE_LIKE = re.compile(rf"^{_W}*(?:{_DATETIME}|\d{{1,9}}|[^\s|]{{1,20}}){_W}*$
 _XMLREF = re.compile(rb"&#(\d{1,7});")
 
 
+def needs_conversion(text: str) -> bool:
+    """Whether `to_simplified(strip_pinyin_glosses(...))` could change anything in the text: it holds a
+    traditional character or a bracket that may carry a gloss."""
+    return _has_traditional(text) or (("(" in text or "（" in text) and strip_pinyin_glosses(text) != text)
+
+
 def _has_traditional(text: str) -> bool:
     """Whether any character of a whole document is one t2s changes, in one pass at codec speed.
 

@@ -10,7 +10,7 @@ import io
 import re
 import unicodedata
 
-from ..noise import clean_lines
+from ..noise import clean_lines, needs_conversion, strip_pinyin_glosses, to_simplified
 from ..textnorm import clean_markup, clean_text
 from .sheet import Cell, Row
 
@@ -101,6 +101,24 @@ def _csv_rows(text: str) -> list[list[str]] | None:
     return records if count >= 3 and count >= 0.6 * len(records) else None
 
 
+def _denoised(lines: list[str]) -> list[str]:
+    """Page chrome, spam, glosses and traditional characters out (`noise`). Chrome is never a row of cells:
+    lines holding a tab are only converted (where the text has anything to convert), the rest are cleaned
+    whole — which spares the chrome scan on the bulk of a tab-separated export."""
+    tabbed = [k for k, line in enumerate(lines) if "\t" in line]
+    if len(tabbed) < len(lines) // 2:
+        return clean_lines(lines)
+    tab_set = set(tabbed)
+    free = [k for k in range(len(lines)) if k not in tab_set]
+    out = list(lines)
+    for k, line in zip(free, clean_lines([lines[k] for k in free]), strict=True):
+        out[k] = line
+    if needs_conversion("\n".join(lines[k] for k in tabbed)):
+        for k in tabbed:
+            out[k] = to_simplified(strip_pinyin_glosses(lines[k]))
+    return out
+
+
 def read_text_rows(text: str) -> list[Row]:
     """Turn decoded text into rows in reading order."""
     records = _csv_rows(text)
@@ -115,7 +133,7 @@ def read_text_rows(text: str) -> list[Row]:
             else:
                 rows.append(Row([Cell(t, k + 1) for k, t in enumerate(cells)], table=1, row=n, line=n))
         return [r for r in rows if r.cells[0].text or not r.is_text]
-    lines = clean_lines(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"))
+    lines = _denoised(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n"))
     mode = _mode(lines)
     rows: list[Row] = []
     table = 0
