@@ -134,8 +134,8 @@ _BUDGET_ROWS: list[tuple[str, str]] = [
 _BUDGET_ROW_RES = [(role, re.compile(rf"^(?:{pattern})[：:]?(?:[（(]万?元[)）])?$")) for role, pattern in _BUDGET_ROWS]
 
 _BUDGET_COLS: list[tuple[str, str]] = [
-    ("planned", r"年初预算数|年初预算|年初预算资金总额|年初预算资金|预算数[（(]A[)）]|预算数"),
-    ("adjusted", r"全年预算数|全年[（(]调整[)）]预算数|调整后预算数|全年预算数[（(]A[)）]|全年[（(]程[)）]预算数"),
+    ("planned", r"年初预算数|年初预算|年初预算资金总额|年初预算资金|预算数"),
+    ("adjusted", r"预算数[（(]A[)）]|全年预算数|全年[（(]调整[)）]预算数|调整后预算数|全年预算数[（(]A[)）]|全年[（(]程[)）]预算数"),
     ("spent", r"全年执行数|预算执行数|执行数|全年执行数[（(]B[)）]|执行数[（(]B[)）]|实际投入资金额|\d{1,2}-\d{1,2}月执行数"),
     ("forecast", r"全年预计执行数"),
     ("rate", r"执行率|执行率[（(]B/A[)）]|预算执行率|\d{1,2}-\d{1,2}月执行率"),
@@ -145,26 +145,23 @@ _BUDGET_COLS: list[tuple[str, str]] = [
 _BUDGET_COL_RES = [(role, re.compile(rf"^(?:{pattern})$")) for role, pattern in _BUDGET_COLS]
 
 
-@lru_cache(maxsize=8192)
-def budget_row_role(text: str) -> str | None:
-    if not text or len(text) > 24:
+def _first_role(patterns: list[tuple[str, re.Pattern[str]]], text: str, longest: int) -> str | None:
+    if not text or len(text) > longest:
         return None
     s = _norm(text)
-    for role, pattern in _BUDGET_ROW_RES:
-        if pattern.match(s):
-            return role
-    return None
+    return next((role for role, pattern in patterns if pattern.match(s)), None)
+
+
+@lru_cache(maxsize=8192)
+def budget_row_role(text: str) -> str | None:
+    """A funding block's row label (`年度资金总额`, `其中：财政拨款`) → total / fiscal / other / carry."""
+    return _first_role(_BUDGET_ROW_RES, text, 24)
 
 
 @lru_cache(maxsize=8192)
 def budget_col_role(text: str) -> str | None:
-    if not text or len(text) > 20:
-        return None
-    s = _norm(text)
-    for role, pattern in _BUDGET_COL_RES:
-        if pattern.match(s):
-            return role
-    return None
+    """A funding block's column header (`年初预算数`, `全年执行数(B)`, `执行率`) → its Execution field."""
+    return _first_role(_BUDGET_COL_RES, text, 20)
 
 
 # first levels of the evaluation framework (决策/过程/产出/效益): recognized as levels, canonical None
