@@ -3,10 +3,17 @@ download is not used)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -25,3 +32,34 @@ def ensure_chromium() -> str:
     if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
         raise RuntimeError("chromium could not be installed")
     return CHROMIUM
+
+
+@contextlib.contextmanager
+def served_store(tmp: Path, files: list[str]):
+    """`jixiao ingest` the files into a new store under tmp, `jixiao serve` it on a free port, and yield
+    (url, log path) once it answers; the server is stopped afterwards."""
+    db, log = tmp / "web.db", tmp / "serve.log"
+    if files:
+        subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", *files, "--db", str(db), "--workers", "1"],
+                       cwd=ROOT, check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with log.open("w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/api/rules", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(log.read_text()) from None
+                time.sleep(0.3)
+        yield url, log
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -3,43 +3,18 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from conftest import ROOT, SEEDS
 
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/rules", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()) from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    from browser import served_store
+
+    with served_store(tmp_path_factory.mktemp("e2e"), []) as (url, _log):
+        yield url
 
 
 @pytest.fixture(scope="module")

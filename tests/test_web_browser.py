@@ -6,9 +6,6 @@ recorded and refused (the pages must work offline). Screenshots go to test-artif
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from urllib.parse import quote, urlparse
@@ -20,36 +17,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 EXAMPLES = ROOT / "examples"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("web-browser")
-    db, log = tmp / "web.db", tmp / "serve.log"
+    from browser import served_store
+
     files = [*map(str, SEEDS), str(EXAMPLES / "overall.txt"), str(EXAMPLES / "inline_list.txt")]
-    subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", *files, "--db", str(db), "--workers", "1"],
-                   cwd=ROOT, check=True, capture_output=True)
-    port = _free_port()
-    with log.open("w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port)],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/rules", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.3)
-    yield url, log
-    proc.terminate()
-    proc.wait(10)
+    with served_store(tmp_path_factory.mktemp("web-browser"), files) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -233,36 +229,13 @@ def test_department_without_execution_tables_has_no_block(tmp_path):
 # ---------------------------------------------------------------- drawn in a browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    from browser import served_store
+
     tmp = tmp_path_factory.mktemp("web_execution_browser")
-    db, log = tmp / "web.db", tmp / "serve.log"
-    files = [str(_approved_file(tmp)), str(FAULTS), str(MONITORING)]
-    subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", *files, "--db", str(db), "--workers", "1"],
-                   cwd=ROOT, check=True, capture_output=True)
-    port = _free_port()
-    with log.open("w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port)],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/rules", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with served_store(tmp, [str(_approved_file(tmp)), str(FAULTS), str(MONITORING)]) as (url, _log):
+        yield url
 
 
 def test_project_page_drawn(server):
