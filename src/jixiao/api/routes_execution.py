@@ -81,13 +81,15 @@ def document_track(request: Request, doc_id: Id) -> dict:
 
 
 TemplateKind = Literal["self_evaluation", "monitoring"]
+KindQuery = Annotated[TemplateKind, Query(description="self_evaluation 或 monitoring")]
+MonthQuery = Annotated[int, Query(ge=1, le=12, description="监控表的截止月份（1-m月）")]
 
 
 @router.get("/projects/{project_id}/template", summary="预填的绩效自评表或执行监控表（XLSX）",
             response_class=Response, responses={200: {"content": {XLSX: {}}}})
 def project_template(request: Request, project_id: Id,
-                     kind: Annotated[TemplateKind, Query(description="self_evaluation 或 monitoring")] = "self_evaluation",
-                     month: Annotated[int, Query(ge=1, le=12, description="监控表的截止月份（1-m月）")] = 7) -> Response:
+                     kind: KindQuery = "self_evaluation",
+                     month: MonthQuery = 7) -> Response:
     from ..export.templates import stored_project
 
     with request.app.state.engine.connect() as conn:
@@ -101,8 +103,8 @@ def project_template(request: Request, project_id: Id,
 @router.get("/documents/{doc_id}/template", summary="文档中每个项目一张工作表的预填模板（XLSX）",
             response_class=Response, responses={200: {"content": {XLSX: {}}}})
 def document_template(request: Request, doc_id: Id,
-                      kind: Annotated[TemplateKind, Query(description="self_evaluation 或 monitoring")] = "self_evaluation",
-                      month: Annotated[int, Query(ge=1, le=12, description="监控表的截止月份（1-m月）")] = 7) -> Response:
+                      kind: KindQuery = "self_evaluation",
+                      month: MonthQuery = 7) -> Response:
     from ..export.templates import template_projects
 
     with request.app.state.engine.connect() as conn:
