@@ -93,6 +93,7 @@ class DocumentRow(BudgetColumns, ExecutionColumns, Base):
     n_projects: Mapped[int] = mapped_column(Integer, default=0)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(16), default="target", index=True)  # target | monitoring | self_evaluation
+    status: Mapped[str] = mapped_column(String(16), server_default="submitted", index=True)  # authoring/workflow (0007)
     as_of_month: Mapped[int | None] = mapped_column(Integer)
     ingested_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -237,3 +238,6 @@ class LibraryMemberRow(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("library_entries.id", ondelete="CASCADE"), primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
                                               index=True)
+
+
+from ..authoring import tables as _authoring_tables  # noqa: E402, F401  (drafts, revisions: migration 0007)
