@@ -8,12 +8,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..auth.permissions import AccessDenied
 from ..readers import DEFAULT_MAX_BYTES
 from ..store import open_engine
 
@@ -42,12 +43,23 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/openapi.json"
 
 
-def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES) -> FastAPI:
+def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES, auth: bool = False,
+               public_read: bool = False) -> FastAPI:
+    """The app over one store. `auth`: accounts on (login, roles, CSRF; what `jixiao serve` runs); off, every
+    request acts as the machine's owner, as a personal tool and the in-process tests use it. `public_read`:
+    with accounts on, visitors who are not logged in may read published tables."""
     # FastAPIOffline serves Swagger UI and ReDoc from files in its package: finance networks are often offline
     app = FastAPIOffline(title="jixiao 绩效目标 API", version="0.1.0",
-                         description="解析、审核、比较预算项目绩效目标表。所有列表都分页（limit、offset）。")
+                         description="解析、审核、比较预算项目绩效目标表。所有列表都分页（limit、offset）。"
+                                     + ("需要登录：网页用 /login，脚本用 API 令牌（Authorization: Bearer …）。"
+                                        if auth else ""))
     app.state.engine = open_engine(db)
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.auth = auth
+    if auth:
+        from ..auth.setup import install
+
+        install(app, public_read=public_read)  # added before the access log below, so the log stays outermost
 
     @app.middleware("http")
     async def log_request(request: Request, call_next):
@@ -82,6 +94,16 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
             return _error_page(400, "地址中的参数无效：" + "；".join(problems))
         return JSONResponse({"error": "请求参数无效：" + "；".join(problems)[:500]}, status_code=422)
 
+    @app.exception_handler(AccessDenied)
+    async def access_denied(request: Request, exc: AccessDenied):
+        if exc.status == 401 and not _wants_json(request):
+            from urllib.parse import quote
+
+            return RedirectResponse("/login?next=" + quote(request.url.path, safe=""), status_code=303)
+        if _wants_json(request):
+            return JSONResponse({"error": exc.message}, status_code=exc.status)
+        return _error_page(exc.status, exc.message)
+
     @app.exception_handler(SQLAlchemyError)
     async def db_error(request: Request, exc: SQLAlchemyError):
         return JSONResponse({"error": "数据库暂时无法完成请求"}, status_code=503)
@@ -102,6 +124,12 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES)
     app.include_router(execution_router)
     app.include_router(paste_router)
     app.include_router(web_router)
+    from ..auth.routes import router as auth_router
+    from ..auth.setup import install_template_globals
+    from . import routes_web
+
+    app.include_router(auth_router)
+    install_template_globals(routes_web._env)
     static = Path(__file__).resolve().parent.parent / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     return app
@@ -133,3 +161,14 @@ def export_bytes(docs, kind: str) -> tuple[bytes, str]:
         path = Path(tmp) / f"export.{kind}"
         WRITERS[kind](docs, path)
         return path.read_bytes(), media
+
+
+def create_app_from_env() -> FastAPI:
+    """The app as `jixiao serve --workers N` starts it in each worker process (uvicorn's factory): the
+    store and the switches come from the environment `serve` sets."""
+    import os
+
+    return create_app(os.environ.get("JIXIAO_DB") or None,
+                      max_upload_bytes=int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES") or DEFAULT_MAX_BYTES),
+                      auth=os.environ.get("JIXIAO_AUTH", "1") != "0",
+                      public_read=os.environ.get("JIXIAO_PUBLIC_READ", "0") == "1")

@@ -15,6 +15,8 @@ if (form) {
     bar.hidden = false; bar.value = 0;
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/documents");
+    const csrf = document.querySelector('meta[name="csrf-token"]');  // accounts on: the session's form token
+    if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf.content);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
     xhr.onload = () => {
       bar.value = 100;
