@@ -241,3 +241,4 @@ class LibraryMemberRow(Base):
 
 
 from ..authoring import tables as _authoring_tables  # noqa: E402, F401  (drafts, revisions: migration 0007)
+from ..workflow import tables as _workflow_tables  # noqa: E402, F401  (review comments, audit log: migration 0008)

@@ -1,0 +1,132 @@
+"""A reviewer's comments: per indicator (or per project, or on the whole table), one opinion from the
+national list and/or free text, with jixiao's findings attached by rule code.
+
+A comment answers one submission (`round`): the number of times the table has been submitted when it was
+written, so a resubmitted table shows which comments came before the revision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, func, insert, select
+
+from ..errors import JixiaoError
+from ..model import Document
+from . import audit
+from .findings import document_findings, rule_info
+from .opinions import STATUS_ZH, opinion
+from .permissions import require
+from .status import document_info
+from .tables import AuditRow, ReviewCommentRow
+
+MAX_TEXT = 2000
+_T = ReviewCommentRow.__table__
+
+
+class CommentError(JixiaoError):
+    """A comment that cannot be stored as given (HTTP 422)."""
+
+    status = 422
+
+
+def current_round(conn: Connection, doc_id: int) -> int:
+    """How many times the table has been submitted (at least 1: comments on a table never submitted are round 1)."""
+    n = conn.execute(select(func.count(AuditRow.id)).where(
+        AuditRow.target == f"document:{doc_id}", AuditRow.action == "workflow.submit")).scalar_one()
+    return max(1, n)
+
+
+def _where(doc: Document, project_index: int | None, indicator_seq: int | None) -> tuple[str | None, str | None]:
+    if project_index is None:
+        if indicator_seq is not None:
+            raise CommentError("指定了指标序号却没有指定项目")
+        return None, None
+    if not 0 <= project_index < len(doc.projects):
+        raise CommentError(f"文档中没有第 {project_index + 1} 个项目（共 {len(doc.projects)} 个）")
+    project = doc.projects[project_index]
+    if indicator_seq is None:
+        return project.name, None
+    match = [i for i in project.indicators if i.seq == indicator_seq]
+    if not match:
+        raise CommentError(f"项目“{project.name}”中没有序号为 {indicator_seq} 的指标")
+    return project.name, match[0].name
+
+
+def _attach(findings: list[dict], rules: list[str], project_index: int | None,
+            indicator_seq: int | None) -> list[dict]:
+    """For each rule code, jixiao's findings of that rule on this row (or the rule alone when it found
+    nothing there: a reviewer may cite a rule jixiao did not fire)."""
+    out: list[dict] = []
+    for code in dict.fromkeys(c.strip().upper() for c in rules if c and c.strip()):
+        info = rule_info(code)
+        if info is None:
+            raise CommentError(f"规则 {code} 不在规则目录中")
+        hits = [f for f in findings if f["rule"] == code and f.get("project_index") == project_index
+                and (indicator_seq is None or f.get("indicator_seq") == indicator_seq)]
+        if not hits:
+            out.append({"rule": code, "name": info["name"], "message": info["summary"], "evidence": "",
+                        "fix": info["fix"]})
+        for f in hits:
+            out.append({"rule": code, "name": info["name"], "message": f["message"], "evidence": f.get("evidence") or "",
+                        "fix": f.get("fix") or info["fix"]})
+    return out
+
+
+def add_comment(conn: Connection, principal, doc_id: int, *, project_index: int | None = None,
+                indicator_seq: int | None = None, opinion_code: int | str | None = None, text: str | None = None,
+                fix: str | None = None, rules: list[str] | tuple[str, ...] = ()) -> dict:
+    """Store one comment on a submitted table and record it in the audit log; returns it as `comments_of` does.
+
+    `project_index` is the project's position in the document (0-based, as findings count), `indicator_seq`
+    the indicator's printed 序号; both None: a comment on the whole table."""
+    info = document_info(conn, doc_id)
+    actor = require(principal, "workflow.comment", info["department"])
+    if info["status"] != "submitted":
+        raise CommentError(f"只能对已报送、正在审核的表填写审核意见（当前状态：{STATUS_ZH.get(info['status'], info['status'])}）")
+    try:
+        op = opinion(opinion_code)
+    except ValueError as exc:
+        raise CommentError(str(exc)) from exc
+    text = (text or "").strip() or None
+    fix = (fix or "").strip() or None
+    if op is None and text is None and not rules:
+        raise CommentError("审核意见为空：请选择意见类型、填写说明或附上规则")
+    if text and len(text) > MAX_TEXT or fix and len(fix) > MAX_TEXT:
+        raise CommentError(f"审核意见过长（最多 {MAX_TEXT} 个字）")
+    doc, findings = document_findings(conn, doc_id)
+    project_name, indicator_name = _where(doc, project_index, indicator_seq)
+    attached = _attach(findings, list(rules), project_index, indicator_seq) if rules else []
+    values = {"document_id": doc_id, "round": current_round(conn, doc_id), "project_index": project_index,
+              "project_name": project_name, "indicator_seq": indicator_seq, "indicator_name": indicator_name,
+              "opinion": op.code if op else None, "text": text, "fix": fix, "findings": attached or None,
+              "author": actor.name, "author_role": actor.role, "created_at": datetime.now(UTC)}
+    new_id = conn.execute(insert(ReviewCommentRow).values(**values).returning(ReviewCommentRow.id)).scalar_one()
+    comment = _comment(conn.execute(select(_T).where(_T.c.id == new_id)).one())
+    audit.record(conn, principal, "workflow.comment", f"document:{doc_id}", None,
+                 {k: v for k, v in comment.items() if k not in ("created_at",)}, info["department"])
+    return comment
+
+
+def comments_of(conn: Connection, doc_id: int, round: int | None = None) -> list[dict]:
+    """A document's comments in the order written (of one round, or all)."""
+    q = select(_T).where(_T.c.document_id == doc_id)
+    if round is not None:
+        q = q.where(_T.c.round == round)
+    return [_comment(r) for r in conn.execute(q.order_by(_T.c.id))]
+
+
+def _comment(r) -> dict:
+    op = opinion(r.opinion) if r.opinion else None
+    attached = list(r.findings or [])
+    # the fix a department reads: the reviewer's own, else the attached rules', else the opinion's
+    fixes = [r.fix] if r.fix else list(dict.fromkeys(f["fix"] for f in attached if f.get("fix")))
+    if not fixes and op is not None:
+        fixes = [op.fix]
+    created = r.created_at
+    if isinstance(created, datetime) and created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return {"id": r.id, "document_id": r.document_id, "round": r.round, "project_index": r.project_index,
+            "project": r.project_name, "indicator_seq": r.indicator_seq, "indicator": r.indicator_name,
+            "opinion": op.code if op else None, "opinion_label": op.label if op else None, "text": r.text,
+            "fix": "；".join(fixes), "findings": attached, "author": r.author, "author_role": r.author_role,
+            "created_at": created.isoformat() if isinstance(created, datetime) else str(created)}
