@@ -749,16 +749,26 @@ def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"),
 
 @app.command()
 def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--host"),
-          port: int = typer.Option(8000, "--port")) -> None:
+          port: int = typer.Option(8000, "--port"),
+          auth: bool = typer.Option(True, "--auth/--no-auth",
+                                    help="账户与登录（默认开启）；--no-auth：本机单人使用，不需登录"),
+          public_read: bool = typer.Option(False, "--public-read", help="未登录的访客可只读查看已公开的表"),
+          workers: int = typer.Option(1, "--workers", min=1, max=64, help="工作进程数（共享服务器用 PostgreSQL）")
+          ) -> None:
     """启动网页界面和 JSON API（默认 http://127.0.0.1:8000）。"""
     import uvicorn
 
     from .api.app import create_app
     from .store import StoreError
 
-    _engine(db, create=db is not None).dispose()  # without --db, an existing jixiao.db (or JIXIAO_DB) is needed
+    engine = _engine(db, create=db is not None)  # without --db, an existing jixiao.db (or JIXIAO_DB) is needed
+    if auth:
+        from .cli_user import announce_first_admin
+
+        announce_first_admin(engine)
+    engine.dispose()
     try:
-        application = create_app(db)
+        application = create_app(db, auth=auth, public_read=public_read)
     except StoreError as exc:
         err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
@@ -768,7 +778,13 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     access.addHandler(handler)
     access.setLevel(logging.INFO)
     err.print(f"jixiao 已启动：http://{host}:{port}/  （API 文档：/docs）")
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    if workers > 1:  # each worker process builds its own app from the environment (api.app.create_app_from_env)
+        os.environ.update(JIXIAO_DB=db or os.environ.get("JIXIAO_DB") or "", JIXIAO_AUTH="1" if auth else "0",
+                          JIXIAO_PUBLIC_READ="1" if public_read else "0")
+        uvicorn.run("jixiao.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False, proxy_headers=True)
+        return
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=True)
 
 
 def main() -> None:
@@ -785,4 +801,5 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
-from . import cli_score  # noqa: E402, F401  (registers `score` and `track`)
+from . import cli_score  # noqa: E402, F401, I001  (registers `score` and `track`)
+from . import cli_user  # noqa: E402, F401  (registers `user`)

@@ -12,8 +12,8 @@ from .users import ensure_first_admin
 COOKIE = "jixiao_session"
 
 
-def first_admin(engine: Engine) -> str | None:
-    """Create the administrator `admin` when the store has no user; its password (print it once), or None."""
+def first_admin(engine: Engine) -> tuple[str, str] | None:
+    """Create the administrator `admin` when the store has none: (name, password) to print once, or None."""
     with engine.begin() as conn:
         return ensure_first_admin(conn)
 

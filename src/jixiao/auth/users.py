@@ -168,10 +168,13 @@ def authenticate(conn: Connection, name: str, password: str, client: str = "-") 
     return get_user(conn, user_id=row.id)
 
 
-def ensure_first_admin(conn: Connection) -> str | None:
-    """At setup: when the store has no user, create the administrator `admin` and return its password
-    (to be printed once); None when users exist already."""
-    if count_users(conn):
+def ensure_first_admin(conn: Connection) -> tuple[str, str] | None:
+    """At setup: when the store has no administrator (a new store, or one whose accounts were all made as
+    other roles), create `admin` and return (name, password) (to be printed once); None otherwise."""
+    if conn.execute(select(users.c.id).where(users.c.role == ADMIN)).first():
         return None
-    _, password = add_user(conn, FIRST_ADMIN, ADMIN)
-    return password
+    name = FIRST_ADMIN
+    while conn.execute(select(users.c.id).where(users.c.name == name)).first():
+        name += "_"
+    _, password = add_user(conn, name, ADMIN)
+    return name, password
