@@ -35,9 +35,10 @@ def ensure_chromium() -> str:
 
 
 @contextlib.contextmanager
-def served_store(tmp: Path, files: list[str]):
+def served_store(tmp: Path, files: list[str], auth: bool = False):
     """`jixiao ingest` the files into a new store under tmp, `jixiao serve` it on a free port, and yield
-    (url, log path) once it answers; the server is stopped afterwards."""
+    (url, log path) once it answers; the server is stopped afterwards. Accounts are off (`--no-auth`) unless
+    `auth`: then the first administrator's password is in the log."""
     db, log = tmp / "web.db", tmp / "serve.log"
     if files:
         subprocess.run([sys.executable, "-m", "jixiao.cli", "ingest", *files, "--db", str(db), "--workers", "1"],
@@ -46,14 +47,14 @@ def served_store(tmp: Path, files: list[str]):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with log.open("w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port)],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", str(db), "--port", str(port),
+                                 "--auth" if auth else "--no-auth"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                urllib.request.urlopen(url + "/api/rules", timeout=2)
+                urllib.request.urlopen(url + "/openapi.json", timeout=2)
                 break
             except OSError:
                 if proc.poll() is not None:
