@@ -145,7 +145,7 @@ def read_indicator_row(row: Row, grid: GridColumns, state: LevelState) -> Indica
             problem = "该行缺少三级指标名称"
     state.count += 1
     col = (get("level3") or 0) + 1
-    return Indicator.model_construct(seq=state.count, level1=state.level1, level2=state.level2, level2_code=state.level2_code,
+    return Indicator(seq=state.count, level1=state.level1, level2=state.level2, level2_code=state.level2_code,
                      name=name, description=description or None, annual=parse_target(annual_raw),
                      period=parse_target(period_raw), basis=basis or None, loc=loc_of(row, col), problem=problem)
 

@@ -112,7 +112,7 @@ def parse_item(seq: int, body: str, loc: Loc | None = None) -> Indicator | None:
         problem = problem or "未能识别指标名称"
     annual = parse_target(fields.get("annual"))
     period = parse_target(fields.get("period"))
-    return Indicator.model_construct(seq=seq, level1=level1, level2=level2, level2_code=code2, name=name,
+    return Indicator(seq=seq, level1=level1, level2=level2, level2_code=code2, name=name,
                      description=fields.get("description") or None, annual=annual, period=period,
                      basis=fields.get("basis") or None, loc=loc, problem=problem)
 
