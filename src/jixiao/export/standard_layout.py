@@ -417,7 +417,8 @@ def overall_tables(doc: Document, framework: str = "keep") -> list[StandardTable
                 for s in ov.sections]
     forms = [s for s in sections if is_form_title(s.title + "表")]
     texts = [s for s in sections if s not in forms]
-    out = [_section_form(doc, s, ov.goal if k == 0 else None) for k, s in enumerate(forms)]
+    out = [_section_form(doc, s, ov.goal if k == 0 else None, ov.result if k == 0 else None)
+           for k, s in enumerate(forms)]
     if texts or (ov.goal and not forms):
         out.append(_text_table(doc, ov.goal, texts))
     return out
@@ -427,7 +428,7 @@ def is_form_title(text: str) -> bool:
     return len(text) <= 120 and bool(re.search(r"(?:目标表|申报表|批复表|自评表)$", text))
 
 
-def _section_form(doc: Document, s: Section, goal: str | None) -> StandardTable:
+def _section_form(doc: Document, s: Section, goal: str | None, result: str | None) -> StandardTable:
     cols = grid_columns(doc, s.indicators)
     width = 4 + len(cols)
     t = StandardTable(name=s.title, width=width, widths=[12, 12, 16, 30] + [c.width for c in cols])
@@ -438,7 +439,7 @@ def _section_form(doc: Document, s: Section, goal: str | None) -> StandardTable:
         r = t.next()
         t.put(r, 1, f"单位：{doc.money_unit}", "note", to_col=t.width)
     _label_value(t, [("部门名称", doc.department)])
-    _goal(t, doc, s.goal or goal, None)
+    _goal(t, doc, s.goal or goal, result)
     _grid(t, s.indicators, cols)
     return t
 

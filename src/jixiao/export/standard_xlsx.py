@@ -43,6 +43,8 @@ def render(ws, t: StandardTable) -> None:
             continue
         g.put(c.row, c.col, c.value, to_col=c.to_col, to_row=c.to_row, head=c.style == "head",
               center=c.style == "center", fmt="0.00" if c.style == "money" and isinstance(c.value, float) else None)
+        if isinstance(c.value, str) and c.value.startswith("="):
+            ws.cell(row=c.row, column=c.col).data_type = "s"  # `=100%` is a value as printed, not a formula
     for r, h in t.tall.items():
         ws.row_dimensions[r].height = h
     _widths(ws, t.widths)
