@@ -281,6 +281,7 @@ def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[
     """PageContents in order → (rows, pages, OCR confidences), a borderless table read from its layout."""
     asm = _Assembler()
     pages_chars: list[list[geo.Char]] | None = []
+    pages_size: list[tuple[float, float]] = []
     any_text = False
     any_ocr = scanned
     for page_no, content in enumerate(pages, start=1):
@@ -290,6 +291,7 @@ def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[
         # PDF's glyphs are not all held in memory
         if pages_chars is not None:
             pages_chars.append(content.chars)
+            pages_size.append((content.width, content.height))
         try:
             asm.add(page_no, content)
         except ReadError:
@@ -306,13 +308,41 @@ def assemble(pages, n: int, progress=None, scanned: bool = False) -> tuple[list[
         raise ReadError("PDF 没有文本层，也没有可识别的页面图像")
     out = asm.out
     if not any(not r.is_text for r in out) and pages_chars is not None:
-        out = _layout_text_rows(pages_chars)  # a table drawn without ruling lines
+        # a table drawn without ruling lines: rebuilt from where the characters stand; a scan's OCR boxes
+        # (whole phrases, not glyphs) are read as space-aligned text
+        borderless = None if any_ocr else _borderless_rows(pages_chars, pages_size)
+        if borderless is not None:
+            out, problems = borderless
+            return out, n, ReadNotes(problems=problems)
+        out = _layout_text_rows(pages_chars)
         if any_ocr:
             if not any(not r.is_text for r in out):
                 lines = sum(1 for r in out if r.is_text)
                 raise ReadError(f"扫描件中没有找到表格（只识别出 {lines} 行文字）")
             asm.confidence = _layout_confidence(out, pages_chars)
     return out, n, asm.confidence
+
+
+class ReadNotes(dict):
+    """(page, table, row, col) → confidence of an OCR'd cell, and `problems`: (page, table, row) → what the
+    reader could not decide about that row (the indicator read from it carries it as its problem)."""
+
+    def __init__(self, *args, problems: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: dict[tuple[int, int, int], str] = problems or {}
+
+
+def _borderless_rows(pages_chars: list[list[geo.Char]], sizes: list[tuple[float, float]]):
+    """Rows of pages whose tables have no ruling lines, and the rows left unsure; None where no table
+    shows in the text's geometry."""
+    from .pdf_borderless import BorderlessReader
+
+    reader = BorderlessReader()
+    for page_no, (chars, (width, height)) in enumerate(zip(pages_chars, sizes), start=1):
+        reader.add_page(page_no, chars, width, height)
+    if not any(not r.is_text for r in reader.rows):
+        return None
+    return reader.rows, reader.problems
 
 
 def _layout_confidence(rows: list[Row], pages_chars: list[list[geo.Char]]) -> dict:

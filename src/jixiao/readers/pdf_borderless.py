@@ -1,0 +1,381 @@
+"""Tables drawn without ruling lines, read from where the characters stand.
+
+A borderless table has no grid to cut cells from, and a cell whose text wraps puts its lines below the row's
+first line, among the lines of the next row's cells. We rebuild the grid from the text itself:
+
+- columns are the gaps of the x-projection of the character boxes over the table's lines (a gap no line's
+  text crosses), found again without the cells that span several columns (a goal written across the
+  row), so one such cell does not hide the columns it covers;
+- a line starts a new row when a column gets text that it did not have on the line above (a cell begins:
+  cells are top-aligned, so every cell of a row begins on the row's first line), or when the space above
+  it is wider than the spacing of wrapped lines (the padding between rows); the other lines are wrapped
+  continuations and join the cells above them.
+
+Where the geometry leaves a line's row open (a table printed with no row padding, so a wrapped line and a
+new row look alike; a cell beginning with no row padding above it), the text is kept in the row above and
+the row gets a problem, never a silent guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from ..textnorm import clean_text
+from . import pdf_geometry as geo
+from .sheet import Cell, Row
+
+BIN = 1.0  # points per slot of the x-projection
+UNSURE_ROW = "无框线表格：此行的续行归属无法从版面确定（行间无留白），已并入上一行，请核对原件"
+
+
+@dataclass(slots=True)
+class _Seg:
+    chars: list[geo.Char]
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class _Line:
+    chars: list[geo.Char]
+    top: float
+    bottom: float
+    segs: list[_Seg]
+
+    @property
+    def x0(self) -> float:
+        return self.segs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segs[-1].x1
+
+    @property
+    def text(self) -> str:
+        return geo.text_of(self.chars)
+
+
+@dataclass
+class Block:
+    """One table on one page: its lines, its column bounds and its rows (lists of line indexes)."""
+    lines: list[_Line]
+    bounds: list[float] = field(default_factory=list)  # x where each column after the first begins
+    spanners: set[int] = field(default_factory=set)  # id() of segments that span columns
+
+
+def _segments(chars: list[geo.Char], gap: float) -> list[_Seg]:
+    out: list[_Seg] = []
+    for c in sorted(chars, key=lambda c: c.x0):
+        if c.text.isspace():
+            continue
+        if out and c.x0 - out[-1].x1 < gap:
+            out[-1].chars.append(c)
+            out[-1].x1 = max(out[-1].x1, c.x1)
+        else:
+            out.append(_Seg([c], c.x0, c.x1))
+    return out
+
+
+def page_lines(chars: list[geo.Char]) -> tuple[list[_Line], float]:
+    """The page's lines top to bottom, each cut into segments at gaps wider than a character; and the
+    typical character height."""
+    heights = [c.bottom - c.top for c in chars if not c.text.isspace()]
+    h = median(heights) if heights else 10.0
+    out = []
+    for members in geo._line_groups(chars):
+        segs = _segments(members, max(0.8 * h, 4.0))
+        if segs:
+            out.append(_Line(members, min(c.top for c in members), max(c.bottom for c in members), segs))
+    return out, h
+
+
+# --- columns ----------------------------------------------------------------------------------------------
+
+def _coverage(segs: list[_Seg], lo: float, n: int) -> list[int]:
+    cov = [0] * n
+    for s in segs:
+        for c in s.chars:
+            a, b = int((c.x0 - lo) / BIN), int((c.x1 - lo) / BIN)
+            for k in range(max(a, 0), min(b + 1, n)):
+                cov[k] += 1
+    return cov
+
+
+def _gaps(cov: list[int], lo: float, min_gap: float, a: int = 0, b: int | None = None) -> list[tuple[float, float]]:
+    """Runs of empty slots at least min_gap wide, strictly between covered slots."""
+    b = len(cov) if b is None else b
+    out = []
+    start = None
+    seen = False
+    for k in range(a, b):
+        if cov[k] == 0:
+            if start is None:
+                start = k
+        else:
+            if start is not None and seen and (k - start) * BIN >= min_gap:
+                out.append((lo + start * BIN, lo + k * BIN))
+            start = None
+            seen = True
+    return out
+
+
+def columns(lines: list[_Line], h: float) -> tuple[list[float], set[int]]:
+    """Column bounds (x where columns 2.. begin) and the segments that span columns."""
+    segs = [s for ln in lines for s in ln.segs]
+    lo = min(s.x0 for s in segs) - 2
+    hi = max(s.x1 for s in segs) + 2
+    n = int((hi - lo) / BIN) + 1
+    min_gap = max(0.8 * h, 4.0)
+    cov = _coverage(segs, lo, n)
+    spanners: set[int] = set()
+    # a segment spans columns when, without it, its range holds a gap with other lines' text on both sides
+    for s in segs:
+        if s.x1 - s.x0 < 4 * min_gap:
+            continue
+        own = _coverage([s], lo, n)
+        rest = [c - o for c, o in zip(cov, own)]
+        a, b = int((s.x0 - lo) / BIN), int((s.x1 - lo) / BIN) + 1
+        if _gaps(rest, lo, min_gap, a, b):
+            spanners.add(id(s))
+    if spanners:
+        cov = _coverage([s for s in segs if id(s) not in spanners], lo, n)
+    bounds = [(g0 + g1) / 2 for g0, g1 in _gaps(cov, lo, min_gap)]
+    return bounds, spanners
+
+
+def _col(x: float, bounds: list[float]) -> int:
+    k = 0
+    while k < len(bounds) and x >= bounds[k]:
+        k += 1
+    return k
+
+
+# --- table regions ----------------------------------------------------------------------------------------
+
+def _fits_first_column(ln: _Line, left: float, first_bound: float | None, h: float) -> bool:
+    return len(ln.segs) == 1 and ln.x0 <= left + h and (first_bound is None or ln.x1 < first_bound)
+
+
+def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
+           open_left: float | None = None) -> list[tuple[str, object]]:
+    """The page as ('text', line) and ('table', Block) in order. A table begins at a line of two or more
+    segments (or, on a page continuing a table, at the top); a line at the table's left edge whose text
+    runs past the first column ends it."""
+    out: list[tuple[str, object]] = []
+    cur: list[_Line] | None = None
+    left = open_left
+    first_bound = open_bounds[0] if open_bounds else None
+    if open_bounds is not None and lines:
+        cur = []
+    for ln in lines:
+        if cur is not None:
+            if len(ln.segs) > 1:
+                if first_bound is None or abs(ln.x0 - left) <= h:
+                    second = ln.segs[1].x0
+                    first_bound = second if first_bound is None else min(first_bound, second)
+                cur.append(ln)
+                continue
+            if ln.x0 > left + h or _fits_first_column(ln, left, first_bound, h):
+                cur.append(ln)
+                continue
+            out.extend(_close(cur, left, first_bound, h))
+            cur = None
+        if len(ln.segs) > 1:
+            cur = [ln]
+            left = ln.x0
+            first_bound = ln.segs[1].x0
+        else:
+            out.append(("text", ln))
+    if cur is not None:
+        out.extend(_close(cur, left, first_bound, h))
+    return out
+
+
+def _close(cur: list[_Line], left: float | None, first_bound: float | None, h: float) -> list[tuple[str, object]]:
+    """A table's lines, less trailing one-segment lines at its left edge after its last multi-segment line
+    when they are set apart (a note under the table)."""
+    if not cur:
+        return []
+    last_multi = max((i for i, ln in enumerate(cur) if len(ln.segs) > 1), default=-1)
+    if last_multi < 0:
+        # a continued table's page with only wrapped lines: still the table
+        return [("table", Block(cur))]
+    return [("table", Block(cur))]
+
+
+# --- rows -------------------------------------------------------------------------------------------------
+
+def _occupied(ln: _Line, bounds: list[float], spanners: set[int]) -> set[int]:
+    out: set[int] = set()
+    for s in ln.segs:
+        a = _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
+        b = _col(s.x1 - 0.5, bounds) if id(s) in spanners else a
+        out.update(range(a, max(a, b) + 1))
+    return out
+
+
+def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: float,
+               prev: _Line | None = None) -> tuple[list[bool], list[bool]]:
+    """For each line: does it begin a row, and is that decision unsure. `prev` is the last line of the
+    table on the page before, when the table continues."""
+    line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:])]
+    inner = min(pitches) if pitches else 0.0
+    if not pitches or inner > 1.7 * line_h:
+        inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
+    padded = any(p > inner + 0.5 * line_h for p in pitches)
+    starts: list[bool] = []
+    unsure: list[bool] = []
+    occ_prev = _occupied(prev, bounds, spanners) if prev is not None else None
+    for i, ln in enumerate(lines):
+        occ = _occupied(ln, bounds, spanners)
+        if i == 0:
+            if occ_prev is None:
+                starts.append(True)
+                unsure.append(False)
+            else:
+                begins = bool(occ - occ_prev)
+                starts.append(begins)
+                unsure.append(False)
+            occ_prev = occ
+            continue
+        begins = bool(occ - occ_prev)
+        gapped = ln.top - lines[i - 1].top > inner + 0.5 * line_h
+        if gapped or (begins and not padded):
+            starts.append(True)
+            unsure.append(False)
+        elif begins:
+            # a cell begins with no row padding above it in a padded table: a cell set lower in its row
+            # (vertically centred) or a row printed tight; kept in the row above and marked
+            starts.append(False)
+            unsure.append(True)
+        else:
+            starts.append(False)
+            unsure.append(not padded)
+        occ_prev = occ
+    return starts, unsure
+
+
+def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[Cell]:
+    ncols = len(bounds) + 1
+    chars: list[list[geo.Char]] = [[] for _ in range(ncols)]
+    span_to: list[int] = list(range(ncols))
+    for ln in group:
+        for s in ln.segs:
+            a = _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
+            chars[a].extend(s.chars)
+            if id(s) in spanners:
+                span_to[a] = max(span_to[a], _col(s.x1 - 0.5, bounds))
+    from .pdf import unwrap
+
+    cells: list[Cell] = []
+    covered_by: dict[int, int] = {}
+    for a in range(ncols):
+        for k in range(a + 1, span_to[a] + 1):
+            if not chars[k]:
+                covered_by.setdefault(k, a)
+    texts = [clean_text(unwrap(geo.text_of(cs))) if cs else "" for cs in chars]
+    boxes = [(min(c.x0 for c in cs), min(c.top for c in cs), max(c.x1 for c in cs), max(c.bottom for c in cs))
+             if cs else None for cs in chars]
+    for k in range(ncols):
+        if k in covered_by:
+            a = covered_by[k]
+            cells.append(Cell(texts[a], k + 1, hspan=True, bbox=boxes[a]))
+        else:
+            cells.append(Cell(texts[k], k + 1, bbox=boxes[k]))
+    return cells
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,4})\s*$")
+
+
+class BorderlessReader:
+    """Pages in order → Rows; a table that reaches the bottom of a page goes on at the top of the next
+    with the same columns, and lines there that begin no cell finish the row the page break cut."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.problems: dict[tuple[int, int, int], str] = {}
+        self.table_no = 0
+        self.seen_margins: set[str] = set()
+        self.open: dict | None = None  # the table the last page ended in
+
+    def add_page(self, page_no: int, chars: list[geo.Char], width: float, height: float) -> None:
+        from .pdf import _paragraphs, _running_header
+
+        lines, h = page_lines(chars)
+        kept = []
+        for ln in lines:
+            line = geo.Line(ln.text, ln.x0, ln.top, ln.x1, ln.bottom)
+            # a running header or footer is one piece of text; a line of several is a table's (repeated) header
+            if _PAGE_NUMBER.match(line.text) or (len(ln.segs) == 1
+                                                 and _running_header(line, height, self.seen_margins)):
+                continue
+            kept.append(ln)
+        opened = self.open
+        items = blocks(kept, h, opened["bounds"] if opened else None, opened["left"] if opened else None)
+        pending_text: list[_Line] = []
+        first_item = True
+
+        def flush_text() -> None:
+            geo_lines = [geo.Line(t.text, t.x0, t.top, t.x1, t.bottom) for t in pending_text]
+            for text, box in _paragraphs(geo_lines, width):
+                self.rows.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
+            pending_text.clear()
+
+        for kind, obj in items:
+            if kind == "text":
+                pending_text.append(obj)
+                continue
+            flush_text()
+            self._table(page_no, obj, h, opened if first_item else None)
+            first_item = False
+            opened = None
+            last = obj.lines[-1]
+            self.open = {"bounds": obj.bounds, "left": obj.lines[0].x0 if not self.open else self.open["left"],
+                         "no": self.table_no, "last": last, "row": self.rows[-1].row if self.rows else 0} \
+                if last.bottom > 0.8 * height else None
+        if pending_text:
+            flush_text()
+            self.open = None
+        if items and items[-1][0] == "text":
+            self.open = None
+
+    def _table(self, page_no: int, block: Block, h: float, opened: dict | None) -> None:
+        if opened is not None:
+            block.bounds, block.spanners = opened["bounds"], columns(block.lines, h)[1]
+            table_no, next_row, prev = opened["no"], opened["row"] + 1, opened["last"]
+        else:
+            block.bounds, block.spanners = columns(block.lines, h)
+            self.table_no += 1
+            table_no, next_row, prev = self.table_no, 1, None
+        starts, unsure = row_starts(block.lines, block.bounds, block.spanners, h, prev)
+        groups: list[tuple[list[_Line], bool]] = []
+        for ln, start, doubt in zip(block.lines, starts, unsure):
+            if start or not groups:
+                groups.append(([ln], doubt))
+            else:
+                groups[-1][0].append(ln)
+                if doubt:
+                    groups[-1] = (groups[-1][0], True)
+        first = 0
+        if opened is not None and not starts[0] and self.rows and self.rows[-1].table == table_no:
+            # the rest of the row the page break cut: join it to that row's cells
+            head, doubt = groups[0]
+            last_row = self.rows[-1]
+            extra = _cells(head, block.bounds, block.spanners)
+            for cell, more in zip(last_row.cells, extra):
+                if more.text and not more.hspan:
+                    cell.text = clean_text(cell.text + more.text) if cell.text and not cell.hspan else more.text
+                    cell.hspan = False
+            if doubt:
+                self.problems[(last_row.page, table_no, last_row.row)] = UNSURE_ROW
+            first = 1
+        for k, (group, doubt) in enumerate(groups[first:]):
+            row_no = next_row + k
+            self.rows.append(Row(_cells(group, block.bounds, block.spanners), table=table_no, row=row_no,
+                                 page=page_no))
+            if doubt:
+                self.problems[(page_no, table_no, row_no)] = UNSURE_ROW
