@@ -338,7 +338,7 @@ def _borderless_rows(pages_chars: list[list[geo.Char]], sizes: list[tuple[float,
     from .pdf_borderless import BorderlessReader
 
     reader = BorderlessReader()
-    for page_no, (chars, (width, height)) in enumerate(zip(pages_chars, sizes), start=1):
+    for page_no, (chars, (width, height)) in enumerate(zip(pages_chars, sizes, strict=False), start=1):
         reader.add_page(page_no, chars, width, height)
     if not any(not r.is_text for r in reader.rows):
         return None

@@ -135,7 +135,7 @@ def columns(lines: list[_Line], h: float) -> tuple[list[float], set[int]]:
         if s.x1 - s.x0 < 4 * min_gap:
             continue
         own = _coverage([s], lo, n)
-        rest = [c - o for c, o in zip(cov, own)]
+        rest = [c - o for c, o in zip(cov, own, strict=False)]
         a, b = int((s.x0 - lo) / BIN), int((s.x1 - lo) / BIN) + 1
         if _gaps(rest, lo, min_gap, a, b):
             spanners.add(id(s))
@@ -221,7 +221,7 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
     """For each line: does it begin a row, and is that decision unsure. `prev` is the last line of the
     table on the page before, when the table continues."""
     line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
-    pitches = [b.top - a.top for a, b in zip(lines, lines[1:])]
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     inner = min(pitches) if pitches else 0.0
     if not pitches or inner > 1.7 * line_h:
         inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
@@ -353,7 +353,7 @@ class BorderlessReader:
             table_no, next_row, prev = self.table_no, 1, None
         starts, unsure = row_starts(block.lines, block.bounds, block.spanners, h, prev)
         groups: list[tuple[list[_Line], bool]] = []
-        for ln, start, doubt in zip(block.lines, starts, unsure):
+        for ln, start, doubt in zip(block.lines, starts, unsure, strict=False):
             if start or not groups:
                 groups.append(([ln], doubt))
             else:
@@ -366,7 +366,7 @@ class BorderlessReader:
             head, doubt = groups[0]
             last_row = self.rows[-1]
             extra = _cells(head, block.bounds, block.spanners)
-            for cell, more in zip(last_row.cells, extra):
+            for cell, more in zip(last_row.cells, extra, strict=False):
                 if more.text and not more.hspan:
                     cell.text = clean_text(cell.text + more.text) if cell.text and not cell.hspan else more.text
                     cell.hspan = False
