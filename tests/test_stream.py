@@ -366,3 +366,19 @@ def test_a_weight_that_is_text_is_marked_not_guessed():
     i = doc.projects[0].indicators[0]
     assert (i.weight, i.score, i.annual.raw) == (None, 8, "≥5个")
     assert i.problem == "分值“十”不是数字，未读取"
+
+
+def test_a_level_name_read_in_a_value_column_is_never_a_value():
+    """One cell per line, the names being bare numbers: the rows fall out of step and a level name lands in
+    the value column. It is dropped and the indicator is marked, whichever family read it."""
+    text = "\n\n".join(["项目绩效目标表", "项目名称", "集镇基础设施建设", "一级指标", "二级指标", "绩效指标名称",
+                        "年度指标值", "产出指标", "数量指标", "88100", "产出指标", "质量指标", "88100",
+                        "效益指标", "社会效益指标", "68100"])
+    doc = parse_bytes(text.encode(), "flat.txt")
+    indicators = [i for p in doc.projects for i in p.indicators]
+    assert indicators
+    for ind in indicators:
+        for attr in ("annual", "period", "actual", "forecast"):
+            value = getattr(ind, attr)
+            assert value is None or not value.raw.endswith("指标"), (ind.name, attr, value.raw)
+    assert any(i.problem and "表头或级别名称" in i.problem for i in indicators)

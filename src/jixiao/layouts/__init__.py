@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..errors import LayoutError
 from ..model import Document
 from ..readers.sheet import Sheet
-from .base import Fragment, Region, is_clean, registered_layouts
+from .base import Fragment, Region, all_indicators, is_clean, registered_layouts, structural
 
 
 def build_document(sheet: Sheet) -> Document:
@@ -33,7 +33,24 @@ def build_document(sheet: Sheet) -> Document:
     if not chosen:
         assert first_error is not None or not regions
         raise first_error or LayoutError("未识别出绩效目标表：文件里没有表格或文字", sheet.name)
-    return _merge(sorted(chosen, key=lambda c: c.region.start))
+    return _without_structural_values(_merge(sorted(chosen, key=lambda c: c.region.start)))
+
+
+_VALUE_FIELDS = ("annual", "period", "actual", "forecast")
+
+
+def _without_structural_values(doc: Document) -> Document:
+    """A value that is a header word or a level name (`产出指标`, `实际完成值`) was read out of step with its
+    columns, whatever family read it: it is never emitted as a value; the indicator keeps its name and is
+    marked."""
+    for ind in all_indicators(doc):
+        for attr in _VALUE_FIELDS:
+            target = getattr(ind, attr)
+            if target is not None and structural(target.raw):
+                setattr(ind, attr, None)
+                note = f"值列中读到的是表头或级别名称（{target.raw}），未作为指标值"
+                ind.problem = f"{ind.problem}；{note}" if ind.problem else note
+    return doc
 
 
 def _overlap(a: Region, b: Region) -> bool:
