@@ -343,6 +343,9 @@ def flag_low_confidence(doc, sheet):
     """An indicator whose row holds a cell read with low confidence gets a problem instead of a silent value.
     Returns the document."""
     conf: dict = getattr(sheet, "ocr_confidence", None) or {}
+    unsure: dict = getattr(getattr(sheet, "ocr_confidence", None), "problems", None) or {}
+    if unsure:
+        _flag_unsure_rows(doc, unsure)
     if not conf:
         return doc
     by_row: dict[tuple, float] = {}
@@ -363,6 +366,18 @@ def flag_low_confidence(doc, sheet):
                 ind.problem = (f"OCR 读出“{ind.annual.raw.strip()}”，可能是“≥{ind.annual.raw.strip()[1:]}”"
                                "（≥ 被识别为 2），已保留原文，请核对原件")
     return doc
+
+
+def _flag_unsure_rows(doc, unsure: dict) -> None:
+    """An indicator read from a row the reader could not settle (a borderless table's wrapped line whose
+    row the layout leaves open) carries the reader's words as its problem."""
+    for project in getattr(doc, "projects", []) or []:
+        for ind in project.indicators:
+            loc = ind.loc
+            if loc is not None and not ind.problem:
+                why = unsure.get((loc.page, loc.table, loc.row))
+                if why:
+                    ind.problem = why
 
 
 # `292%`: a percentage over 100 whose leading 2 may be a `≥` the recogniser misread. Which it is only the

@@ -69,6 +69,8 @@ def _segments(chars: list[geo.Char], gap: float) -> list[_Seg]:
     out: list[_Seg] = []
     for c in sorted(chars, key=lambda c: c.x0):
         if c.text.isspace():
+            if out and c.x0 - out[-1].x1 < gap:
+                out[-1].chars.append(c)  # a drawn space inside a cell's text is kept, but never widens it
             continue
         if out and c.x0 - out[-1].x1 < gap:
             out[-1].chars.append(c)
@@ -217,15 +219,17 @@ def _occupied(ln: _Line, bounds: list[float], spanners: set[int]) -> set[int]:
 
 
 def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: float,
-               prev: _Line | None = None) -> tuple[list[bool], list[bool]]:
-    """For each line: does it begin a row, and is that decision unsure. `prev` is the last line of the
-    table on the page before, when the table continues."""
+               prev: _Line | None = None, padded_before: bool | None = None
+               ) -> tuple[list[bool], list[bool], bool]:
+    """For each line: does it begin a row, and is that decision unsure; and whether the table pads its
+    rows. `prev` is the last line of the table on the page before, when the table continues, and
+    `padded_before` what that page showed of the padding."""
     line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     inner = min(pitches) if pitches else 0.0
     if not pitches or inner > 1.7 * line_h:
         inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
-    padded = any(p > inner + 0.5 * line_h for p in pitches)
+    padded = any(p > inner + 0.5 * line_h for p in pitches) or bool(padded_before)
     starts: list[bool] = []
     unsure: list[bool] = []
     occ_prev = _occupied(prev, bounds, spanners) if prev is not None else None
@@ -255,7 +259,7 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             starts.append(False)
             unsure.append(not padded)
         occ_prev = occ
-    return starts, unsure
+    return starts, unsure, padded
 
 
 def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[Cell]:
@@ -291,6 +295,18 @@ def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[
 _PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*/\s*\d+|\d{1,4})\s*$")
 
 
+@dataclass
+class _Open:
+    """A table that reached the bottom of a page: what its continuation on the next page needs."""
+    no: int
+    bounds: list[float]
+    left: float
+    header: str  # the text of the table's first line: a page repeating it starts with the header again
+    last: _Line
+    row: int
+    padded: bool
+
+
 class BorderlessReader:
     """Pages in order → Rows; a table that reaches the bottom of a page goes on at the top of the next
     with the same columns, and lines there that begin no cell finish the row the page break cut."""
@@ -300,7 +316,7 @@ class BorderlessReader:
         self.problems: dict[tuple[int, int, int], str] = {}
         self.table_no = 0
         self.seen_margins: set[str] = set()
-        self.open: dict | None = None  # the table the last page ended in
+        self.open: _Open | None = None
 
     def add_page(self, page_no: int, chars: list[geo.Char], width: float, height: float) -> None:
         from .pdf import _paragraphs, _running_header
@@ -314,10 +330,9 @@ class BorderlessReader:
                                                  and _running_header(line, height, self.seen_margins)):
                 continue
             kept.append(ln)
-        opened = self.open
-        items = blocks(kept, h, opened["bounds"] if opened else None, opened["left"] if opened else None)
+        opened, self.open = self.open, None
+        items = blocks(kept, h, opened.bounds if opened else None, opened.left if opened else None)
         pending_text: list[_Line] = []
-        first_item = True
 
         def flush_text() -> None:
             geo_lines = [geo.Line(t.text, t.x0, t.top, t.x1, t.bottom) for t in pending_text]
@@ -325,35 +340,28 @@ class BorderlessReader:
                 self.rows.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
             pending_text.clear()
 
-        for kind, obj in items:
+        for k, (kind, obj) in enumerate(items):
             if kind == "text":
                 pending_text.append(obj)
                 continue
             flush_text()
-            self._table(page_no, obj, h, opened if first_item else None)
-            first_item = False
-            opened = None
-            last = obj.lines[-1]
-            self.open = {"bounds": obj.bounds, "left": obj.lines[0].x0 if not self.open else self.open["left"],
-                         "no": self.table_no, "last": last, "row": self.rows[-1].row if self.rows else 0} \
-                if last.bottom > 0.8 * height else None
-        if pending_text:
-            flush_text()
-            self.open = None
-        if items and items[-1][0] == "text":
-            self.open = None
+            state = self._table(page_no, obj, h, opened if k == 0 else None)
+            self.open = state if obj.lines[-1].bottom > 0.8 * height and k == len(items) - 1 else None
+        flush_text()
 
-    def _table(self, page_no: int, block: Block, h: float, opened: dict | None) -> None:
+    def _table(self, page_no: int, block: Block, h: float, opened: _Open | None) -> _Open:
         if opened is not None:
-            block.bounds, block.spanners = opened["bounds"], columns(block.lines, h)[1]
-            table_no, next_row, prev = opened["no"], opened["row"] + 1, opened["last"]
+            block.bounds, block.spanners = opened.bounds, columns(block.lines, h)[1]
+            table_no, next_row, prev, header = opened.no, opened.row + 1, opened.last, opened.header
         else:
             block.bounds, block.spanners = columns(block.lines, h)
             self.table_no += 1
-            table_no, next_row, prev = self.table_no, 1, None
-        starts, unsure = row_starts(block.lines, block.bounds, block.spanners, h, prev)
+            table_no, next_row, prev, header = self.table_no, 1, None, block.lines[0].text
+        repeated = opened is not None and block.lines[0].text == header
+        starts, unsure, padded = row_starts(block.lines, block.bounds, block.spanners, h,
+                                            None if repeated else prev, opened.padded if opened else None)
         groups: list[tuple[list[_Line], bool]] = []
-        for ln, start, doubt in zip(block.lines, starts, unsure, strict=False):
+        for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
             if start or not groups:
                 groups.append(([ln], doubt))
             else:
@@ -373,9 +381,12 @@ class BorderlessReader:
             if doubt:
                 self.problems[(last_row.page, table_no, last_row.row)] = UNSURE_ROW
             first = 1
-        for k, (group, doubt) in enumerate(groups[first:]):
-            row_no = next_row + k
+        row_no = next_row - 1
+        for group, doubt in groups[first:]:
+            row_no += 1
             self.rows.append(Row(_cells(group, block.bounds, block.spanners), table=table_no, row=row_no,
                                  page=page_no))
             if doubt:
                 self.problems[(page_no, table_no, row_no)] = UNSURE_ROW
+        left = opened.left if opened else min(ln.x0 for ln in block.lines)
+        return _Open(table_no, block.bounds, left, header, block.lines[-1], row_no, padded)
