@@ -381,4 +381,4 @@ def test_a_level_name_read_in_a_value_column_is_never_a_value():
         for attr in ("annual", "period", "actual", "forecast"):
             value = getattr(ind, attr)
             assert value is None or not value.raw.endswith("指标"), (ind.name, attr, value.raw)
-    assert any(i.problem and "表头或级别名称" in i.problem for i in indicators)
+    assert any(i.problem and "表头、级别名称或表名" in i.problem for i in indicators)

@@ -12,6 +12,7 @@ from ..errors import LayoutError
 from ..model import Document
 from ..readers.sheet import Sheet
 from .base import Fragment, Region, all_indicators, is_clean, registered_layouts, structural
+from .common import is_title
 
 
 def build_document(sheet: Sheet) -> Document:
@@ -40,15 +41,15 @@ _VALUE_FIELDS = ("annual", "period", "actual", "forecast")
 
 
 def _without_structural_values(doc: Document) -> Document:
-    """A value that is a header word or a level name (`产出指标`, `实际完成值`) was read out of step with its
-    columns, whatever family read it: it is never emitted as a value; the indicator keeps its name and is
-    marked."""
+    """A value that is a header word, a level name (`产出指标`, `实际完成值`) or a table's title (the next
+    table's `…绩效目标表` after a row whose value cell is empty) was read out of step with its columns,
+    whatever family read it: it is never emitted as a value; the indicator keeps its name and is marked."""
     for ind in all_indicators(doc):
         for attr in _VALUE_FIELDS:
             target = getattr(ind, attr)
-            if target is not None and structural(target.raw):
+            if target is not None and (structural(target.raw) or is_title(target.raw)):
                 setattr(ind, attr, None)
-                note = f"值列中读到的是表头或级别名称（{target.raw}），未作为指标值"
+                note = f"值列中读到的是表头、级别名称或表名（{target.raw}），未作为指标值"
                 ind.problem = f"{ind.problem}；{note}" if ind.problem else note
     return doc
 
