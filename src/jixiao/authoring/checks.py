@@ -87,6 +87,8 @@ def national_checks(content: Content) -> list[dict]:
                                "goal", "精简绩效目标。")})
     if not content.fields.name.strip():
         out.append(_finding("NS6", "error", "项目名称为必录项", None, "name", "填写项目名称。"))
+    if all(row.is_empty() for row in content.rows):
+        out.append(_finding("NS6", "error", "表中还没有填写任何三级指标", None, None, "在骨架的各二级指标下填写三级指标和指标值。"))
     return out
 
 
@@ -112,3 +114,22 @@ def all_findings(content: Content) -> list[dict]:
 
 def errors(findings: list[dict]) -> list[dict]:
     return [f for f in findings if f["severity"] == "error"]
+
+
+def refuse_broken(content: Content) -> None:
+    """Refuse (one Chinese line) an edit that would not make a valid document: level names outside the
+    framework, a year no table has. Everything else saves and shows as findings."""
+    from ..errors import Unprocessable
+    from ..taxonomy import LEVEL1, LEVEL2_BY_LEVEL1
+
+    year = content.fields.year
+    if year is not None and not 1990 <= year <= 2100:
+        raise Unprocessable(f"年度“{year}”无效（应为 1990–2100 之间的年份）")
+    if len(content.rows) > 500:
+        raise Unprocessable(f"指标行过多（{len(content.rows)} 行，最多 500 行）")
+    all_level2 = {n for names in LEVEL2_BY_LEVEL1.values() for n in names}
+    for n, row in enumerate(content.rows, start=1):
+        if row.level1 and row.level1 not in LEVEL1:
+            raise Unprocessable(f"第 {n} 行：一级指标“{row.level1}”不是指标框架中的一级指标（可用 {'、'.join(LEVEL1)}）")
+        if row.level2 and row.level2 not in all_level2:
+            raise Unprocessable(f"第 {n} 行：二级指标“{row.level2}”不是指标框架中的二级指标")

@@ -29,10 +29,11 @@ from ..store.reader import load_document
 from ..store.schema import Base, DocumentRow, ProjectRow
 from ..store.writer import store_document
 from .changes import diff_contents, summary
-from .checks import all_findings, errors
+from .checks import all_findings, errors, refuse_broken
 from .content import Content, Fields, from_project, indicators_of, to_document
 from .skeleton import KINDS, skeleton_rows
 from .tables import STATUSES, DraftRow, RevisionRow
+from .who import principal, require
 
 EDITABLE = ("draft", "returned")
 STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已批复"}
@@ -134,7 +135,9 @@ def _row(conn: Connection, draft_id: int):
 
 
 def get_draft(conn: Connection, draft_id: int) -> dict:
-    return _draft_dict(conn, _row(conn, draft_id))
+    d = _draft_dict(conn, _row(conn, draft_id))
+    require("read", d["department"], d["status"])
+    return d
 
 
 def list_drafts(conn: Connection, department: str | None = None, limit: int = 100) -> list[dict]:
@@ -157,7 +160,9 @@ def _add_revision(conn: Connection, draft_id: int, number: int | None, action: s
 
 def create_draft(engine: Engine, content: Content, author: str, origin: str = "新建") -> dict:
     """A new draft (version 1) and its document (status draft)."""
+    refuse_broken(content)
     f = content.fields
+    require("write", f.department.strip() or None, "draft")
     with engine.begin() as conn:
         now = _now()
         draft_id = conn.execute(insert(DraftRow).values(
@@ -228,9 +233,13 @@ def save_draft(engine: Engine, draft_id: int, content: Content, base_version: in
                action: str = "save", note: str | None = None) -> dict:
     """Save a new version on top of `base_version`. Refused (Conflict) when another save came first: the
     refused content is kept as a conflict revision. Refused (409) when the table is submitted or approved."""
+    refuse_broken(content)
     with engine.begin() as conn:
         d = _row(conn, draft_id)
         status = document_status(conn, d.document_id) if d.document_id else "draft"
+        require("write", d.department, status)
+        if content.fields.department.strip() != (d.department or ""):
+            require("write", content.fields.department.strip() or None, status)
         if status not in EDITABLE:
             raise JixiaoError(f"该表{STATUS_ZH[status]}，不能再修改（退回后才能修改）")
         old = Content.model_validate(d.content)
@@ -284,9 +293,20 @@ def submit_draft(engine: Engine, draft_id: int, base_version: int, author: str) 
         if bad:
             listed = "；".join(f["message"] for f in bad[:5]) + ("等" if len(bad) > 5 else "")
             raise Unprocessable(f"还有 {len(bad)} 个错误，不能提交：{listed}")
-        set_status(conn, d.document_id, "submitted")
+        _submit(conn, d.document_id, d.department, status)
         _add_revision(conn, draft_id, None, "submit", author, [], f"提交第 {d.version} 版", content)
         return get_draft(conn, draft_id)
+
+
+def _submit(conn: Connection, doc_id: int, department: str | None, status: str) -> None:
+    """The workflow's submit move (its permission check and audit entry) when the workflow is installed."""
+    try:
+        from ..workflow.transitions import submit
+    except ImportError:
+        require("submit", department, status)
+        set_status(conn, doc_id, "submitted")
+        return
+    submit(conn, principal(), doc_id)
 
 
 # ---------------------------------------------------------------- revisions
@@ -341,6 +361,7 @@ def delete_document(engine: Engine, doc_id: int) -> dict:
     draft's revisions with it."""
     with engine.begin() as conn:
         info = document_summary(conn, doc_id)
+        require("write", info["department"], info["status"])
         conn.execute(delete(DraftRow).where(DraftRow.document_id == doc_id))
         conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
         return info
@@ -349,6 +370,7 @@ def delete_document(engine: Engine, doc_id: int) -> dict:
 def delete_draft(engine: Engine, draft_id: int) -> dict:
     with engine.begin() as conn:
         d = get_draft(conn, draft_id)
+        require("write", d["department"], d["status"])
         conn.execute(delete(DraftRow).where(DraftRow.id == draft_id))
         if d["document_id"] is not None:
             conn.execute(delete(DocumentRow).where(DocumentRow.id == d["document_id"]))
@@ -360,6 +382,7 @@ def replace_document(engine: Engine, doc_id: int, doc: Document, author: str) ->
     authored document's draft gets the new content as a revision when the file holds one project."""
     with engine.begin() as conn:
         before = document_summary(conn, doc_id)
+        require("write", before["department"], before["status"])
         other = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == doc.source.sha256)).scalar()
         if other is not None and other != doc_id:
             raise Unprocessable(f"同一文件已作为文档 {other} 入库，不能再替换文档 {doc_id}", doc.source.name)
