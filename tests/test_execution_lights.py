@@ -4,9 +4,18 @@ qualitative by wording, budget execution, thresholds from config."""
 from __future__ import annotations
 
 import pytest
+from conftest import SHARED
 
-from jixiao.execution import ScoreConfig, light_document
-from jixiao.execution.lights import budget_light, expected_share, indicator_light
+from jixiao.errors import JixiaoError
+from jixiao.execution import ScoreConfig, light_document, load_config, score_document
+from jixiao.execution.lights import (
+    budget_light,
+    expected_share,
+    indicator_light,
+    year_end_budget_light,
+    year_end_light,
+)
+from jixiao.ingest import parse_path
 from jixiao.model import Document, Execution, Indicator, SpendingPoint
 from jixiao.values import parse_target
 
@@ -134,3 +143,90 @@ def test_fixture_expectations():
     (pl,) = light_document(cells)
     assert [x.light.color for x in pl.indicators] == ["green", "red"] and pl.budget.color == "green"
     assert sorted(f.rule for f in review_document(cells) if f.rule.startswith("JX6")) == ["JX615", "JX616"]
+
+
+# ---------------------------------------------------------------- year end (a self-evaluation)
+
+
+@pytest.mark.parametrize("target,actual,color", [
+    ("≥1000亩", "920亩", "yellow"),     # missed at 92%: keeps 92% of its points, not green (10号: a/t × w)
+    ("≥1000亩", "1000亩", "green"),     # met: full points
+    ("≥1000亩", "1300亩", "blue"),      # met and 30% above: the monitoring's blue cut (120)
+    ("≥1000亩", "550亩", "red"),        # 55% of the points: below 60
+    ("≤150元/人", "120元/人", "green"),  # a met `≤` target is never red
+    ("≤150元/人", "160元/人", "yellow"),  # reverse, linear between t and 2t: 93.3%
+    ("≤150元/人", "300元/人", "red"),    # at 2t: nothing kept
+    ("0起", "1起", "red"),              # equal to zero, missed: no points
+    ("2023年10月底前", "2023年12月", "red"),  # late: no points
+    ("2023年10月底前", "2023年9月", "green"),
+])
+def test_year_end_light_follows_the_points_kept(target, actual, color):
+    light = year_end_light(ind("指标", target, actual), CFG, 2023)
+    assert light.color == color
+
+
+def test_year_end_missed_target_at_92_percent_is_not_green_but_at_month_12_it_was():
+    missed = ind("新建农田面积", "≥1000亩", "920亩")
+    assert indicator_light(missed, 1.0, CFG).color == "green"  # the monitoring bands at month 12: 92% is green
+    light = year_end_light(missed, CFG, 2023)
+    assert light.color == "yellow" and light.progress == pytest.approx(92.0)
+
+
+def test_year_end_qualitative_by_wording_and_text_on_a_number_is_not_guessed():
+    assert year_end_light(ind("获得感", "有效提升", "达成年度指标"), CFG).color == "green"
+    assert year_end_light(ind("获得感", "有效提升", "部分达成年度指标并具有一定效果"), CFG).color == "yellow"
+    assert year_end_light(ind("获得感", "有效提升", "未达成年度指标且效果较差"), CFG).color == "red"
+    text = year_end_light(ind("合格率", "≥95%", "达成预期指标"), CFG)
+    assert text.color is None and "不予推断" in text.note
+
+
+def test_year_end_thresholds_from_config(tmp_path):
+    missed = ind("面积", "≥1000亩", "920亩")
+    assert year_end_light(missed, ScoreConfig(year_end=(50, 90)), 2023).color == "green"
+    assert year_end_light(missed, ScoreConfig(year_end=(95, 100)), 2023).color == "red"
+    path = tmp_path / "score.toml"
+    path.write_text("[monitor]\nyear_end = [50, 90]\n", encoding="utf-8")
+    assert load_config(path).year_end == (50.0, 90.0)
+    path.write_text("[monitor]\nyear_end = [90, 50]\n", encoding="utf-8")
+    with pytest.raises(JixiaoError, match="year_end"):
+        load_config(path)
+
+
+def test_year_end_budget_light_by_execution_points():
+    assert year_end_budget_light(Execution(planned=100, spent=92, weight=10, score=10), CFG).color == "yellow"
+    assert year_end_budget_light(Execution(planned=100, spent=100, weight=10), CFG).color == "green"
+    assert year_end_budget_light(Execution(planned=100, spent=50, weight=10), CFG).color == "red"
+    bands = ScoreConfig(execution_rule="bands")  # ≥ 90% keeps 0.9 of the points: still points lost
+    assert year_end_budget_light(Execution(planned=100, spent=95), bands).progress == pytest.approx(90.0)
+
+
+def test_self_evaluation_document_is_lit_at_year_end():
+    doc = Document.model_validate({
+        "source": {"name": "自评.txt", "sha256": "0" * 64, "format": "text"}, "kind": "self_evaluation",
+        "year": 2023, "projects": [{"name": "农田建设", "execution": {"planned": 100, "spent": 100, "weight": 10,
+                                                                  "score": 10}, "indicators": [
+            {**ind("新建农田面积", "≥1000亩", "920亩").model_dump(), "weight": 50, "score": 50},
+            {**ind("单位成本", "≤150元/人", "120元/人").model_dump(), "weight": 40, "score": 40}]}]})
+    (pl,) = light_document(doc)
+    assert [x.light.color for x in pl.indicators] == ["yellow", "green"]
+    assert pl.color == "yellow" and pl.budget.color == "green" and pl.share_source == "年末得分"
+
+
+CORPUS_SELF_EVALUATIONS = ["007", "015", "019", "020", "026", "029", "034", "038", "040", "041"]
+
+
+def test_no_corpus_self_evaluation_row_losing_points_is_green():
+    """On the real self-evaluations: a row is green or blue only where its recomputed score keeps every point."""
+
+    lit = 0
+    for n in CORPUS_SELF_EVALUATIONS:
+        doc = parse_path(SHARED / "corpus" / f"{n}.txt")
+        for pl, s in zip(light_document(doc), score_document(doc), strict=True):
+            for il, sc in zip(pl.indicators, s.indicators, strict=True):
+                if il.light.color is None:
+                    continue
+                lit += 1
+                if sc.recomputed is not None and sc.weight and sc.direction not in ("qualitative", None):
+                    kept = sc.recomputed / sc.weight * 100
+                    assert (il.light.color in ("green", "blue")) == (kept >= 100 - 1e-6), (n, il.indicator.name)
+    assert lit > 50

@@ -19,6 +19,7 @@ tolerance = 0.1                       # 打印分数与复算分数的容差（i
 [monitor]
 positive = [60, 80, 120]              # 正向指标序时进度：红 <60，黄 <80，绿 <120，蓝 ≥120（pmkpi）
 budget = [60, 80]                     # 预算执行：红 <60，黄 <80，绿 ≥80（pmkpi）
+year_end = [60, 100]                  # 自评表（年末）：保留分值 <60% 红，<100% 黄，满分绿（10号 §3.2，§4.2 的 60）
 reason_required = ["red", "yellow"]   # 哪些灯须填偏差原因（rules.md §8.1 默认）
 # proportional_level2 = ["数量指标", "经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标",
 #                        "服务对象满意度指标"]   # 山西：仅这些二级指标按序时进度着色
@@ -42,6 +43,9 @@ DEFAULT_EXECUTION_BANDS = [(100.0, 1.0), (90.0, 0.9), (80.0, 0.8), (60.0, 0.6), 
 # pmkpi PERF_T_WARNSET (rules.md §4.2 S-C10)
 DEFAULT_POSITIVE_THRESHOLDS = (60.0, 80.0, 120.0)
 DEFAULT_BUDGET_THRESHOLDS = (60.0, 80.0)
+# a self-evaluation's light by the share of the points its recomputed score keeps: red below 60% (10号's
+# 未达成 band, 0–60%, and pmkpi's red cut), green only with full points (10号: a met target earns all of them)
+DEFAULT_YEAR_END_THRESHOLDS = (60.0, 100.0)
 
 REVERSE_RULES = ("linear_2t", "ratio")
 EXECUTION_RULES = ("linear", "bands")
@@ -64,6 +68,7 @@ class ScoreConfig:
     positive: tuple[float, float, float] = DEFAULT_POSITIVE_THRESHOLDS
     budget: tuple[float, float] = DEFAULT_BUDGET_THRESHOLDS
     reason_required: tuple[str, ...] = ("red", "yellow")
+    year_end: tuple[float, float] = DEFAULT_YEAR_END_THRESHOLDS  # self-evaluation: % of the points kept
     # second levels coloured by 序时进度; None: every positive indicator (national module). 山西 colours only
     # 数量, 经济/社会/生态效益, 可持续影响 and 满意度 this way, the rest green inside the target, else red (rules.md §4.2)
     proportional_level2: tuple[str, ...] | None = None
@@ -120,7 +125,7 @@ def _from_dict(data: dict, where: str) -> ScoreConfig:
             elif key == "positive":
                 a, b, c = (float(x) for x in value)
                 kw[key] = (a, b, c)
-            elif key == "budget":
+            elif key in ("budget", "year_end"):
                 a, b = (float(x) for x in value)
                 kw[key] = (a, b)
             elif key in ("reason_required", "proportional_level2"):
@@ -135,6 +140,8 @@ def _from_dict(data: dict, where: str) -> ScoreConfig:
     if cfg.execution_rule not in EXECUTION_RULES:
         raise JixiaoError(f"评分配置 execution_rule 无效：{cfg.execution_rule}（可用 {'、'.join(EXECUTION_RULES)}）",
                           where)
+    if not 0 <= cfg.year_end[0] <= cfg.year_end[1]:
+        raise JixiaoError(f"评分配置 year_end 无效：{list(cfg.year_end)}（应为 [红灯上限, 绿灯下限]，0 ≤ 前者 ≤ 后者）", where)
     bad = [c for c in cfg.reason_required if c not in LIGHTS]
     if bad:
         raise JixiaoError(f"评分配置 reason_required 中的颜色无效：{'、'.join(bad)}（可用 {'、'.join(LIGHTS)}）", where)

@@ -8,7 +8,13 @@ month m, and each project the worst of its lights.
 - deadline: green when done on time or not yet due, red when due and not done;
 - qualitative: 达成 green, 部分达成 yellow, 未达成 red, by the wording;
 - budget execution: p = (执行数 / 预算数) / s × 100; red < 60 ≤ yellow < 80 ≤ green.
-Thresholds come from `ScoreConfig`."""
+
+A self-evaluation is not lit as a monitoring table at month 12: the year is over and its points are the
+verdict (财预〔2020〕10号, rules.md §3.2). Its light follows the share of the points the recomputed score keeps
+(`year_end_light`): full points green (blue where a positive target is exceeded by the monitoring's blue cut),
+points lost yellow, under 60% of them red — so a target missed at 92% is yellow, not green; a late deadline
+and a missed zero target keep nothing and are red; a qualitative row keeps its wording's colour; budget
+execution by the share of its execution points. Thresholds come from `ScoreConfig`."""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from .measure import (
     DEADLINE,
     EQUAL_ZERO,
     POSITIVE,
+    QUALITATIVE,
     REVERSE,
     date_of,
     deadline_status,
@@ -28,7 +35,7 @@ from .measure import (
     numbers,
     qualitative_grade,
 )
-from .scoring import subjects
+from .scoring import score_execution, score_indicator, subjects
 
 LIGHT_ZH = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝", None: "—"}
 _WORST = {"red": 0, "yellow": 1, "green": 2, "blue": 3}
@@ -180,9 +187,56 @@ def budget_light(ex: Execution | None, share: float | None, cfg: ScoreConfig) ->
                  f"预算执行：执行率 ÷ 进度；<{lo:g}% 红，<{mid:g}% 黄，≥{mid:g}% 绿", f"执行率 {rate:.2f}%")
 
 
+def _kept(share: float, cfg: ScoreConfig) -> str:
+    """The colour of a share (percent) of the points kept at year end."""
+    red_below, green_from = cfg.year_end
+    return "red" if share < red_below - 1e-9 else "yellow" if share < green_from - 1e-9 else "green"
+
+
+def _year_end_rule(cfg: ScoreConfig) -> str:
+    red_below, green_from = cfg.year_end
+    return f"年末按得分：保留分值 <{red_below:g}% 红，<{green_from:g}% 黄，≥{green_from:g}% 绿"
+
+
+def year_end_light(ind: Indicator, cfg: ScoreConfig, year: int | None = None) -> Light:
+    """A self-evaluation row's light: the share of its points the recomputed score keeps (the score computed
+    on a weight of 100, so the light does not depend on the printed weight or score). `progress` is that share."""
+    sc = score_indicator(ind, 100.0, cfg, year)
+    if sc.status is None:
+        return Light(None, None, f"年末：{sc.rule}", sc.note)
+    if sc.direction == QUALITATIVE or sc.direction is None:
+        return _qual_light(sc.status, ind.actual.raw)
+    share = sc.recomputed
+    if share is None:
+        return Light(None, None, f"年末：{sc.rule}", sc.note)
+    color = _kept(share, cfg)
+    hi = cfg.positive[2]
+    if (color == "green" and sc.direction == POSITIVE and sc.deviation is not None
+            and (1 + sc.deviation) * 100 >= hi - 1e-9):
+        return Light("blue", share, f"{_year_end_rule(cfg)}；超过目标 {hi - 100:g}% 以上为蓝", sc.note)
+    return Light(color, share, f"{_year_end_rule(cfg)}（{sc.rule}）", sc.note)
+
+
+def year_end_budget_light(ex: Execution | None, cfg: ScoreConfig) -> Light | None:
+    """Budget execution at year end: the share of the execution points kept under the configured rule."""
+    es = score_execution(ex, cfg)
+    if es is None:
+        return None
+    if es.recomputed is None or not es.weight:
+        return Light(None, None, "预算执行：无执行数或预算数")
+    share = es.recomputed / es.weight * 100
+    rate = es.rate_computed if es.rate_computed is not None else es.rate_printed
+    return Light(_kept(share, cfg), share, f"{_year_end_rule(cfg)}（{es.rule}）",
+                 None if rate is None else f"执行率 {rate:.2f}%")
+
+
 def light_document(doc: Document, cfg: ScoreConfig | None = None) -> list[ProjectLights]:
+    """Every project's lights: a monitoring table at its month, any other table (a self-evaluation) at year
+    end by the points kept."""
     cfg = cfg or ScoreConfig()
-    month = doc.as_of_month if doc.kind == "monitoring" else (doc.as_of_month or 12)
+    if doc.kind != "monitoring":
+        return [_year_end(doc, project, name, inds, ex, cfg) for project, name, inds, ex, _ev in subjects(doc)]
+    month = doc.as_of_month
     out = []
     for project, name, inds, ex, _ev in subjects(doc):
         share, source = expected_share(month, project.spending_plan if project else None)
@@ -191,3 +245,11 @@ def light_document(doc: Document, cfg: ScoreConfig | None = None) -> list[Projec
         pl.indicators = [IndicatorLight(i, indicator_light(i, share, cfg, month, doc.year)) for i in inds]
         out.append(pl)
     return out
+
+
+def _year_end(doc: Document, project, name: str, inds: list[Indicator], ex: Execution | None,
+              cfg: ScoreConfig) -> ProjectLights:
+    pl = ProjectLights(doc.source.name, name, project.unit if project else None, doc.as_of_month or 12, 1.0,
+                       "年末得分", year_end_budget_light(ex, cfg))
+    pl.indicators = [IndicatorLight(i, year_end_light(i, cfg, doc.year)) for i in inds]
+    return pl

@@ -106,7 +106,7 @@ def track_documents(docs: list[Document], approved: list[Document], cfg: ScoreCo
     out: list[ProjectTrack] = []
     for doc in docs:
         scored = score_document(doc, cfg)
-        lights = {(pl.name, pl.unit): pl for pl in light_document(doc, cfg)}  # a self-evaluation: at month 12
+        lights = {(pl.name, pl.unit): pl for pl in light_document(doc, cfg)}  # a self-evaluation: by points kept
         # the same year's approved tables first: a project that recurs every year must not pair with last year's
         same_year = [p for d, p in approved_projects if doc.year is not None and d.year == doc.year]
         pairs = _pair_projects(doc.projects, same_year or [p for _, p in approved_projects])
