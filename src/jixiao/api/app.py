@@ -124,6 +124,8 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES,
     app.include_router(execution_router)
     app.include_router(paste_router)
     app.include_router(web_router)
+    from .routes_workflow import router as workflow_router  # WORKFLOW: comments, moves, 审核意见书, audit log
+    app.include_router(workflow_router)
     from .routes_authoring import router as authoring_router  # AUTHORING: editor, drafts, revisions, delete/replace
     app.include_router(authoring_router)
     from ..auth.routes import router as auth_router

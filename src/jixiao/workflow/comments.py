@@ -1,8 +1,8 @@
 """A reviewer's comments: per indicator (or per project, or on the whole table), one opinion from the
 national list and/or free text, with jixiao's findings attached by rule code.
 
-A comment answers one submission (`round`): the number of times the table has been submitted when it was
-written, so a resubmitted table shows which comments came before the revision."""
+A comment belongs to one review round (`round`: 1, plus the times the table was returned before it was
+written), so a resubmitted table shows which comments came before the revision."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ class CommentError(JixiaoError):
 
 
 def current_round(conn: Connection, doc_id: int) -> int:
-    """How many times the table has been submitted (at least 1: comments on a table never submitted are round 1)."""
-    n = conn.execute(select(func.count(AuditRow.id)).where(
-        AuditRow.target == f"document:{doc_id}", AuditRow.action == "workflow.submit")).scalar_one()
-    return max(1, n)
+    """The review round a comment now belongs to: 1, plus one for every time the table was returned (a return
+    closes a round; the revised table's resubmission opens the next)."""
+    return 1 + conn.execute(select(func.count(AuditRow.id)).where(
+        AuditRow.target == f"document:{doc_id}", AuditRow.action == "workflow.return")).scalar_one()
 
 
 def _where(doc: Document, project_index: int | None, indicator_seq: int | None) -> tuple[str | None, str | None]:

@@ -18,7 +18,7 @@ from .comments import add_comment, current_round
 from .opinions import ACTION_ZH, STATUS_ZH
 from .permissions import PermissionDenied, allowed, require
 from .status import document_info, set_status
-from .tables import AuditRow, ReviewCommentRow
+from .tables import ReviewCommentRow
 
 
 class TransitionError(JixiaoError):
@@ -60,17 +60,12 @@ def _move(conn: Connection, principal, doc_id: int, action: str, note: str | Non
     if action == "return" and not _has_comments(conn, doc_id):
         raise TransitionError(f"文档 {doc_id} 退回前须至少填写一条审核意见（或在退回时写明退回理由）")
     set_status(conn, doc_id, move.target)
-    # a submission opens a new round of comments: the round is the number of submissions so far
-    after = {"status": move.target, "round": max(1, _submissions(conn, doc_id) + (action == "submit"))}
+    # the round this move belongs to: a return closes it, a resubmission (after the return) opens the next
+    after = {"status": move.target, "round": current_round(conn, doc_id)}
     entry = audit.record(conn, principal, f"workflow.{action}", f"document:{doc_id}", {"status": before}, after,
                          info["department"])
     return {"document_id": doc_id, "department": info["department"], "action": action, "before": before,
             "after": move.target, "round": after["round"], "audit_id": entry}
-
-
-def _submissions(conn: Connection, doc_id: int) -> int:
-    return conn.execute(select(func.count(AuditRow.id)).where(
-        AuditRow.target == f"document:{doc_id}", AuditRow.action == "workflow.submit")).scalar_one()
 
 
 def _has_comments(conn: Connection, doc_id: int) -> bool:
