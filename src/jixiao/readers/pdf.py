@@ -340,9 +340,10 @@ def _borderless_rows(pages_chars: list[list[geo.Char]], sizes: list[tuple[float,
     reader = BorderlessReader()
     for page_no, (chars, (width, height)) in enumerate(zip(pages_chars, sizes, strict=False), start=1):
         reader.add_page(page_no, chars, width, height)
-    if not any(not r.is_text for r in reader.rows):
+    rows, problems = reader.rows()
+    if not any(not r.is_text for r in rows):
         return None
-    return reader.rows, reader.problems
+    return rows, problems
 
 
 def _layout_confidence(rows: list[Row], pages_chars: list[list[geo.Char]]) -> dict:

@@ -123,6 +123,24 @@ def _gaps(cov: list[int], lo: float, min_gap: float, a: int = 0, b: int | None =
     return out
 
 
+def _valleys(cov: list[int], lo: float, min_gap: float, window: int) -> list[tuple[float, float]]:
+    """Runs at least min_gap wide where hardly any line has text (at most a quarter of the lines that have
+    text close by on either side): the gaps between columns, seen through the few cells that span them."""
+    n = len(cov)
+    out = []
+    start = None
+    for k in range(n + 1):
+        low = k < n and (cov[k] == 0 or (cov[k] <= max(cov[max(0, k - window):k] or [0]) / 4
+                                         and cov[k] <= max(cov[k + 1:k + 1 + window] or [0]) / 4))
+        if low and start is None:
+            start = k
+        elif not low and start is not None:
+            if start > 0 and k < n and (k - start) * BIN >= min_gap:
+                out.append((lo + start * BIN, lo + k * BIN))
+            start = None
+    return out
+
+
 def columns(lines: list[_Line], h: float) -> tuple[list[float], set[int]]:
     """Column bounds (x where columns 2.. begin) and the segments that span columns."""
     segs = [s for ln in lines for s in ln.segs]
@@ -131,18 +149,21 @@ def columns(lines: list[_Line], h: float) -> tuple[list[float], set[int]]:
     n = int((hi - lo) / BIN) + 1
     min_gap = max(0.8 * h, 4.0)
     cov = _coverage(segs, lo, n)
-    spanners: set[int] = set()
-    # a segment spans columns when, without it, its range holds a gap with other lines' text on both sides
-    for s in segs:
+    gaps = _valleys(cov, lo, min_gap, int(8 * h / BIN))
+    spanners = {id(s) for s in segs for g0, g1 in gaps if s.x0 < (g0 + g1) / 2 < s.x1}
+    # in a short table a cell spanning columns may be the only text over their gap: a long segment spans
+    # columns when, without it, its range holds an empty gap with other lines' text on both sides
+    rest_segs = [s for s in segs if id(s) not in spanners]
+    cov = _coverage(rest_segs, lo, n)
+    for s in rest_segs:
         if s.x1 - s.x0 < 4 * min_gap:
             continue
         own = _coverage([s], lo, n)
-        rest = [c - o for c, o in zip(cov, own, strict=False)]
+        rest = [c - o for c, o in zip(cov, own, strict=True)]
         a, b = int((s.x0 - lo) / BIN), int((s.x1 - lo) / BIN) + 1
         if _gaps(rest, lo, min_gap, a, b):
             spanners.add(id(s))
-    if spanners:
-        cov = _coverage([s for s in segs if id(s) not in spanners], lo, n)
+    cov = _coverage([s for s in segs if id(s) not in spanners], lo, n)
     bounds = [(g0 + g1) / 2 for g0, g1 in _gaps(cov, lo, min_gap)]
     return bounds, spanners
 
@@ -296,30 +317,32 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*�
 
 
 @dataclass
-class _Open:
-    """A table that reached the bottom of a page: what its continuation on the next page needs."""
+class _Table:
+    """One table: its pieces, one per page it runs over, and the columns read from all of them."""
     no: int
-    bounds: list[float]
-    left: float
-    header: str  # the text of the table's first line: a page repeating it starts with the header again
-    last: _Line
-    row: int
-    padded: bool
+    pieces: list[tuple[int, Block]] = field(default_factory=list)  # (page, block)
+    h: float = 10.0
+    left: float = 0.0
+    first_bound: float | None = None
+
+    @property
+    def header(self) -> str:
+        return self.pieces[0][1].lines[0].text
 
 
 class BorderlessReader:
-    """Pages in order → Rows; a table that reaches the bottom of a page goes on at the top of the next
-    with the same columns, and lines there that begin no cell finish the row the page break cut."""
+    """Pages in order → Rows. A table that reaches the bottom of a page goes on at the top of the next;
+    its columns are read from all its pages at once, and a page break ends a row as a ruling line would
+    (the layouts rejoin a row the break cut, as for a ruled table)."""
 
     def __init__(self) -> None:
-        self.rows: list[Row] = []
-        self.problems: dict[tuple[int, int, int], str] = {}
-        self.table_no = 0
+        self.items: list[tuple[int, str, object]] = []  # (page, 'text', [lines], width) | (page, 'table', _Table)
+        self.tables: list[_Table] = []
         self.seen_margins: set[str] = set()
-        self.open: _Open | None = None
+        self.open: _Table | None = None
 
     def add_page(self, page_no: int, chars: list[geo.Char], width: float, height: float) -> None:
-        from .pdf import _paragraphs, _running_header
+        from .pdf import _running_header
 
         lines, h = page_lines(chars)
         kept = []
@@ -331,62 +354,61 @@ class BorderlessReader:
                 continue
             kept.append(ln)
         opened, self.open = self.open, None
-        items = blocks(kept, h, opened.bounds if opened else None, opened.left if opened else None)
-        pending_text: list[_Line] = []
-
-        def flush_text() -> None:
-            geo_lines = [geo.Line(t.text, t.x0, t.top, t.x1, t.bottom) for t in pending_text]
-            for text, box in _paragraphs(geo_lines, width):
-                self.rows.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
-            pending_text.clear()
-
+        items = blocks(kept, h, [opened.first_bound] if opened and opened.first_bound else None,
+                       opened.left if opened else None)
         for k, (kind, obj) in enumerate(items):
             if kind == "text":
-                pending_text.append(obj)
+                if self.items and self.items[-1][0] == page_no and self.items[-1][1] == "text":
+                    self.items[-1][2].append(obj)
+                else:
+                    self.items.append((page_no, "text", [obj], width))
                 continue
-            flush_text()
-            state = self._table(page_no, obj, h, opened if k == 0 else None)
-            self.open = state if obj.lines[-1].bottom > 0.8 * height and k == len(items) - 1 else None
-        flush_text()
-
-    def _table(self, page_no: int, block: Block, h: float, opened: _Open | None) -> _Open:
-        if opened is not None:
-            block.bounds, block.spanners = opened.bounds, columns(block.lines, h)[1]
-            table_no, next_row, prev, header = opened.no, opened.row + 1, opened.last, opened.header
-        else:
-            block.bounds, block.spanners = columns(block.lines, h)
-            self.table_no += 1
-            table_no, next_row, prev, header = self.table_no, 1, None, block.lines[0].text
-        repeated = opened is not None and block.lines[0].text == header
-        starts, unsure, padded = row_starts(block.lines, block.bounds, block.spanners, h,
-                                            None if repeated else prev, opened.padded if opened else None)
-        groups: list[tuple[list[_Line], bool]] = []
-        for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
-            if start or not groups:
-                groups.append(([ln], doubt))
+            if k == 0 and opened is not None:
+                table = opened
             else:
-                groups[-1][0].append(ln)
+                table = _Table(len(self.tables) + 1, h=h, left=min(ln.x0 for ln in obj.lines))
+                multi = [ln for ln in obj.lines if len(ln.segs) > 1 and abs(ln.x0 - table.left) <= h]
+                table.first_bound = min((ln.segs[1].x0 for ln in multi), default=None)
+                self.tables.append(table)
+                self.items.append((page_no, "table", table))
+            table.pieces.append((page_no, obj))
+            if obj.lines[-1].bottom > 0.8 * height and k == len(items) - 1:
+                self.open = table
+
+    def rows(self) -> tuple[list[Row], dict[tuple[int, int, int], str]]:
+        """The rows of every page in order, and the rows whose lines the geometry left unsure."""
+        from .pdf import _paragraphs
+
+        out: list[Row] = []
+        problems: dict[tuple[int, int, int], str] = {}
+        for item in self.items:
+            if item[1] == "text":
+                page_no, _, lines, width = item
+                geo_lines = [geo.Line(t.text, t.x0, t.top, t.x1, t.bottom) for t in lines]
+                for text, box in _paragraphs(geo_lines, width):
+                    out.append(Row([Cell(clean_text(text), 1, bbox=box)], page=page_no))
+                continue
+            self._table_rows(item[2], out, problems)
+        return out, problems
+
+    def _table_rows(self, table: _Table, out: list[Row], problems: dict) -> None:
+        all_lines = [ln for _, b in table.pieces for ln in b.lines]
+        bounds, spanners = columns(all_lines, table.h)
+        padded: bool | None = None
+        row_no = 0
+        for i, (page_no, block) in enumerate(table.pieces):
+            repeated = i > 0 and block.lines[0].text == table.header
+            starts, unsure, padded = row_starts(block.lines, bounds, spanners, table.h, None, padded)
+            groups: list[tuple[list[_Line], bool]] = []
+            for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
+                if start or not groups:
+                    groups.append(([ln], doubt))
+                else:
+                    groups[-1][0].append(ln)
+                    groups[-1] = (groups[-1][0], groups[-1][1] or doubt)
+            del repeated  # a repeated header is a row of its own, as a ruled table prints it
+            for group, doubt in groups:
+                row_no += 1
+                out.append(Row(_cells(group, bounds, spanners), table=table.no, row=row_no, page=page_no))
                 if doubt:
-                    groups[-1] = (groups[-1][0], True)
-        first = 0
-        if opened is not None and not starts[0] and self.rows and self.rows[-1].table == table_no:
-            # the rest of the row the page break cut: join it to that row's cells
-            head, doubt = groups[0]
-            last_row = self.rows[-1]
-            extra = _cells(head, block.bounds, block.spanners)
-            for cell, more in zip(last_row.cells, extra, strict=False):
-                if more.text and not more.hspan:
-                    cell.text = clean_text(cell.text + more.text) if cell.text and not cell.hspan else more.text
-                    cell.hspan = False
-            if doubt:
-                self.problems[(last_row.page, table_no, last_row.row)] = UNSURE_ROW
-            first = 1
-        row_no = next_row - 1
-        for group, doubt in groups[first:]:
-            row_no += 1
-            self.rows.append(Row(_cells(group, block.bounds, block.spanners), table=table_no, row=row_no,
-                                 page=page_no))
-            if doubt:
-                self.problems[(page_no, table_no, row_no)] = UNSURE_ROW
-        left = opened.left if opened else min(ln.x0 for ln in block.lines)
-        return _Open(table_no, block.bounds, left, header, block.lines[-1], row_no, padded)
+                    problems[(page_no, table.no, row_no)] = UNSURE_ROW
