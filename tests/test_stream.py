@@ -382,3 +382,19 @@ def test_a_level_name_read_in_a_value_column_is_never_a_value():
             value = getattr(ind, attr)
             assert value is None or not value.raw.endswith("指标"), (ind.name, attr, value.raw)
     assert any(i.problem and "表头、级别名称或表名" in i.problem for i in indicators)
+
+
+def test_a_tab_separated_last_row_that_keeps_its_empty_cells_is_whole():
+    """A self-evaluation exported with tabs, its actual/weight/score cells still empty: the last line ends
+    with its empty cells' tabs, so it is a whole row, not a row the text was cut in."""
+    text = "\n".join([
+        "某项目绩效自评表",
+        "项目名称\t某补助资金",
+        "一级指标\t二级指标\t绩效指标名称\t当年预期实现值\t实际完成情况\t分值\t得分",
+        "产出指标\t数量指标\t应受助学生数\t100%\t\t\t",
+        "产出指标\t数量指标\t免学费学生数\t98%\t\t\t",
+    ])
+    doc = parse_bytes(text.encode(), "tabs.txt")
+    got = [(i.name, i.annual.raw if i.annual else None) for p in doc.projects for i in p.indicators]
+    assert got == [("应受助学生数", "100%"), ("免学费学生数", "98%")]
+    assert not doc.problems

@@ -205,6 +205,7 @@ def read_text_rows(text: str) -> list[Row]:
             rows[-1].closed = body.rstrip().endswith("|")
         elif mode == "tab" and "\t" in body:
             emit(body.split("\t"), number, True)
+            rows[-1].closed = line.rstrip(" \u3000").endswith("\t")  # its empty last cells kept: whole
         else:
             emit([body], number, False)
     close_block()
