@@ -8,9 +8,9 @@ from collections import Counter
 from conftest import SEEDS
 
 from jixiao.ingest import parse_path
-from jixiao.model import Document
+from jixiao.model import Document, Indicator
 from jixiao.review import Settings, review_document
-from jixiao.review.rules.execution import _ex, _full, _i, _mon, _p
+from jixiao.review.rules.execution import LEVEL_POINTS, _ex, _full, _i, _mon, _p, printed_level_points
 
 
 def _doc(**data) -> Document:
@@ -127,3 +127,73 @@ def test_self_evaluation_fixture_end_to_end():
         ("JX611", ""), ("JX601", "群众参与人次"), ("JX602", ""), ("JX607", "送戏下乡场次"), ("JX607", "活动完成时间"),
         ("JX606", "群众文化培训期数"), ("JX609", "送戏下乡场次"), ("JX609", "群众文化培训期数"),
         ("JX609", "活动完成时间"), ("JX609", "群众参与人次"), ("JX613", "演出节目审查合格率")])
+
+
+# ---------------------------------------------------------------- points printed on a first level
+
+class _PrintedLevel(Indicator):
+    """An indicator as the parser is to carry it once the interchange model has `level1_points`: the points
+    its first-level label prints (`产出指标(50分)` → 50), on every indicator under that label. Until the model
+    has the field, a document read from JSON drops the key, so these tests build the indicators directly."""
+
+    level1_points: float | None = None
+
+
+def _printed(doc: Document, points: dict[str, float]) -> Document:
+    for p in doc.projects:
+        p.indicators = [_PrintedLevel(**i.model_dump(), level1_points=points.get(i.level1)) for i in p.indicators]
+    return doc
+
+
+def _jx603(doc: Document) -> list[str]:
+    return [f.message for f in review_document(doc) if f.rule == "JX603"]
+
+
+def test_level_points_field_name():
+    assert LEVEL_POINTS in _PrintedLevel.model_fields  # the name the lead's model is to use
+    doc = _printed(_doc(projects=[_full()]), {"产出指标": 50, "效益指标": 30})
+    assert printed_level_points(doc.projects[0].indicators) == {"产出指标": 50.0, "效益指标": 30.0}
+
+
+def test_weights_not_adding_up_to_the_printed_level_points():
+    """Bad: 产出指标(60分) over indicators weighing 50 (the whole still makes 100, so only the label is wrong)."""
+    bad = _printed(_doc(projects=[_full()]), {"产出指标": 60, "效益指标": 30, "满意度指标": 10})
+    assert _jx603(bad) == ["产出指标标注 60 分，其下指标分值合计 50"]
+
+
+def test_weights_adding_up_to_the_printed_level_points():
+    """Good: 产出指标(50分)、效益指标(30分)、满意度指标(10分) over weights 50, 30, 10."""
+    good = _printed(_doc(projects=[_full()]), {"产出指标": 50, "效益指标": 30, "满意度指标": 10})
+    assert _jx603(good) == []
+
+
+def test_level_points_with_several_indicators_and_the_whole_checked_apart():
+    """A level of three indicators (20 + 20 + 10 under 产出指标(50分)) adds up; 效益指标(20分) over 20 adds up too,
+    but 50 + 20 + 10 + 10 is 90: the 100 check still speaks, once."""
+    p = _p([_i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 20, 20), _i(2, "产出指标", "验收合格率", "100%", "100%", 20, 20),
+            _i(3, "产出指标", "完工时间", "2023年11月底前", "2023年10月", 10, 10), _i(4, "效益指标", "亩均增产", "≥50公斤", "55公斤", 20, 20),
+            _i(5, "满意度指标", "受益农户满意度", "≥90%", "93%", 10, 10)], _ex(score=9.5), {"score": 89.5, "grade": "良"})
+    doc = _printed(_doc(year=2023, projects=[p]), {"产出指标": 50, "效益指标": 20, "满意度指标": 10})
+    assert _jx603(doc) == ["分值合计 90，不等于 100"]
+
+
+def test_level_points_skip_a_level_with_an_unreadable_weight_and_a_cut_off_table():
+    p = _full()
+    p["indicators"][0] = {k: v for k, v in p["indicators"][0].items() if k != "weight"}
+    doc = _printed(_doc(projects=[p]), {"产出指标": 60, "效益指标": 40})
+    assert _jx603(doc) == ["效益指标标注 40 分，其下指标分值合计 30"]  # 产出 has no readable weight
+    cut = _printed(_doc(projects=[_full()], problems=[{"message": "文本在表格中途结束，最后一行不完整，未读取"}]),
+                   {"产出指标": 60})
+    assert _jx603(cut) == []
+
+
+def test_level_points_count_a_pooled_first_level_without_points():
+    """产出指标(50分) printed, then 成本指标 as a first level of its own without points (101号): the template pools
+    its 10 into 产出 (config `pool`), so 40 + 10 under 产出指标(50分) is not a finding."""
+    p = _p([_i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 40, 40), _i(2, "成本指标", "亩均成本", "≤1500元/亩", "1400元/亩", 10, 10),
+            _i(3, "效益指标", "亩均增产", "≥50公斤", "55公斤", 30, 30), _i(4, "满意度指标", "受益农户满意度", "≥90%", "93%", 10, 10)],
+           _ex(score=9.5), {"score": 99.5, "grade": "优"})
+    doc = _printed(_doc(projects=[p]), {"产出指标": 50, "效益指标": 30, "满意度指标": 10})
+    assert _jx603(doc) == []
+    doc = _printed(_doc(projects=[p]), {"产出指标": 50, "成本指标": 20, "效益指标": 30})
+    assert _jx603(doc) == ["产出指标标注 50 分，其下指标分值合计 40", "成本指标标注 20 分，其下指标分值合计 10"]

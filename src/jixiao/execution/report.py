@@ -178,12 +178,12 @@ def write_xlsx(report: list[DocumentScore], path: Path) -> None:
                             _n(s.sum_printed), s.total_recomputed, "是" if s.complete else "否", s.grade_printed,
                             s.grade_recomputed, LIGHT_ZH[pl.color] if pl and pl.color else None])
     levels = wb.create_sheet("一级指标")
-    levels.append(["文件", "项目", "一级指标", "指标数", "分值", "得分（表）", "得分（复算）"])
+    levels.append(["文件", "项目", "一级指标", "标注分值", "指标数", "分值", "得分（表）", "得分（复算）"])
     for d in report:
         for s in d.subjects:
             for lv in s.levels:
-                levels.append([d.name, s.name, lv.level1, lv.indicators, _n(lv.weight), _n(lv.printed),
-                               _n(lv.recomputed)])
+                levels.append([d.name, s.name, lv.level1, lv.points, lv.indicators, _n(lv.weight),
+                               _n(lv.printed), _n(lv.recomputed)])
     problems = wb.create_sheet("问题")
     problems.append(["文件", "项目", "指标序号", "三级指标", "严重程度", "规则", "问题", "证据", "修改建议"])
     for d in report:

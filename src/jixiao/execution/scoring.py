@@ -86,10 +86,11 @@ class LevelScore:
     printed: float | None
     recomputed: float | None
     indicators: int
+    points: float | None = None  # the points its label prints (`产出指标(50分)`), where the parser carries them
 
     def to_dict(self) -> dict:
         return {"level1": self.level1, "weight": _r(self.weight), "printed": _r(self.printed),
-                "recomputed": _r(self.recomputed), "indicators": self.indicators}
+                "recomputed": _r(self.recomputed), "indicators": self.indicators, "points": self.points}
 
 
 @dataclass
@@ -374,9 +375,10 @@ def score_subject(doc: Document, project: Project | None, name: str, indicators:
     for lv, group in levels.items():
         printed = [g.printed for g in group if g.printed is not None]
         rec = [g.recomputed for g in group]
+        points = next((v for g in group if (v := getattr(g.indicator, "level1_points", None)) is not None), None)
         s.levels.append(LevelScore(lv, sum(g.weight or 0.0 for g in group), sum(printed) if printed else None,
                                    sum(r for r in rec if r is not None) if any(r is not None for r in rec) else None,
-                                   len(group)))
+                                   len(group), points))
     parts_printed = ([ex.printed] if ex and ex.printed is not None else []) + [
         g.printed for g in scores if g.printed is not None]
     s.sum_printed = sum(parts_printed) if parts_printed else None

@@ -143,10 +143,46 @@ def total_not_sum(ctx):
                               project=s.project)
 
 
+# The points a first-level label prints (`产出指标(50分)`, `效益指标（30分）`) as the parser carries them: a
+# number on each indicator under that label (spec: Indicator, `level1_points`). Read with getattr, so a
+# document from a parser that does not carry them yet simply has none.
+LEVEL_POINTS = "level1_points"
+
+
+def printed_level_points(indicators) -> dict[str, float]:
+    """Each first level's points as printed on its label, from the first indicator under it that carries them."""
+    out: dict[str, float] = {}
+    for i in indicators:
+        v = getattr(i, LEVEL_POINTS, None)
+        if v is not None and i.level1 and i.level1 not in out:
+            out[i.level1] = float(v)
+    return out
+
+
+def level_point_mismatches(indicators, tol: float, pool: dict[str, str] | None = None
+                           ) -> list[tuple[str, float, float]]:
+    """(first level, points printed on its label, Σ weights of its indicators) where the two differ; a level
+    with an indicator whose weight is unreadable is not summed. A first level printed without points that the
+    template pools into this one (101号 成本指标 into 产出指标) may count with it: either sum agrees."""
+    printed = printed_level_points(indicators)
+    pool = ScoreConfig().pool if pool is None else pool
+    out = []
+    for lv, points in printed.items():
+        weights = [i.weight for i in indicators if i.level1 == lv]
+        if not weights or any(w is None for w in weights):
+            continue
+        pooled = [i.weight for i in indicators if i.level1 and i.level1 not in printed and pool.get(i.level1) == lv]
+        sums = [sum(weights)] + ([sum(weights) + sum(pooled)] if pooled and None not in pooled else [])
+        if not any(_near(x, points, tol) for x in sums):
+            out.append((lv, points, sum(weights)))
+    return out
+
+
 @rule("JX603", "weights-do-not-add-up", "error", "document",
-      summary="各指标分值与预算执行分值之和不等于 100", rationale="财预〔2020〕10号：总分 100，原则上产出 50、效益 30、满意度 10、"
-      "预算执行率 10；pmkpi weightCheckNew 校验各级权重之和",
-      fix="调整各指标分值，使其与预算执行分值合计为 100。",
+      summary="各指标分值与预算执行分值之和不等于 100，或一级指标下的分值之和不等于该一级指标标注的分值（产出指标(50分)）",
+      rationale="财预〔2020〕10号：总分 100，原则上产出 50、效益 30、满意度 10、"
+      "预算执行率 10，自评表在一级指标上标注分值（rules.md §8.2）；pmkpi weightCheckNew 校验各级权重之和",
+      fix="调整各指标分值，使其与预算执行分值合计为 100，且每个一级指标下的分值之和等于其标注的分值。",
       bad=Example("50 + 30 + 5 + 10 = 95", _full(score_c=5, total=94.5) | {"indicators": [
           _i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 50, 50), _i(2, "效益指标", "亩均增产", "≥50公斤", "55公斤", 30, 30),
           _i(3, "满意度指标", "受益农户满意度", "≥90%", "93%", 5, 5)]}),
@@ -154,8 +190,16 @@ def total_not_sum(ctx):
 def weights_sum(ctx):
     total, tol = ctx.option("total"), ctx.option("tolerance")
     for s in _scores(ctx):
-        weights = [x.indicator.weight for x in s.indicators]
-        if not weights or any(w is None for w in weights) or _incomplete(ctx, s):
+        inds = [x.indicator for x in s.indicators]
+        if not inds or _incomplete(ctx, s):
+            continue
+        for lv, points, got in level_point_mismatches(inds, tol):
+            yield ctx.finding(f"{lv}标注 {points:g} 分，其下指标分值合计 {round(got, 2):g}",
+                              f"{lv}（{points:g}分）：" + "、".join(
+                                  f"{i.name} {i.weight:g}" for i in inds if i.level1 == lv)[:200],
+                              project=s.project)
+        weights = [i.weight for i in inds]
+        if any(w is None for w in weights):
             continue
         ind_sum = sum(weights)
         ex = s.execution
@@ -462,7 +506,7 @@ def _level_expected(ctx, s) -> dict[str, float]:
 @rule("JX619", "level-weights-differ-from-template", "info", "document",
       summary="一级指标下各指标分值之和与模板的一级指标分值不同（默认 产出 50、效益 30、满意度 10）",
       rationale="财预〔2020〕10号：原则上产出 50、效益 30、服务对象满意度 10、预算执行率 10；表中一级指标标签上的分值"
-      "（产出指标(50分)）当前不在交换格式中，只能与模板比较，故默认关闭",
+      "（产出指标(50分)）由 JX603 核对；本规则只与模板比较，地方模板常不同，故默认关闭",
       fix="核对各一级指标下的分值分配是否符合本地模板。",
       bad=Example("产出 60、效益 20、满意度 10", _p([
           _i(1, "产出指标", "新建农田面积", "≥2000亩", "2100亩", 60, 60), _i(2, "效益指标", "亩均增产", "≥50公斤", "55公斤", 20, 20),
