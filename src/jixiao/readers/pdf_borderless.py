@@ -230,56 +230,85 @@ def _close(cur: list[_Line], left: float | None, first_bound: float | None, h: f
 
 # --- rows -------------------------------------------------------------------------------------------------
 
+def _first_col(s: _Seg, bounds: list[float]) -> int:
+    return _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
+
+
 def _occupied(ln: _Line, bounds: list[float], spanners: set[int]) -> set[int]:
     out: set[int] = set()
     for s in ln.segs:
-        a = _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
+        a = _first_col(s, bounds)
         b = _col(s.x1 - 0.5, bounds) if id(s) in spanners else a
         out.update(range(a, max(a, b) + 1))
     return out
 
 
+def _ends(ln: _Line, bounds: list[float], spanners: set[int]) -> dict[int, float]:
+    """Where the line's text ends in each column it writes in (cells spanning columns left out)."""
+    out: dict[int, float] = {}
+    for s in ln.segs:
+        if id(s) not in spanners:
+            k = _first_col(s, bounds)
+            out[k] = max(out.get(k, 0.0), s.x1)
+    return out
+
+
+def wrap_edges(lines: list[_Line], bounds: list[float], spanners: set[int]) -> dict[int, float]:
+    """How far text runs in each column over the whole table: where a wrapped line breaks."""
+    out: dict[int, float] = {}
+    for ln in lines:
+        for k, x in _ends(ln, bounds, spanners).items():
+            out[k] = max(out.get(k, 0.0), x)
+    return out
+
+
 def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: float,
-               prev: _Line | None = None, padded_before: bool | None = None
+               edges: dict[int, float], padded_before: bool | None = None
                ) -> tuple[list[bool], list[bool], bool]:
     """For each line: does it begin a row, and is that decision unsure; and whether the table pads its
-    rows. `prev` is the last line of the table on the page before, when the table continues, and
-    `padded_before` what that page showed of the padding."""
+    rows (`padded_before`: what the table's earlier pages showed of that).
+
+    A row begins where a column gets text it did not have on the line above (cells are top-aligned,
+    so all of a row's cells begin on its first line) or below a gap wider than wrapped lines are set
+    apart. A table printed without padding between rows shows no such gap; there a line also begins a
+    row when a column it writes in ended short on the line above (that cell's text was done), and it
+    continues the cells above when each of them ran to the column's edge (its text wrapped). A line
+    that fits neither is kept with the row above and marked unsure."""
     line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     inner = min(pitches) if pitches else 0.0
     if not pitches or inner > 1.7 * line_h:
         inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
     padded = any(p > inner + 0.5 * line_h for p in pitches) or bool(padded_before)
-    starts: list[bool] = []
-    unsure: list[bool] = []
-    occ_prev = _occupied(prev, bounds, spanners) if prev is not None else None
-    for i, ln in enumerate(lines):
+    starts: list[bool] = [True]
+    unsure: list[bool] = [False]
+    for i in range(1, len(lines)):
+        ln, above = lines[i], lines[i - 1]
         occ = _occupied(ln, bounds, spanners)
-        if i == 0:
-            if occ_prev is None:
-                starts.append(True)
-                unsure.append(False)
-            else:
-                begins = bool(occ - occ_prev)
-                starts.append(begins)
-                unsure.append(False)
-            occ_prev = occ
+        begins = bool(occ - _occupied(above, bounds, spanners))
+        if padded:
+            gapped = ln.top - above.top > inner + 0.5 * line_h
+            starts.append(gapped)
+            # a cell beginning with no padding above it in a padded table: a cell set lower in its row
+            # (vertically centred), kept in the row above and marked
+            unsure.append(begins and not gapped)
             continue
-        begins = bool(occ - occ_prev)
-        gapped = ln.top - lines[i - 1].top > inner + 0.5 * line_h
-        if gapped or (begins and not padded):
+        if begins:
             starts.append(True)
             unsure.append(False)
-        elif begins:
-            # a cell begins with no row padding above it in a padded table: a cell set lower in its row
-            # (vertically centred) or a row printed tight; kept in the row above and marked
-            starts.append(False)
-            unsure.append(True)
-        else:
-            starts.append(False)
-            unsure.append(not padded)
-        occ_prev = occ
+            continue
+        ends_above = _ends(above, bounds, spanners)
+        ended = full = 0
+        for k in _ends(ln, bounds, spanners):
+            x = ends_above.get(k)
+            if x is None:
+                continue
+            if x < edges.get(k, x) - 3 * h:
+                ended += 1
+            elif x >= edges.get(k, x) - 1.5 * h:
+                full += 1
+        starts.append(ended > 0)
+        unsure.append(not ended and not full)
     return starts, unsure, padded
 
 
@@ -289,7 +318,7 @@ def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[
     span_to: list[int] = list(range(ncols))
     for ln in group:
         for s in ln.segs:
-            a = _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
+            a = _first_col(s, bounds)
             chars[a].extend(s.chars)
             if id(s) in spanners:
                 span_to[a] = max(span_to[a], _col(s.x1 - 0.5, bounds))
@@ -394,11 +423,11 @@ class BorderlessReader:
     def _table_rows(self, table: _Table, out: list[Row], problems: dict) -> None:
         all_lines = [ln for _, b in table.pieces for ln in b.lines]
         bounds, spanners = columns(all_lines, table.h)
+        edges = wrap_edges(all_lines, bounds, spanners)
         padded: bool | None = None
         row_no = 0
-        for i, (page_no, block) in enumerate(table.pieces):
-            repeated = i > 0 and block.lines[0].text == table.header
-            starts, unsure, padded = row_starts(block.lines, bounds, spanners, table.h, None, padded)
+        for page_no, block in table.pieces:
+            starts, unsure, padded = row_starts(block.lines, bounds, spanners, table.h, edges, padded)
             groups: list[tuple[list[_Line], bool]] = []
             for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
                 if start or not groups:
@@ -406,7 +435,6 @@ class BorderlessReader:
                 else:
                     groups[-1][0].append(ln)
                     groups[-1] = (groups[-1][0], groups[-1][1] or doubt)
-            del repeated  # a repeated header is a row of its own, as a ruled table prints it
             for group, doubt in groups:
                 row_no += 1
                 out.append(Row(_cells(group, bounds, spanners), table=table.no, row=row_no, page=page_no))
