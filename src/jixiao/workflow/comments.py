@@ -14,7 +14,7 @@ from ..errors import JixiaoError
 from ..model import Document
 from . import audit
 from .findings import document_findings, rule_info
-from .opinions import STATUS_ZH, opinion
+from .opinions import OPINIONS, STATUS_ZH, opinion
 from .permissions import require
 from .status import document_info
 from .tables import AuditRow, ReviewCommentRow
@@ -120,8 +120,8 @@ def _comment(r) -> dict:
     attached = list(r.findings or [])
     # the fix a department reads: the reviewer's own, else the attached rules', else the opinion's
     fixes = [r.fix] if r.fix else list(dict.fromkeys(f["fix"] for f in attached if f.get("fix")))
-    if not fixes and op is not None:
-        fixes = [op.fix]
+    if not fixes:  # the opinion's fix; a comment of free text alone: "按审核意见的说明修改" (opinion 11, 其他)
+        fixes = [(op or OPINIONS[11]).fix]
     created = r.created_at
     if isinstance(created, datetime) and created.tzinfo is None:
         created = created.replace(tzinfo=UTC)

@@ -59,13 +59,13 @@ def letter_rows(sheet: dict) -> list[tuple[str, list[tuple[str, str, str, str]]]
             comments = [c for c in (row or p)["comments"] if c["current"]]
             findings = (row or p)["findings"]
             cited = {(f["rule"], f["message"]) for c in comments for f in c["findings"]}
-            rows += [(_where(row), _opinion_text(c), _rule_text(c), c["fix"] or "按审核意见修改") for c in comments]
+            rows += [(_where(row), _opinion_text(c), _rule_text(c), c["fix"]) for c in comments]
             rows += [(_where(row), f"【jixiao {SEVERITY_ZH[f['severity']]}】{f['message']}",
                       f"{f['rule']} {f['name']}", f["fix"]) for f in findings if (f["rule"], f["message"]) not in cited]
         if rows:
             title = p["name"] + (f"（{p['unit']}）" if p.get("unit") else "")
             sections.append((title, rows))
-    overall = [("整表", _opinion_text(c), _rule_text(c), c["fix"] or "按审核意见修改")
+    overall = [("整表", _opinion_text(c), _rule_text(c), c["fix"])
                for c in sheet["comments"] if c["current"]]
     overall += [("整表", f"【jixiao {SEVERITY_ZH[f['severity']]}】{f['message']}", f"{f['rule']} {f['name']}", f["fix"])
                 for f in sheet["findings"]]
