@@ -253,13 +253,21 @@ def _ends(ln: _Line, bounds: list[float], spanners: set[int]) -> dict[int, float
     return out
 
 
-def wrap_edges(lines: list[_Line], bounds: list[float], spanners: set[int]) -> dict[int, float]:
-    """How far text runs in each column over the whole table: where a wrapped line breaks."""
-    out: dict[int, float] = {}
+def wrap_edges(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> dict[int, float]:
+    """Where a wrapped line breaks in each column: how far text runs in it over the whole table. A column
+    whose text stops well short of the next column (the last: a narrow one) never wrapped; it gets no
+    edge."""
+    ends: dict[int, float] = {}
+    starts: dict[int, float] = {}
     for ln in lines:
         for k, x in _ends(ln, bounds, spanners).items():
-            out[k] = max(out.get(k, 0.0), x)
-    return out
+            ends[k] = max(ends.get(k, 0.0), x)
+        for s in ln.segs:
+            k = _first_col(s, bounds)
+            starts[k] = min(starts.get(k, s.x0), s.x0)
+    last = len(bounds)  # the last column has no neighbour to run into: it wraps when it is wide
+    return {k: x for k, x in ends.items()
+            if (k < last and starts.get(k + 1, x) - x <= 3 * h) or (k == last and x - starts[k] >= 8 * h)}
 
 
 def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: float,
@@ -270,10 +278,11 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
 
     A row begins where a column gets text it did not have on the line above (cells are top-aligned,
     so all of a row's cells begin on its first line) or below a gap wider than wrapped lines are set
-    apart. A table printed without padding between rows shows no such gap; there a line also begins a
-    row when a column it writes in ended short on the line above (that cell's text was done), and it
-    continues the cells above when each of them ran to the column's edge (its text wrapped). A line
-    that fits neither is kept with the row above and marked unsure."""
+    apart. A table printed without padding between rows shows no such gap; there a line continues the
+    cells above when each of them ran to its column's edge (the text wrapped), and begins a row when two
+    or more cells above ended short (their text was done) and each gets new text. A single cell going on
+    after a short line is a line break inside the cell when it begins a list item or other cells of the
+    row still wrap. Anything else is kept with the row above and marked unsure."""
     line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     inner = min(pitches) if pitches else 0.0
@@ -298,18 +307,66 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             unsure.append(False)
             continue
         ends_above = _ends(above, bounds, spanners)
-        ended = full = 0
+        wrapped: list[int] = []
+        ended: list[int] = []
+        open_: list[int] = []
         for k in _ends(ln, bounds, spanners):
             x = ends_above.get(k)
             if x is None:
                 continue
-            if x < edges.get(k, x) - 3 * h:
-                ended += 1
-            elif x >= edges.get(k, x) - 1.5 * h:
-                full += 1
-        starts.append(ended > 0)
-        unsure.append(not ended and not full)
+            if k not in edges:
+                ended.append(k)  # a column that never wraps: new text in it is a new cell
+                continue
+            # the line above was broken by the layout when the first word of this line would not have
+            # fitted at its end
+            reach = x + _lead_width(ln, k, bounds)
+            (wrapped if reach >= edges[k] - 0.5 * h else ended if reach < edges[k] - 2 * h else open_).append(k)
+        if open_ or not (wrapped or ended):
+            starts.append(False)
+            unsure.append(bool(open_))
+        elif wrapped:
+            starts.append(False)  # a cell that wrapped holds the line in its row
+            unsure.append(False)
+        elif len(ended) >= 2:
+            starts.append(True)  # every cell above was done and each gets new text: a new row
+            unsure.append(False)
+        else:
+            # one cell going on after a line it ended itself: a list item inside the cell, or a new row
+            # holding only this cell
+            item = bool(_LIST_ITEM.match(_text_in(ln, ended[0], bounds)))
+            starts.append(False)
+            unsure.append(not item)
     return starts, unsure, padded
+
+
+def _ideograph(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _lead_width(ln: _Line, k: int, bounds: list[float]) -> float:
+    """The width of what must start a line in column k: the first character and the punctuation that
+    may not begin a line after it, or a run of letters, digits and signs up to the next ideograph."""
+    chars = sorted((c for s in ln.segs if _first_col(s, bounds) == k for c in s.chars), key=lambda c: c.x0)
+    chars = [c for c in chars if not c.text.isspace()]
+    if not chars:
+        return 0.0
+    end = chars[0].x1
+    first_cjk = _ideograph(chars[0].text)
+    for c in chars[1:]:
+        if _ideograph(c.text) or (first_cjk and c.text not in _NO_LINE_START):
+            break
+        end = c.x1
+    return end - chars[0].x0
+
+
+_NO_LINE_START = set("，。、；：？！）》」』】〕,.;:?!)%")
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+、|[•●·\-—])")
+
+
+def _text_in(ln: _Line, k: int, bounds: list[float]) -> str:
+    return "".join(c.text for s in ln.segs if _first_col(s, bounds) == k for c in s.chars)
 
 
 def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[Cell]:
@@ -423,7 +480,7 @@ class BorderlessReader:
     def _table_rows(self, table: _Table, out: list[Row], problems: dict) -> None:
         all_lines = [ln for _, b in table.pieces for ln in b.lines]
         bounds, spanners = columns(all_lines, table.h)
-        edges = wrap_edges(all_lines, bounds, spanners)
+        edges = wrap_edges(all_lines, bounds, spanners, table.h)
         padded: bool | None = None
         row_no = 0
         for page_no, block in table.pieces:
