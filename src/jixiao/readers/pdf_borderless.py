@@ -279,10 +279,11 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
     A row begins where a column gets text it did not have on the line above (cells are top-aligned,
     so all of a row's cells begin on its first line) or below a gap wider than wrapped lines are set
     apart. A table printed without padding between rows shows no such gap; there a line continues the
-    cells above when each of them ran to its column's edge (the text wrapped), and begins a row when two
-    or more cells above ended short (their text was done) and each gets new text. A single cell going on
-    after a short line is a line break inside the cell when it begins a list item or other cells of the
-    row still wrap. Anything else is kept with the row above and marked unsure."""
+    cells above when the layout broke their lines (the first word of this line would not have fitted on
+    the line above), and begins a row when two or more cells above ended short (their text was done)
+    and each gets new text. A single cell going on after a line it ended itself holds a line break when
+    it begins a list item or another cell of the row wraps. Anything else is kept with the row above and
+    marked unsure."""
     line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     inner = min(pitches) if pitches else 0.0
@@ -321,14 +322,16 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             # fitted at its end
             reach = x + _lead_width(ln, k, bounds)
             (wrapped if reach >= edges[k] - 0.5 * h else ended if reach < edges[k] - 2 * h else open_).append(k)
-        if open_ or not (wrapped or ended):
+        if len(ended) >= 2:
+            # cells above that were done, each getting new text: a new row (a cell that seems to wrap
+            # beside them, or one the width leaves open, makes it unsure)
+            starts.append(True)
+            unsure.append(bool(wrapped or open_))
+        elif open_ or not (wrapped or ended):
             starts.append(False)
             unsure.append(bool(open_))
         elif wrapped:
             starts.append(False)  # a cell that wrapped holds the line in its row
-            unsure.append(False)
-        elif len(ended) >= 2:
-            starts.append(True)  # every cell above was done and each gets new text: a new row
             unsure.append(False)
         else:
             # one cell going on after a line it ended itself: a list item inside the cell, or a new row
