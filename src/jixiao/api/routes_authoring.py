@@ -57,7 +57,7 @@ def _engine(request: Request):
 
 
 def _error(exc: JixiaoError) -> JSONResponse:
-    body: dict = {"error": exc.message}
+    body: dict = {"error": str(exc)}  # names the file where there is one
     if isinstance(exc, store.Conflict):
         body |= {"current": exc.current, "theirs": exc.theirs, "kept_revision": exc.kept}
     return JSONResponse(body, status_code=getattr(exc, "status", 400))
@@ -238,7 +238,7 @@ def _render(template: str, status_code: int = 200, **context) -> HTMLResponse:
 
 def _error_page(exc: JixiaoError) -> HTMLResponse:
     return _render("error.html", status_code=getattr(exc, "status", 400), status=getattr(exc, "status", 400),
-                   title="无法完成", detail=exc.message)
+                   title="无法完成", detail=str(exc))
 
 
 @web.get("/drafts", response_class=HTMLResponse)

@@ -51,6 +51,12 @@ class Conflict(JixiaoError):
         self.kept = kept
 
 
+class Locked(JixiaoError):
+    """The table is submitted or approved: it changes only after the reviewer returns it."""
+
+    status = 409
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -241,7 +247,7 @@ def save_draft(engine: Engine, draft_id: int, content: Content, base_version: in
         if content.fields.department.strip() != (d.department or ""):
             require("write", content.fields.department.strip() or None, status)
         if status not in EDITABLE:
-            raise JixiaoError(f"该表{STATUS_ZH[status]}，不能再修改（退回后才能修改）")
+            raise Locked(f"该表{STATUS_ZH[status]}，不能再修改（退回后才能修改）")
         old = Content.model_validate(d.content)
         changes = diff_contents(old, content)
         text = (note + "；" if note else "") + summary(changes)
@@ -287,7 +293,7 @@ def submit_draft(engine: Engine, draft_id: int, base_version: int, author: str) 
                            "请先载入最新版本。", get_draft(conn, draft_id), theirs, None)
         status = document_status(conn, d.document_id) if d.document_id else "draft"
         if status not in EDITABLE:
-            raise JixiaoError(f"该表{STATUS_ZH[status]}，不能再次提交")
+            raise Locked(f"该表{STATUS_ZH[status]}，不能再次提交")
         content = Content.model_validate(d.content)
         bad = errors(all_findings(content))
         if bad:
