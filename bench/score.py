@@ -5,7 +5,7 @@
 The documents are built from the model (every direction: positive, reverse, equal-to-zero, deadline,
 qualitative, with weights, printed scores, a budget execution block and a printed total), so the figure is
 the scorer's own cost, not the parser's. Building them is timed apart. `--lights` also colours the same
-documents as monitoring tables at month 7; `--review` runs the execution rule family (JX6xx) over them, as
+documents as monitoring tables at month 7, and the self-evaluations at year end (by the points kept); `--review` runs the execution rule family (JX6xx) over them, as
 `jixiao review` and `jixiao score` do."""
 
 from __future__ import annotations
@@ -89,7 +89,11 @@ def main() -> None:
         lit = sum(len(pl.indicators) for d in mon for pl in light_document(d, cfg))
         el = time.perf_counter() - t2
         print(f"lit {lit:,} monitoring indicators on one core in {el:.1f} s: {lit / el:,.0f} indicators/s")
-
+        t2 = time.perf_counter()
+        lit = sum(len(pl.indicators) for d in docs for pl in light_document(d, cfg))
+        el = time.perf_counter() - t2
+        print(f"lit {lit:,} self-evaluation indicators at year end (by points kept) on one core in {el:.1f} s: "
+              f"{lit / el:,.0f} indicators/s")
 
     if args.review:
         from jixiao.review import Settings, all_rules, review_document

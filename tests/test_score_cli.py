@@ -183,3 +183,20 @@ def test_track_lights_a_self_evaluation_at_year_end(files):
     # year end lights by the points kept: 1800 of ≥2000 keeps 90% of them, yellow (the monitoring bands at month
     # 12 would call it green); 7% against ≤5% keeps 60% (linear to 2t), yellow; the dropped row has no light
     assert (rows["新建农田面积"]["light"], rows["投诉率"]["light"], rows["亩均增产"]["light"]) == ("yellow", "yellow", None)
+
+
+def test_a_weight_printed_as_text_is_named_with_the_file(tmp_path):
+    """Bad input: a 分值 cell in words is not read (the parser marks the row); `score` says so in one line
+    naming the file and the row, and the row's note carries the reason."""
+    path = tmp_path / "文字分值.txt"
+    path.write_text("项目支出绩效自评表\n| 项目名称 | 测试 | | | | | |\n"
+                    "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                    "| 产出指标 | 数量指标 | 建成站点 | ≥5个 | 5个 | 十 | 8 |\n"
+                    "| 产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次 | 10 | 10 |\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", str(path), "-f", "json"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.stderr.splitlines() if "提示" in line]
+    assert len(warnings) == 1 and "文字分值.txt" in warnings[0] and "分值“十”不是数字" in warnings[0]
+    rows = json.loads(result.stdout)["documents"][0]["projects"][0]["indicators"]
+    assert rows[0]["weight"] is None and rows[0]["recomputed"] is None and "不是数字" in rows[0]["note"]
+    assert rows[1]["recomputed"] == 10

@@ -59,6 +59,18 @@ def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Docum
         raise JixiaoError(f"文档字段无效：{where}：{first['msg']}", str(path)) from exc
 
 
+def _warn_unread(path: Path, doc: Document, limit: int = 3) -> None:
+    """One line per row the parser could not read in full (a weight printed as text: `分值“十”不是数字`), so
+    a figure missing from the score has its reason beside the file name."""
+    rows = [i for p in doc.projects for i in p.indicators if i.problem]
+    if doc.overall:
+        rows += [i for sec in doc.overall.sections for i in sec.indicators if i.problem]
+    for i in rows[:limit]:
+        err.print(f"[yellow]提示[/yellow] {path}: 第{i.seq}项“{i.name}”：{i.problem}", soft_wrap=True)
+    if len(rows) > limit:
+        err.print(f"[yellow]提示[/yellow] {path}: 另有 {len(rows) - limit} 个指标未完整读取", soft_wrap=True)
+
+
 def _documents(paths: list[Path] | None, db, department, unit, year, search, max_size: float
                ) -> tuple[list[Document], int]:
     """Documents to score from files, or from the store with the usual filters; (documents, failures)."""
@@ -89,6 +101,7 @@ def _documents(paths: list[Path] | None, db, department, unit, year, search, max
                     err.print(f"[red]错误[/red] {path}: {why}", soft_wrap=True)
                 else:
                     docs.append(doc)
+                    _warn_unread(path, doc)
         if skipped:
             err.print(f"[dim]跳过 {skipped} 个目标表（没有执行字段）[/dim]")
         if not docs and not failed:

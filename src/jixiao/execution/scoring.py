@@ -367,6 +367,9 @@ def score_subject(doc: Document, project: Project | None, name: str, indicators:
     for k, ind in enumerate(indicators):
         w = ind.weight if ind.weight is not None else derived.get(k)
         scores.append(score_indicator(ind, w, cfg, doc.year, weight_derived=ind.weight is None and k in derived))
+    for sc in scores:
+        if sc.note is None and sc.indicator.problem:
+            sc.note = sc.indicator.problem  # why a figure is missing: the row was not read in full
     s = SubjectScore(doc.source.name, doc.kind, name, project.unit if project else None,
                      project.code if project else None, project, ex, scores)
     levels: dict[str, list[IndicatorScore]] = defaultdict(list)
