@@ -288,26 +288,33 @@ def _funding(t: StandardTable, doc: Document, p: Project) -> None:
             t.put(r, 3, _num(amount), "money", to_col=t.width)
         _plan(t, p)
         return
-    # execution columns: 年初预算数 | 全年预算数 | 全年执行数 | [全年预计执行数] | 执行率 | 分值 | 得分
-    heads = [("年初预算数", "planned"), ("全年预算数", "adjusted"), ("全年执行数", "spent")]
-    if ex.forecast is not None:
-        heads.append(("全年预计执行数", "forecast"))
-    heads += [("执行率", "rate"), ("分值", "weight"), ("得分", "score")]
+    # execution columns, those the table fills: 年初预算数 | 全年预算数 | 全年执行数 | 全年预计执行数 | 执行率 |
+    # 分值 | 得分. The budget rows' amounts stand in the first amount column, as in a printed table that has
+    # no 年初预算数 column (the reader takes the project's budget from there).
+    names = {"planned": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数", "forecast": "全年预计执行数",
+             "rate": "执行率", "weight": "分值", "score": "得分"}
+    keys = [k for k in names if getattr(ex, k) is not None]
+    amounts = [k for k in keys if k in ("planned", "adjusted")]
+    if not amounts:
+        keys.insert(0, "planned")
+    first = keys[0]
     t.put(top, 1, label, "head", to_row=top + len(rows))
     t.put(top, 2, None, "head")
-    span = _spans(t.width - 2, len(heads))
-    for (name, _), (a, z) in zip(heads, span, strict=True):
-        t.put(top, 2 + a, name, "head", to_col=2 + z)
-    for n, (name, amount) in enumerate(rows):
+    span = _spans(t.width - 2, len(keys))
+    for key, (a, z) in zip(keys, span, strict=True):
+        t.put(top, 2 + a, names[key], "head", to_col=2 + z)
+    for n, (_, amount) in enumerate(rows):
         r = t.next()
-        t.put(r, 2, name)
-        for (hname, key), (a, z) in zip(heads, span, strict=True):
+        t.put(r, 2, rows[n][0])
+        for key, (a, z) in zip(keys, span, strict=True):
             if n == 0:
                 v = getattr(ex, key)
-                t.put(r, 2 + a, None if v is None else f"{v:g}%" if key == "rate" else _num(v), "money",
-                      to_col=2 + z)
+                if v is None and key == first:
+                    v = amount
+                value = None if v is None else f"{v:g}%" if key == "rate" else _num(v)
             else:
-                t.put(r, 2 + a, _num(amount) if hname == "年初预算数" else None, "money", to_col=2 + z)
+                value = _num(amount) if key == first else None
+            t.put(r, 2 + a, value, "money", to_col=2 + z)
     _plan(t, p)
 
 
@@ -322,7 +329,8 @@ def _plan(t: StandardTable, p: Project) -> None:
     for point, (a, z) in zip(p.spending_plan, span, strict=True):
         t.put(head, 1 + a, f"{point.month}月底", "head", to_col=1 + z)
         pct = point.cumulative_pct
-        t.put(body, 1 + a, None if pct is None else f"{pct:g}%", "center", to_col=1 + z)
+        # a blank month is printed "—" (null to a reader): a row with one value left reads as a lone note
+        t.put(body, 1 + a, "—" if pct is None else f"{pct:g}%", "center", to_col=1 + z)
 
 
 def _spans(width: int, n: int) -> list[tuple[int, int]]:
