@@ -304,3 +304,35 @@ def test_a_store_at_the_previous_revision_is_carried_over(store_url):
     facade.move(engine, REVIEWER, doc_id, "return")
     assert _status(engine, doc_id) == "returned"
     assert [c["project"] for c in facade.comments(engine, OFFICER, doc_id)] == ["旧项目"]
+
+
+def test_a_move_only_lands_on_the_status_it_was_made_from(tmp_path):
+    """Two reviewers pressing 通过 and 退回 at once: the second update finds the status changed and does nothing."""
+    engine, doc = stored(f"sqlite:///{tmp_path / 'wf.db'}", "submitted")
+    with engine.begin() as conn:
+        assert set_status(conn, doc, "approved", expected="submitted")
+        assert not set_status(conn, doc, "returned", expected="submitted")
+    assert _status(engine, doc) == "approved"
+
+
+def test_a_comment_with_a_nul_character_is_refused_on_both_backends(store_url):
+    engine, doc = stored(store_url, "submitted")
+    with pytest.raises(CommentError, match="无效字符"):
+        facade.comment(engine, REVIEWER, doc, text="意见\x00")
+
+
+def test_audit_time_bounds_in_any_offset(store_url):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    engine = open_engine(store_url)
+    before = datetime.now(UTC)
+    audit.record(engine, ADMIN, "document.upload", "document:1", None, {"name": "a"})
+    after = datetime.now(UTC)
+    east8 = timezone(timedelta(hours=8))
+    with engine.connect() as conn:
+        def n(since=None, until=None) -> int:
+            return audit.count(conn, audit.AuditFilter(since=since, until=until))
+
+        assert n(since=before.astimezone(east8)) == 1 and n(until=before.astimezone(east8)) == 0
+        assert n(since=after.astimezone(east8) + timedelta(seconds=1)) == 0
+        assert n(since=before.replace(tzinfo=None), until=after.replace(tzinfo=None) + timedelta(seconds=1)) == 1

@@ -82,10 +82,16 @@ def _where(q, f: AuditFilter):
     if f.department:
         q = q.where(AuditRow.department == f.department)
     if f.since:
-        q = q.where(AuditRow.at >= f.since)
+        q = q.where(AuditRow.at >= _utc(f.since))
     if f.until:
-        q = q.where(AuditRow.at < f.until)
+        q = q.where(AuditRow.at < _utc(f.until))
     return q
+
+
+def _utc(when: datetime) -> datetime:
+    """Entries are written in UTC; a bound with another offset is converted, one without any is taken as UTC
+    (SQLite keeps the time without its offset, so only UTC compares right on both backends)."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def entries(conn: Connection, f: AuditFilter | None = None) -> list[dict]:

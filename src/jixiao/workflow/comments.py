@@ -93,6 +93,8 @@ def add_comment(conn: Connection, principal, doc_id: int, *, project_index: int 
         raise CommentError("审核意见为空：请选择意见类型、填写说明或附上规则")
     if text and len(text) > MAX_TEXT or fix and len(fix) > MAX_TEXT:
         raise CommentError(f"审核意见过长（最多 {MAX_TEXT} 个字）")
+    if any("\x00" in v for v in (text, fix, *rules) if v):  # PostgreSQL text cannot hold it
+        raise CommentError("审核意见中含有无效字符（\\x00）")
     doc, findings = document_findings(conn, doc_id)
     project_name, indicator_name = _where(doc, project_index, indicator_seq)
     attached = _attach(findings, list(rules), project_index, indicator_seq) if rules else []

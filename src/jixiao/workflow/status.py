@@ -35,8 +35,13 @@ def _project_department(conn: Connection, doc_id: int) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def set_status(conn: Connection, doc_id: int, status: str) -> None:
-    conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(status=status))
+def set_status(conn: Connection, doc_id: int, status: str, expected: str | None = None) -> bool:
+    """Set the status; with `expected`, only if the table is still in it (False when another move came first:
+    two reviewers pressing 通过 and 退回 at once must not both win)."""
+    q = update(DocumentRow).where(DocumentRow.id == doc_id)
+    if expected is not None:
+        q = q.where(DocumentRow.status == expected)
+    return conn.execute(q.values(status=status)).rowcount == 1
 
 
 def documents_in(conn: Connection, statuses: tuple[str, ...], department: str | None = None,

@@ -59,7 +59,8 @@ def _move(conn: Connection, principal, doc_id: int, action: str, note: str | Non
         add_comment(conn, principal, doc_id, text=note)
     if action == "return" and not _has_comments(conn, doc_id):
         raise TransitionError(f"文档 {doc_id} 退回前须至少填写一条审核意见（或在退回时写明退回理由）")
-    set_status(conn, doc_id, move.target)
+    if not set_status(conn, doc_id, move.target, expected=before):
+        raise TransitionError(f"文档 {doc_id} 的状态刚被他人改变，请刷新后再{ACTION_ZH[move.action]}")
     # the round this move belongs to: a return closes it, a resubmission (after the return) opens the next
     after = {"status": move.target, "round": current_round(conn, doc_id)}
     entry = audit.record(conn, principal, f"workflow.{action}", f"document:{doc_id}", {"status": before}, after,
