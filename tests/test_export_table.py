@@ -307,3 +307,64 @@ def test_cli_from_the_store(tmp_path):
     assert [p.name for p in back.projects] == [p.name for p in parsed(SEEDS[2]).projects]
     r = runner.invoke(app, ["export-table", "--db", db, "--project", "9999", "-f", "xlsx", "-o", str(out)])
     assert r.exit_code == 2 and "项目不存在：9999" in r.output
+
+
+# ------------------------------------------------------------------------------------------------ API and web
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from jixiao.api.app import create_app
+
+    db = str(tmp_path_factory.mktemp("export_api") / "api.db")
+    assert CliRunner().invoke(app, ["ingest", "--db", db, str(SEEDS[0]), str(SEEDS[2])]).exit_code == 0
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def test_api_project_download_reads_back(client, tmp_path):
+    r = client.get("/api/projects/1/standard-table", params={"format": "xlsx"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "attachment" in r.headers["content-disposition"]
+    out = tmp_path / "p.xlsx"
+    out.write_bytes(r.content)
+    back = parse_path(out).projects
+    assert [p.name for p in back] == [parsed(SEEDS[0]).projects[0].name]
+    assert [i.name for i in back[0].indicators] == [i.name for i in parsed(SEEDS[0]).projects[0].indicators]
+    r = client.get("/api/projects/1/standard-table", params={"format": "docx", "framework": "2021"})
+    assert r.status_code == 200 and r.headers["content-type"].endswith("wordprocessingml.document")
+    assert client.get("/api/projects/99999/standard-table").status_code == 404
+
+
+def test_api_import_sheet_lists_rows_that_would_not_load(client):
+    r = client.get("/api/projects/1/standard-table", params={"format": "import"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["rejected"] and all(line.startswith("项目“") for line in body["rejected"])
+    assert "二级指标为空" in body["rejected"][0]
+    r = client.get("/api/projects/1/standard-table", params={"format": "import", "partial": "true"})
+    assert r.status_code == 200 and int(r.headers["x-jixiao-rejected-rows"]) == len(body["rejected"])
+
+
+def test_api_department_download(client, tmp_path):
+    dept = parsed(SEEDS[2]).department
+    r = client.get("/api/standard-table", params={"department": dept, "format": "xlsx"})
+    assert r.status_code == 200, r.text
+    out = tmp_path / "d.xlsx"
+    out.write_bytes(r.content)
+    assert len(load_workbook(out).worksheets) == len(parsed(SEEDS[2]).projects)
+    assert client.get("/api/standard-table").status_code == 422
+    assert client.get("/api/standard-table", params={"department": "没有这个部门"}).status_code == 404
+
+
+def test_web_pages_link_the_downloads(client):
+    page = client.get("/projects/1").text
+    assert 'href="/api/projects/1/standard-table?format=xlsx"' in page
+    assert 'href="/api/projects/1/standard-table?format=docx"' in page
+    dept = parsed(SEEDS[2]).department
+    from urllib.parse import quote
+
+    page = client.get(f"/departments/{quote(dept)}").text
+    assert "/api/standard-table?department=" in page and 'id="standard-xlsx"' in page

@@ -128,6 +128,8 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES,
     app.include_router(workflow_router)
     from .routes_authoring import router as authoring_router  # AUTHORING: editor, drafts, revisions, delete/replace
     app.include_router(authoring_router)
+    from .routes_export import router as export_router  # EXPORT: standard tables, import sheet
+    app.include_router(export_router)
     from ..auth.routes import router as auth_router
     from ..auth.setup import install_template_globals
     from . import routes_web
