@@ -28,6 +28,7 @@ from typing import Literal
 
 from ..errors import JixiaoError
 from ..model import Document, Indicator, Project, Section, Target
+from .templates import _grouped, _level_runs
 
 Framework = Literal["keep", "2021", "old"]
 FRAMEWORKS: tuple[str, ...] = ("keep", "2021", "old")
@@ -114,14 +115,7 @@ def map_indicator(ind: Indicator, framework: str) -> Indicator:
 def framework_indicators(indicators: list[Indicator], framework: str) -> list[Indicator]:
     """The indicators as the table prints them: mapped and grouped for a framework, as given for `keep`."""
     mapped = [map_indicator(i, framework) for i in indicators]
-    if framework == "keep":
-        return mapped
-    l1: dict[str, int] = {}
-    l2: dict[tuple[str, str], int] = {}
-    for ind in mapped:
-        l1.setdefault(ind.level1 or "", len(l1))
-        l2.setdefault((ind.level1 or "", ind.level2 or ""), len(l2))
-    return sorted(mapped, key=lambda i: (l1[i.level1 or ""], l2[(i.level1 or "", i.level2 or "")]))
+    return mapped if framework == "keep" else _grouped(mapped)
 
 
 def framework_document(doc: Document, framework: str) -> Document:
@@ -367,17 +361,6 @@ def _goal(t: StandardTable, doc: Document, goal: str | None, result: str | None)
     _long(t, body, max(goal or "", result or "", key=len), per_line=30)
 
 
-def _runs(inds: list[Indicator], key) -> list[tuple[int, int]]:
-    """(first, last) index runs of consecutive indicators sharing a non-empty key: the cells merged down."""
-    runs: list[tuple[int, int]] = []
-    for k, ind in enumerate(inds):
-        if runs and key(ind) and key(inds[runs[-1][0]]) == key(ind):
-            runs[-1] = (runs[-1][0], k)
-        else:
-            runs.append((k, k))
-    return runs
-
-
 def _grid(t: StandardTable, inds: list[Indicator], cols: list[Column]) -> None:
     head = t.next()
     t.put(head, 1, "绩效指标", "head", to_row=head + len(inds))
@@ -385,9 +368,9 @@ def _grid(t: StandardTable, inds: list[Indicator], cols: list[Column]) -> None:
         t.put(head, c, name, "head")
     t.header_rows = (head, head)
     rows = [t.next() for _ in inds]
-    for a, z in _runs(inds, lambda i: i.level1):
+    for a, z in _level_runs(inds, lambda i: i.level1):
         t.put(rows[a], 2, inds[a].level1, "center", to_row=rows[z])
-    for a, z in _runs(inds, lambda i: (i.level1, i.level2) if i.level2 else None):
+    for a, z in _level_runs(inds, lambda i: (i.level1, i.level2) if i.level2 else None):
         ind = inds[a]
         label = f"{ind.level2_code}-{ind.level2}" if ind.level2 and ind.level2_code else ind.level2
         t.put(rows[a], 3, label, "center", to_row=rows[z])
