@@ -214,11 +214,21 @@ def test_one_table_per_project(tmp_path):
     assert [ws.title for ws in wb.worksheets][:2] == [p.name[:28] for p in doc.projects[:2]]
 
 
-def test_value_too_long_for_a_cell():
+def test_value_too_long_for_a_cell(tmp_path):
+    """Excel keeps 32,767 characters in a cell: a longer value is refused, naming project, row and field."""
     doc = Document(source=Source(name="x.txt", sha256="0", format="text"), projects=[
         Project(name="某项目", goal="很长" * 20000, indicators=[_ind("产出指标", "数量指标")])])
-    with pytest.raises(JixiaoError, match=r"项目“某项目”第 \d+ 行：内容过长（40000 字，单元格最多 32767 字）"):
+    with pytest.raises(JixiaoError, match=r"项目“某项目”第 \d+ 行“年度绩效目标”：内容过长（40000 字，单元格最多 32767 字）"):
         standard_tables(doc)
+    long_basis = _ind("产出指标", "数量指标").model_copy(update={"basis": "依" * 40000})
+    doc = doc.model_copy(update={"projects": [Project(name="某项目", indicators=[long_basis])]})
+    with pytest.raises(JixiaoError, match=r"第 \d+ 行“指标值确定依据”：内容过长"):
+        standard_tables(doc)
+    src = tmp_path / "长.json"
+    src.write_text(json.dumps(doc.to_json_dict(), ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(app, ["export-table", str(src), "-f", "xlsx", "-o", str(tmp_path / "长.xlsx")])
+    assert r.exit_code == 2 and "指标值确定依据”：内容过长" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "长.xlsx").exists()
 
 
 # ------------------------------------------------------------------------------------------------ import sheet

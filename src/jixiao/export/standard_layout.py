@@ -76,6 +76,15 @@ class StandardTable:
     rows: int = 0
     header_rows: tuple[int, int] = (0, 0)  # the grid header, repeated on every printed page
     tall: dict[int, float] = field(default_factory=dict)  # row → height in points, for long text
+    _heads: dict[tuple[int, int], str] = field(default_factory=dict)  # label cells, to name a field
+
+    def _field(self, row: int, col: int) -> str:
+        """The label a value stands under: its row's label to the left, else the header above it."""
+        left = [c for (r, c) in self._heads if r == row and c < col]
+        if left:
+            return self._heads[(row, max(left))]
+        above = [r for (r, c) in self._heads if c == col and r < row]
+        return self._heads[(max(above), col)] if above else "内容"
 
     def next(self) -> int:
         self.rows += 1
@@ -84,7 +93,10 @@ class StandardTable:
     def put(self, row: int, col: int, value, style: Style = "text", *, to_col: int | None = None,
             to_row: int | None = None) -> None:
         if isinstance(value, str) and len(value) > MAX_CELL:
-            raise JixiaoError(f"项目“{self.name}”第 {row} 行：内容过长（{len(value)} 字，单元格最多 {MAX_CELL} 字），无法导出")
+            raise JixiaoError(f"项目“{self.name}”第 {row} 行“{self._field(row, col)}”：内容过长（{len(value)} 字，"
+                              f"单元格最多 {MAX_CELL} 字），无法导出")
+        if style == "head" and isinstance(value, str):
+            self._heads[(row, col)] = value
         self.cells.append(GridCell(row, col, value if value != "" else None, style,
                                    to_row if to_row and to_row != row else None,
                                    to_col if to_col and to_col != col else None))
