@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import cli_zh
-from .errors import JixiaoError
+from .errors import JixiaoError, describe, zh_os_text
 from .ingest import expand_paths, parse_path
 from .model import Document
 from .readers import DEFAULT_MAX_BYTES
@@ -48,8 +48,7 @@ def out_console() -> Console:
 
 def _fail(path, message: str) -> None:
     """One error line naming the file as the user gave it, with the OS's reason in Chinese."""
-    for code, zh in cli_zh.OS_ERRORS.items():
-        message = message.replace(os.strerror(code), zh)
+    message = zh_os_text(message)
     err.print(f"[red]错误[/red] {escape(_as_given(path))}: {escape(message)}", soft_wrap=True, markup=True,
               highlight=False)
 
@@ -134,7 +133,7 @@ def parse(
             continue
         except Exception as exc:  # noqa: BLE001 - a bug must still be one line naming the file
             failed += 1
-            _fail(path, f"内部错误（{type(exc).__name__}: {exc}），请报告此文件")
+            _fail(path, f"{describe(exc).message}，请报告此文件")
             continue
         if out is not None:
             target = out / f"{path.stem}.json"
@@ -239,6 +238,7 @@ def _engine(db: str | None, create: bool = False):
         raise typer.Exit(2) from exc
 
 
+CONFIG_OPTION = typer.Option(None, "--config", "-c", help="审核配置（TOML）：停用规则、调整严重程度和阈值")
 DEPT = typer.Option(None, "--department", "-d", help="部门（包含）")
 UNIT = typer.Option(None, "--unit", "-u", help="单位（包含）")
 YEAR = typer.Option(None, "--year", "-y", help="预算年度")
@@ -264,14 +264,7 @@ class ReviewFormat(StrEnum):
     html = "html"
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
-        else:
-            out.append(p)
-    return out
+_expand = expand_paths  # the one folder walker (parse, review, ingest, compare and score all use it)
 
 
 @app.command()
@@ -279,17 +272,19 @@ def review(
     paths: list[Path] = typer.Argument(None, help="要审核的文件或目录；不给出时审核库中的文档（可用下列条件筛选）"),
     fmt: ReviewFormat = typer.Option(ReviewFormat.text, "--format", "-f", help="text、json、xlsx 或 html"),
     out: Path | None = typer.Option(None, "--out", "-o", help="报告文件（xlsx、html 必填；json 缺省时打印）"),
-    config: Path | None = typer.Option(None, "--config", "-c", help="审核配置（TOML）：停用规则、调整严重程度和阈值"),
+    config: Path | None = CONFIG_OPTION,
     db: str | None = DB_OPTION, department: str | None = DEPT, unit: str | None = UNIT, year: int | None = YEAR,
     search: str | None = TEXT,
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
+    refresh: bool = typer.Option(False, "--refresh", help="重新审核库中所有文档并更新保存的审核意见（规则或配置改动后）"),
 ) -> None:
     """按财政部绩效目标管理规则审核绩效目标表，按部门、项目列出问题并排序。"""
-    from .review import Settings, review_document
+    from . import service
+    from .review import review_document
     from .review.report import build_report, write_html, write_json, write_xlsx
 
     try:
-        settings = Settings.load(config)
+        settings = service.load_settings(config)
     except JixiaoError as exc:
         err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
@@ -298,7 +293,7 @@ def review(
         raise typer.Exit(2)
     pairs, failed = [], 0
     if paths:
-        for path in _expand(paths):
+        for path in expand_paths(paths):
             try:
                 doc = parse_path(path, max_bytes=int(max_size * 1048576))
                 pairs.append((doc, review_document(doc, settings)))
@@ -306,13 +301,12 @@ def review(
                 failed += 1
                 _fail(path, exc.message)
     else:
-        from .store import document_ids, load_document
-
-        with _engine(db).connect() as conn:
-            ids = document_ids(conn, _filters(department, unit, year, None, None, None, search, None))
-            for doc_id in ids:
-                doc = load_document(conn, doc_id)
-                pairs.append((doc, review_document(doc, settings)))
+        engine = _engine(db)
+        if refresh:
+            n = service.refresh(engine, settings)
+            err.print(f"已重新审核 {n} 个文档")
+        ids = service.document_ids_matching(engine, _filters(department, unit, year, None, None, None, search, None))
+        pairs = service.review_documents(engine, ids, settings)
         if not pairs:
             err.print("库中没有符合条件的文档")
     report = build_report(pairs)
@@ -394,12 +388,18 @@ def ingest(
     max_size: float = typer.Option(DEFAULT_MAX_BYTES / 1048576, "--max-size", help="单个文件大小上限（MB）"),
     executor: str | None = typer.Option(None, "--executor",
                                         help="在已有的 Dask 集群上解析：dask://主机:端口（默认本机多进程）"),
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
-    """解析并入库：每个文件一个事务；相同内容只存一份；失败的文件不影响其余文件。"""
+    """解析并入库：每个文件一个事务（连同其审核意见）；相同内容只存一份；失败的文件不影响其余文件。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .ingest import ingest as run_ingest
+    from . import service
 
+    try:
+        settings = service.load_settings(config)
+    except JixiaoError as exc:
+        err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
     engine = _engine(db, create=True)
     files = expand_paths(paths)
     with Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -410,8 +410,9 @@ def ingest(
             progress.update(task, advance=1, description=Path(result.path).name)
 
         try:
-            summary = run_ingest(engine, files, workers=workers, replace=replace,
-                                 max_bytes=int(max_size * 1048576), on_result=tick, executor=executor)
+            summary = service.ingest_files(engine, files, workers=workers, replace=replace,
+                                           max_bytes=int(max_size * 1048576), on_result=tick, executor=executor,
+                                           settings=settings)
         except KeyboardInterrupt:
             err.print("已中断：已提交的文件保留在库中，重新运行会跳过它们并完成其余文件")
             raise typer.Exit(130) from None
@@ -434,26 +435,12 @@ def ingest(
 
 def _warn_twins(engine, stored: list, limit: int = 200) -> None:
     """Say when a new file holds a table already stored from another file (the same table as PDF and as
-    XLSX, say): stored twice, its projects show twice and its budget counts twice. Checked for batches of up
-    to `limit` new files; a bulk load of a corpus is not slowed by it."""
-    if not stored or len(stored) > limit:
-        return
-    from sqlalchemy import select
+    XLSX, say): stored twice, its projects show twice and its budget counts twice."""
+    from .service import twins
 
-    from .api.service import same_table
-    from .store import load_document
-    from .store.schema import DocumentRow
-
-    with engine.connect() as conn:
-        for r in stored:
-            doc_id = conn.execute(select(DocumentRow.id).where(DocumentRow.source_name == Path(r.path).name)
-                                  .order_by(DocumentRow.id.desc()).limit(1)).scalar()
-            if doc_id is None:
-                continue
-            twin = same_table(conn, load_document(conn, doc_id), doc_id)
-            if twin:
-                err.print(f"[yellow]注意[/yellow] {r.path}: 与已入库的 {twin} 是同一张表（项目和指标相同），"
-                          "项目会重复显示、预算会重复计算", soft_wrap=True)
+    for path, twin in twins(engine, stored, limit):
+        err.print(f"[yellow]注意[/yellow] {path}: 与已入库的 {twin} 是同一张表（项目和指标相同），"
+                  "项目会重复显示、预算会重复计算", soft_wrap=True)
 
 
 MONEY = {"budget_total", "budget_fiscal", "budget_other", "budget", "budget_a", "budget_b"}
@@ -498,11 +485,10 @@ def projects(db: str | None = DB_OPTION, department: str | None = DEPT, unit: st
              kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
              fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """按条件列出库中的项目。"""
-    from .store import query_projects
+    from .service import projects as list_projects
 
-    with _engine(db).connect() as conn:
-        rows = query_projects(conn, _filters(department, unit, year, level1, level2, kind, search, limit or None,
-                                             offset))
+    rows = list_projects(_engine(db), _filters(department, unit, year, level1, level2, kind, search, limit or None,
+                                               offset))
     _emit(rows, fmt, [("id", "ID"), ("document", "文件"), ("year", "年度"), ("department", "部门"), ("unit", "单位"),
                       ("name", "项目"), ("budget_total", "总计"), ("indicators", "指标数")])
 
@@ -513,11 +499,10 @@ def indicators(db: str | None = DB_OPTION, department: str | None = DEPT, unit: 
                kind: str | None = KIND, search: str | None = TEXT, limit: int = LIMIT, offset: int = OFFSET,
                fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """按条件列出库中的绩效指标。"""
-    from .store import query_indicators
+    from .service import indicators as list_indicators
 
-    with _engine(db).connect() as conn:
-        rows = query_indicators(conn, _filters(department, unit, year, level1, level2, kind, search, limit or None,
-                                               offset))
+    rows = list_indicators(_engine(db), _filters(department, unit, year, level1, level2, kind, search,
+                                                 limit or None, offset))
     _emit(rows, fmt, [("project", "项目"), ("seq", "序号"), ("level1", "一级"), ("level2", "二级"),
                       ("name", "三级指标"), ("annual", "年度指标值"), ("kind", "类型"), ("period", "实施周期指标值")])
 
@@ -536,8 +521,7 @@ def export(out: Path = typer.Option(..., "--out", "-o", help="输出文件"),
            year: int | None = YEAR, search: str | None = TEXT) -> None:
     """导出全库或筛选后的文档：JSON（交换格式）、CSV/XLSX/Parquet（每个指标一行）。"""
     from .export import WRITERS
-    from .store import document_ids
-    from .store.reader import load_documents
+    from .service import document_ids_matching, iter_documents
 
     kind = (fmt.value if fmt else out.suffix.lstrip(".").lower())
     if kind not in WRITERS:
@@ -547,17 +531,16 @@ def export(out: Path = typer.Option(..., "--out", "-o", help="输出文件"),
     if not out.parent.is_dir():
         _fail(out, f"无法写入：目录 {out.parent} 不存在")
         raise typer.Exit(1)
-    with engine.connect() as conn:
-        ids = document_ids(conn, _filters(department, unit, year, None, None, None, search, None))
-        tmp = out.with_name(out.name + ".part")
-        try:
-            n = WRITERS[kind](load_documents(conn, ids), tmp)
-            tmp.replace(out)
-        except OSError as exc:
-            if tmp.parent.is_dir():
-                tmp.unlink(missing_ok=True)
-            _fail(out, f"无法写入：{cli_zh.os_error(exc)}")
-            raise typer.Exit(1) from exc
+    ids = document_ids_matching(engine, _filters(department, unit, year, None, None, None, search, None))
+    tmp = out.with_name(out.name + ".part")
+    try:
+        n = WRITERS[kind](iter_documents(engine, ids), tmp)
+        tmp.replace(out)
+    except OSError as exc:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        _fail(out, f"无法写入：{describe(exc).message}")
+        raise typer.Exit(1) from exc
     err.print(f"已导出 {len(ids)} 个文档（{n} {'个文档' if kind == 'json' else '行'}）到 {out}")
 
 
@@ -574,17 +557,17 @@ _CHANGE_ZH = {"added": "新增", "removed": "删除", "renamed": "改名", "move
 def _load_side(paths: list[Path] | None, db: str | None, department: str | None, year: int | None, label: str):
     if paths:
         docs = []
-        for p in _expand(paths):
+        for p in expand_paths(paths):
             try:
                 docs.append(parse_path(p))
             except JixiaoError as exc:
                 _fail(p, exc.message)
         return docs
-    from .store import document_ids, load_document
+    from .service import document_ids_matching, iter_documents
 
-    with _engine(db).connect() as conn:
-        ids = document_ids(conn, _filters(department, None, year, None, None, None, None, None))
-        return [load_document(conn, i) for i in ids]
+    engine = _engine(db)
+    ids = document_ids_matching(engine, _filters(department, None, year, None, None, None, None, None))
+    return list(iter_documents(engine, ids))
 
 
 @app.command()
@@ -680,10 +663,9 @@ app.add_typer(library_app, name="library")
 @library_app.command("build")
 def library_build(db: str | None = DB_OPTION) -> None:
     """重建指标库（入库后会在检索时自动重建）。"""
-    from .library import build_library
+    from .service import rebuild_library
 
-    with _engine(db).begin() as conn:
-        n = build_library(conn)
+    n = rebuild_library(_engine(db))
     err.print(f"指标库共 {n} 个条目")
 
 
@@ -692,11 +674,9 @@ def library_search(text: str = typer.Argument(..., help="指标名称或其中�
                    limit: int = typer.Option(20, "--limit"),
                    fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """在指标库中检索指标。"""
-    from .library import ensure_library, search_library
+    from .service import library_search as search_library
 
-    with _engine(db).begin() as conn:
-        ensure_library(conn)
-        rows = search_library(conn, text, limit)
+    rows = search_library(_engine(db), text, limit)
     if fmt is not QueryFormat.table:
         _emit(rows, fmt, [])
         return
@@ -714,14 +694,13 @@ def library_search(text: str = typer.Argument(..., help="指标名称或其中�
 @library_app.command("show")
 def library_show(entry: str = typer.Argument(..., help="条目编号或指标名称"), db: str | None = DB_OPTION) -> None:
     """查看一个指标库条目：写法及归并依据、层级分布、指标值分布、使用它的项目。"""
-    from .library import ensure_library, show_entry
+    from .service import NotFound, library_entry
 
-    with _engine(db).begin() as conn:
-        ensure_library(conn)
-        data = show_entry(conn, entry)
-    if data is None:
+    try:
+        data = library_entry(_engine(db), entry)
+    except NotFound:
         err.print(f"[red]错误[/red] 指标库中没有“{entry}”")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
@@ -730,11 +709,9 @@ def suggest(text: str = typer.Argument(..., help="新项目的名称或描述"),
             limit: int = typer.Option(10, "--limit"),
             fmt: QueryFormat = typer.Option(QueryFormat.table, "--format", "-f", help="table、json 或 csv")) -> None:
     """为新项目推荐绩效指标：参照库中相似项目用过的指标，给出常见指标值和来源项目。"""
-    from .library import Suggester, ensure_library
+    from .service import suggest as suggest_indicators
 
-    with _engine(db).begin() as conn:
-        ensure_library(conn)
-        rows = Suggester.from_store(conn).suggest(text, limit=limit)
+    rows = suggest_indicators(_engine(db), text, limit)
     if fmt is not QueryFormat.table:
         _emit(rows, fmt, [])
         return
@@ -753,14 +730,15 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
           auth: bool = typer.Option(True, "--auth/--no-auth",
                                     help="账户与登录（默认开启）；--no-auth：本机单人使用，不需登录"),
           public_read: bool = typer.Option(False, "--public-read", help="未登录的访客可只读查看已公开的表"),
-          workers: int = typer.Option(1, "--workers", min=1, max=64, help="工作进程数（共享服务器用 PostgreSQL）")
-          ) -> None:
+          workers: int = typer.Option(1, "--workers", min=1, max=64, help="工作进程数（共享服务器用 PostgreSQL）"),
+          config: Path | None = CONFIG_OPTION) -> None:
     """启动网页界面和 JSON API（默认 http://127.0.0.1:8000）。"""
     import uvicorn
 
     from .api.app import create_app
     from .store import StoreError
 
+    settings = _serve_settings(config)
     engine = _engine(db, create=db is not None)  # without --db, an existing jixiao.db (or JIXIAO_DB) is needed
     if auth:
         from .cli_user import announce_first_admin
@@ -769,6 +747,7 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     engine.dispose()
     try:
         application = create_app(db, auth=auth, public_read=public_read)
+        application.state.review_settings = settings
     except StoreError as exc:
         err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
@@ -787,6 +766,21 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=True)
 
 
+def _serve_settings(config: Path | None):
+    """The review settings the pages and the API use, the same `review --config` takes; worker processes
+    read the file's path from JIXIAO_REVIEW_CONFIG (jixiao.api.context)."""
+    from .service import load_settings
+
+    try:
+        settings = load_settings(config)
+    except JixiaoError as exc:
+        err.print(f"[red]错误[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    if config is not None:
+        os.environ["JIXIAO_REVIEW_CONFIG"] = str(config.resolve())
+    return settings
+
+
 def main() -> None:
     try:
         app()
@@ -794,7 +788,7 @@ def main() -> None:
         err.print("已中断")
         sys.exit(130)
     except OSError as exc:  # a file that cannot be written or read, named with the reason in Chinese
-        _fail(exc.filename or "", cli_zh.os_error(exc))
+        _fail(exc.filename or "", describe(exc).message)
         sys.exit(1)
 
 

@@ -1,5 +1,6 @@
 """Parse one file into a Document; ingest many into the store (parallel parsing, one transaction per
-document, per-file errors, a summary)."""
+document holding its rows and its review findings, per-file errors, a summary). `expand_paths` is the one
+folder walker: parse, review, ingest and score all expand their arguments through it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import JixiaoError
+from .errors import JixiaoError, describe
 from .layouts import build_document
 from .model import Document
 from .readers import DEFAULT_MAX_BYTES, read_bytes, read_path
@@ -56,6 +57,7 @@ class FileResult:
     message: str = ""
     projects: int = 0
     indicators: int = 0
+    document_id: int | None = None
 
 
 @dataclass
@@ -88,10 +90,8 @@ def _parse_one(args: tuple[str, int, bool]) -> tuple[str, Document | None, str |
             if digest in _KNOWN and not replace:
                 return path, None, digest, None
         return path, parse_path(path, max_bytes), None, None
-    except JixiaoError as exc:
-        return path, None, None, exc.message
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
-        return path, None, None, f"内部错误（{type(exc).__name__}: {exc}）"
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch; the one policy words it
+        return path, None, None, describe(exc).message
 
 
 def parse_many(paths: list[Path], workers: int, max_bytes: int, replace: bool,
@@ -116,15 +116,17 @@ _SEARCH_BATCH = 100_000  # rows taken into the full-text index at once: search i
 
 def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, replace: bool = False,
            max_bytes: int = DEFAULT_MAX_BYTES, on_result: Callable[[FileResult], None] | None = None,
-           executor: str | None = None) -> IngestSummary:
-    """Parse in parallel, store each document in its own transaction; a failure never stops the batch."""
+           executor: str | None = None, settings=None) -> IngestSummary:
+    """Parse in parallel, store each document with its findings (reviewed under `settings`, default the
+    built-in ones) in its own transaction; a failure never stops the batch."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
+    from .service.findings import review_for_store
+    from .service.ingest import store_reviewed
     from .store import search
     from .store.db import refresh_statistics
     from .store.schema import DocumentRow
-    from .store.writer import store_document
 
     files = expand_paths(paths)
     with engine.connect() as conn:
@@ -140,12 +142,15 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
         else:
             n_ind = sum(len(p.indicators) for p in doc.projects)
             try:
+                findings = review_for_store(doc, settings)
                 with engine.begin() as conn:
-                    status = store_document(conn, doc, replace=replace)
-                result = FileResult(path, status, "", len(doc.projects), n_ind)
+                    status, doc_id = store_reviewed(conn, doc, replace, settings, findings)
+                result = FileResult(path, status, "", len(doc.projects), n_ind, doc_id)
                 unsearchable += len(doc.projects) + n_ind
             except SQLAlchemyError as exc:
-                result = FileResult(path, "failed", f"写入数据库失败：{str(exc).splitlines()[0][:200]}")
+                result = FileResult(path, "failed", describe(exc, action="写入数据库失败").message)
+            except JixiaoError as exc:  # a rule that fails on this document: reported, the batch goes on
+                result = FileResult(path, "failed", exc.message)
         if unsearchable >= _SEARCH_BATCH:
             search.flush(engine)
             unsearchable = 0

@@ -115,6 +115,9 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES,
             return _error_page(500, message + "，请把此地址报告给管理员")
         return JSONResponse({"error": message}, status_code=500)
 
+    from .errors import install as install_error_policy
+
+    install_error_policy(app)  # SERVICE: the one error policy (JixiaoError, OSError, database errors)
     from .routes_api import router as api_router
     from .routes_execution import router as execution_router
     from .routes_paste import router as paste_router

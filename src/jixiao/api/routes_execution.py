@@ -11,13 +11,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
+from .. import service
 from ..errors import JixiaoError
 from ..execution.config import ScoreConfig
 from ..model import Document
-from ..store import load_document
-from ..store.schema import DocumentRow
+from .context import engine, principal
 
 router = APIRouter(prefix="/api", tags=["监控与自评"])
 Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="编号")]
@@ -28,21 +27,9 @@ def _config(request: Request) -> ScoreConfig:
     return ScoreConfig.resolve(getattr(request.app.state, "score_config", None))
 
 
-def _document(conn, doc_id: int) -> Document:
-    if conn.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar() is None:
-        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
-    return load_document(conn, doc_id)
-
-
-def _executed(conn, doc_id: int) -> Document:
-    """A stored monitoring or self-evaluation table; 422 with the reason for anything else."""
-    from ..execution.report import check_scorable
-
-    doc = _document(conn, doc_id)
-    why = check_scorable(doc)
-    if why:
-        raise HTTPException(422, f"文档 {doc_id}（{doc.source.name}）{why}")
-    return doc
+def _executed(request: Request, doc_id: int) -> Document:
+    """A stored monitoring or self-evaluation table; 404, or 422 with the reason for anything else."""
+    return service.scorable_document(engine(request), doc_id, principal(request))
 
 
 @router.get("/documents/{doc_id}/score", summary="复算自评表：每个指标的表内得分与复算得分、规则、总分与等级")
@@ -50,8 +37,7 @@ def document_score(request: Request, doc_id: Id) -> dict:
     from ..execution.report import config_dict, score_documents
 
     cfg = _config(request)
-    with request.app.state.engine.connect() as conn:
-        doc = _executed(conn, doc_id)
+    doc = _executed(request, doc_id)
     (report,) = score_documents([doc], cfg)
     return {"id": doc_id, **report.to_dict(), "config": config_dict(cfg)}
 
@@ -60,8 +46,7 @@ def document_score(request: Request, doc_id: Id) -> dict:
 def document_lights(request: Request, doc_id: Id) -> dict:
     from ..execution.lights import light_document
 
-    with request.app.state.engine.connect() as conn:
-        doc = _executed(conn, doc_id)
+    doc = _executed(request, doc_id)
     lights = light_document(doc, _config(request))
     return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "as_of_month": doc.as_of_month,
             "projects": [pl.to_dict() for pl in lights]}
@@ -69,12 +54,10 @@ def document_lights(request: Request, doc_id: Id) -> dict:
 
 @router.get("/documents/{doc_id}/track", summary="与已批复的目标表对照：目标、实际、分值、得分、灯，批复后改动的目标")
 def document_track(request: Request, doc_id: Id) -> dict:
-    from ..execution.link import candidate_document_ids, track_documents
+    from ..execution.link import track_documents
 
-    with request.app.state.engine.connect() as conn:
-        doc = _executed(conn, doc_id)
-        candidates = candidate_document_ids(conn, [doc])
-        approved = [load_document(conn, i) for i in candidates]
+    doc = _executed(request, doc_id)
+    candidates, approved = service.approved_for(engine(request), doc)
     tracks = track_documents([doc], approved, _config(request))
     return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "approved_documents": candidates,
             "projects": [t.to_dict() for t in tracks]}
@@ -90,13 +73,7 @@ MonthQuery = Annotated[int, Query(ge=1, le=12, description="监控表的截止�
 def project_template(request: Request, project_id: Id,
                      kind: KindQuery = "self_evaluation",
                      month: MonthQuery = 7) -> Response:
-    from ..export.templates import stored_project
-
-    with request.app.state.engine.connect() as conn:
-        found = stored_project(conn, project_id)
-    if found is None:
-        raise HTTPException(404, f"没有编号为 {project_id} 的项目")
-    doc, project = found
+    doc, project = service.stored_project_for(engine(request), project_id, principal(request))
     return _template_response(doc, [project], kind, month, _config(request), f"project-{project_id}")
 
 
@@ -107,8 +84,7 @@ def document_template(request: Request, doc_id: Id,
                       month: MonthQuery = 7) -> Response:
     from ..export.templates import template_projects
 
-    with request.app.state.engine.connect() as conn:
-        doc = _document(conn, doc_id)
+    doc = service.get_document(engine(request), doc_id, principal(request))
     try:
         projects = template_projects(doc)
     except JixiaoError as exc:

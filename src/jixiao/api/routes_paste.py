@@ -12,12 +12,11 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from .. import service
 from ..errors import JixiaoError
 from ..ingest import parse_bytes
 from ..model import Document
-from ..store.schema import DocumentRow
-from ..store.search import flush as flush_search
-from ..store.writer import store_document
+from .context import engine, principal, review_settings
 
 router = APIRouter()
 PASTE_NAME = "粘贴.txt"
@@ -51,23 +50,15 @@ def read_pasted(text: str, department: str | None = None, year: int | None = Non
         doc = parse_bytes(text.encode("utf-8"), PASTE_NAME)
     except JixiaoError as exc:
         raise PasteError(f"没有从粘贴的内容中识别出绩效目标表：{exc.message}") from exc
-    update = {}
-    if department and department.strip() and not doc.department:
-        update["department"] = department.strip()
-    if year and doc.year is None:
-        update["year"] = year
-    return doc.model_copy(update=update) if update else doc
+    return service.fill_missing(doc, department, year)[0]
 
 
 def store_pasted(request: Request, doc: Document) -> tuple[str, int | None]:
-    """Store the document whole (one transaction) and make it searchable at once."""
-    engine = request.app.state.engine
-    with engine.begin() as conn:
-        status = store_document(conn, doc)
-        doc_id = conn.execute(DocumentRow.__table__.select().with_only_columns(DocumentRow.id)
-                              .where(DocumentRow.sha256 == doc.source.sha256)).scalar()
-    flush_search(engine)
-    return status, doc_id
+    """Store the document whole with its findings (one transaction, the service layer's ingest) and make it
+    searchable at once."""
+    stored = service.store_parsed(engine(request), doc, settings=review_settings(request),
+                                  principal=principal(request))
+    return stored.status, stored.document_id
 
 
 @router.post("/api/paste", response_model=PasteResult, summary="粘贴表格：解析（并可入库）一段复制来的表格文字",

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from .. import service
 from ..review.report import SEVERITY_ZH
-from ..store import Filters, load_document, query_indicators, query_projects
-from . import service
+from .context import engine, principal, review_settings, score_config
 
 router = APIRouter(include_in_schema=False)
 _env = Environment(loader=PackageLoader("jixiao", "templates/web"), autoescape=select_autoescape(["html"]))
@@ -52,15 +52,11 @@ def plotly() -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    with request.app.state.engine.connect() as conn:
-        return _page("index.html", counts=service.counts(conn), departments=service.departments(conn))
+    data = service.overview(engine(request), principal(request))
+    return _page("index.html", counts=data["counts"], departments=data["departments"])
 
 
-def _score_config(request: Request):
-    """The server's template choices (thresholds, weights), the same the JSON endpoints use."""
-    from ..execution.config import ScoreConfig
-
-    return ScoreConfig.resolve(getattr(request.app.state, "score_config", None))
+_score_config = score_config
 
 
 def _group_page(detail: dict) -> HTMLResponse:
@@ -74,10 +70,8 @@ def _group_page(detail: dict) -> HTMLResponse:
 
 @router.get("/departments/{name}", response_class=HTMLResponse)
 def department(request: Request, name: str) -> HTMLResponse:
-    with request.app.state.engine.connect() as conn:
-        detail = service.department_detail(conn, name, _score_config(request))
-    if detail is None:
-        raise HTTPException(404, f"没有部门“{name}”")
+    detail = service.department_detail(engine(request), name, score_config(request), review_settings(request),
+                                       principal(request))
     detail["export"] = f"/departments/{quote(name, safe='')}/findings.xlsx"
     detail["review"] = f"/review?department={quote(name, safe='')}"
     return _group_page(detail)
@@ -85,10 +79,8 @@ def department(request: Request, name: str) -> HTMLResponse:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_group(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
-    with request.app.state.engine.connect() as conn:
-        detail = service.document_group_detail(conn, doc_id, _score_config(request))
-    if detail is None:
-        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
+    detail = service.document_group_detail(engine(request), doc_id, score_config(request),
+                                           review_settings(request), principal(request))
     detail["export"] = f"/documents/{doc_id}/findings.xlsx"
     detail["review"] = f"/review?document={doc_id}"
     detail["unnamed"] = True
@@ -111,28 +103,25 @@ def _xlsx(findings: list[dict], filename: str) -> Response:
 
 @router.get("/departments/{name}/findings.xlsx")
 def department_export(request: Request, name: str) -> Response:
-    with request.app.state.engine.connect() as conn:
-        if not service.department_documents(conn, name):
-            raise HTTPException(404, f"没有部门“{name}”")
-        rows = service.all_findings(conn, department=name)
+    if not service.department_exists(engine(request), name):
+        raise HTTPException(404, f"没有部门“{name}”")
+    rows = service.findings_page(engine(request), review_settings(request), department=name, limit=None,
+                                 principal=principal(request))[1]
     return _xlsx(rows, f"{name}-审核意见.xlsx")
 
 
 @router.get("/documents/{doc_id}/findings.xlsx")
 def document_export(request: Request, doc_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> Response:
-    with request.app.state.engine.connect() as conn:
-        rows = service.all_findings(conn, document_id=doc_id)
-    if rows is None:
-        raise HTTPException(404, f"没有编号为 {doc_id} 的文档")
+    service.get_document(engine(request), doc_id, principal(request))  # 404 when there is none
+    rows = service.findings_page(engine(request), review_settings(request), document_id=doc_id, limit=None,
+                                 principal=principal(request))[1]
     return _xlsx(rows, f"文档{doc_id}-审核意见.xlsx")
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
 def project(request: Request, project_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> HTMLResponse:
-    with request.app.state.engine.connect() as conn:
-        detail = service.project_page(conn, project_id, _score_config(request))
-    if detail is None:
-        raise HTTPException(404, f"没有编号为 {project_id} 的项目")
+    detail = service.project_page(engine(request), project_id, score_config(request), review_settings(request),
+                                  principal(request))
     flagged = {f["indicator_seq"] for f in detail["findings"] if f["indicator_seq"]}
     return _page("project.html", d=detail, p=detail["project"], flagged=flagged, x=detail["execution"],
                  light_zh=service.LIGHT_LABEL)
@@ -147,17 +136,20 @@ def review(request: Request, severity: Annotated[str | None, Query(max_length=20
            department: Annotated[str | None, Query(max_length=200)] = None,
            document: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
            page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    with request.app.state.engine.connect() as conn:
-        rows = service.all_findings(conn, department or None, document_id=document) or []
-        depts = [d["department"] for d in service.departments(conn) if d["named"]]
-    rules = sorted({r["rule"] for r in rows})
-    shown = [r for r in rows if (not severity or r["severity"] == severity) and (not rule or r["rule"] == rule)]
-    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    eng, who, settings = engine(request), principal(request), review_settings(request)
+    where = {"department": department or None, "document_id": document}
+    total = service.findings_page(eng, settings, **where, severity=severity or None, rule=rule or None, limit=0,
+                                  principal=who)[0]
+    pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
+    shown = service.findings_page(eng, settings, **where, severity=severity or None, rule=rule or None,
+                                  limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, principal=who)[1]
+    rules = service.finding_rules(eng, settings, **where, principal=who)
+    depts = service.department_names(eng, who)
     params = {k: v for k, v in (("department", department), ("document", document), ("severity", severity),
                                 ("rule", rule)) if v}
     links = {n: "/review?" + urlencode({**params, "page": n}) for n in range(1, pages + 1)}
-    return _page("review.html", rows=shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], total=len(shown),
+    return _page("review.html", rows=shown, total=total,
                  rules=rules, depts=depts, severity=severity or "", rule=rule or "", department=department or "",
                  document=document, page=page, pages=pages, links=links, first=(page - 1) * PAGE_SIZE + 1)
 
@@ -175,19 +167,8 @@ def compare(request: Request, department: Annotated[str | None, Query(max_length
             a: Annotated[int | None, Query(ge=1900, le=2100)] = None,
             b: Annotated[int | None, Query(ge=1900, le=2100)] = None) -> HTMLResponse:
     """Two years of one department (or of everything); without years, its two latest years with data."""
-    from ..compare import compare_documents
-
-    result = None
-    with request.app.state.engine.connect() as conn:
-        depts = [d["department"] for d in service.departments(conn) if d["named"]]
-        years = service.years_with_data(conn, department or None)
-        if a is None and b is None and len(years) >= 2:
-            a, b = years[-2], years[-1]
-        if a is not None and b is not None:
-            sides = [[load_document(conn, i) for i in service.documents_of(conn, y, department or None)]
-                     for y in (a, b)]
-            if all(sides):
-                result = compare_documents(*sides)
+    data = service.compare_years(engine(request), department or None, a, b, principal(request))
+    depts, years, a, b, result = data["departments"], data["years"], data["a"], data["b"], data["result"]
     if result:
         for m in result["projects"]:
             ba, bb = m["budget_a"], m["budget_b"]
@@ -201,41 +182,12 @@ def compare(request: Request, department: Annotated[str | None, Query(max_length
 @router.get("/library", response_class=HTMLResponse)
 def library(request: Request, q: Annotated[str | None, Query(max_length=200)] = None,
             project: Annotated[str | None, Query(max_length=2000)] = None) -> HTMLResponse:
-    from ..library import Suggester, ensure_library, search_library
-
-    entries, suggestions, hits, tree = [], [], [], []
-    with request.app.state.engine.begin() as conn:
-        ensure_library(conn)
-        if q:
-            entries = search_library(conn, q, 50)
-            hits = query_indicators(conn, Filters(text=q, limit=20))
-        if project:
-            suggestions = Suggester.from_store(conn).suggest(project, limit=10)
-            named = service.projects_named(conn, [n for s in suggestions for n, _ in s["from_projects"][:3]])
-            for s in suggestions:
-                s["sources"] = [(named.get(n) or [{"name": n, "id": None, "department": None, "year": None}])[0]
-                                for n, _ in s["from_projects"][:3]]
-        if not q and not project:
-            tree = service.library_tree(conn)
-    return _page("library.html", q=q or "", project=project or "", entries=entries, suggestions=suggestions,
-                 hits=hits, tree=tree)
+    data = service.library_page(engine(request), q, project, principal(request))
+    return _page("library.html", q=q or "", project=project or "", **data)
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     """Projects whose name or goal matches, then projects found through their matching indicators."""
-    projects, indicators, total = [], [], 0
-    if q.strip():
-        with request.app.state.engine.connect() as conn:
-            direct = query_projects(conn, Filters(text=q, limit=200))
-            indicators = query_indicators(conn, Filters(text=q, limit=5000))
-            total = len(indicators)
-            by_project: dict[int, list[str]] = {}
-            for i in indicators:
-                if i["project_id"] is not None:
-                    by_project.setdefault(i["project_id"], []).append(i["name"])
-            seen = {p["id"] for p in direct}
-            projects = [dict(p, via="名称或目标", matched=by_project.get(p["id"], [])) for p in direct]
-            projects += [dict(p, via="指标", matched=by_project[p["id"]])
-                         for p in service.project_rows(conn, [i for i in by_project if i not in seen])]
-    return _page("search.html", q=q, projects=projects, indicators=indicators[:200], total=total)
+    data = service.search_page(engine(request), q, principal(request))
+    return _page("search.html", q=q, projects=data["projects"], indicators=data["indicators"], total=data["total"])

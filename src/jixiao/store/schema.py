@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -238,6 +239,50 @@ class LibraryMemberRow(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("library_entries.id", ondelete="CASCADE"), primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
                                               index=True)
+
+
+class ReviewRow(Base):
+    """A document reviewed under one set of review settings (`settings_key`: the rules' code and the
+    settings, hashed). Its findings hang off it: deleting it deletes them."""
+
+    __tablename__ = "reviews"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    settings_key: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    n_findings: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FindingRow(Base):
+    """One stored review finding, so the review pages page in SQL instead of reviewing every document per
+    request. `position` keeps the engine's order within the document; `severity_rank` sorts worst first."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        ForeignKeyConstraint(["document_id", "settings_key"], ["reviews.document_id", "reviews.settings_key"],
+                             ondelete="CASCADE"),
+        Index("ix_findings_key_document", "settings_key", "document_id", "position"),
+        Index("ix_findings_key_rank", "settings_key", "severity_rank", "document"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer)
+    settings_key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(8))
+    severity_rank: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    fix: Mapped[str] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(Text)  # the source file's name, as findings name it
+    department: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    project: Mapped[str | None] = mapped_column(Text)
+    project_index: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[int | None] = mapped_column(Integer)
+    indicator_seq: Mapped[int | None] = mapped_column(Integer)
+    indicator: Mapped[str | None] = mapped_column(Text)
+    loc: Mapped[dict | None] = mapped_column(JSON)
 
 
 from ..authoring import tables as _authoring_tables  # noqa: E402, F401  (drafts, revisions: migration 0007)

@@ -129,12 +129,17 @@ def _target_rows(w: _Writer, indicator_ids: Sequence[int], owners: list[tuple[in
 
 def store_document(conn: Connection, doc: Document, replace: bool = False) -> Status:
     """Write the document inside the caller's transaction."""
+    return write_document(conn, doc, replace)[0]
+
+
+def write_document(conn: Connection, doc: Document, replace: bool = False) -> tuple[Status, int]:
+    """Write the document inside the caller's transaction; (status, its id: the stored one when unchanged)."""
     w = _Writer(conn)
     existing = w.scalar("SELECT id FROM documents WHERE sha256 = ?", (doc.source.sha256,))
     status: Status = "stored"
     if existing is not None:
         if not replace:
-            return "unchanged"
+            return "unchanged", existing
         w.cursor.execute(f"DELETE FROM documents WHERE id = {w.mark}", (existing,))
         status = "replaced"
     projects = doc.projects
@@ -179,4 +184,4 @@ def store_document(conn: Connection, doc: Document, replace: bool = False) -> St
     texts = [t for t in texts if t[2]]
     w.bulk("search_index", [(sid, doc_id, *t) for sid, t in zip(w.new_ids("search_index", len(texts)), texts,
                                                                 strict=True)])
-    return status
+    return status, doc_id

@@ -1,0 +1,273 @@
+"""What the store holds, as the faces list it: documents, departments, projects, indicators, search.
+
+Every list goes through the permission check and, where a principal sees only some departments, is narrowed
+to them in SQL. Substring filters escape `%`, `_` and `\\` (a department named `50%_本级` matches itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from sqlalchemy import Connection, Engine, func, select
+
+from ..errors import NotFound
+from ..model import Document
+from ..store import Filters, document_ids, load_document, query_indicators, query_projects
+from ..store.schema import DocumentRow, IndicatorRow, LibraryEntryRow, ProjectRow
+from .access import LOCAL, Principal, check
+
+NO_DEPARTMENT = "（未注明部门）"
+
+
+def owner():
+    """The department a project row belongs to: its own, else its document's (None when neither names one)."""
+    return func.coalesce(ProjectRow.department, DocumentRow.department)
+
+
+def _with_projects():
+    return DocumentRow.__table__.outerjoin(ProjectRow.__table__, DocumentRow.id == ProjectRow.document_id)
+
+
+def department_documents_query(name: str):
+    """A `SELECT id` of the documents holding a project of department `name` (its own or its document's)."""
+    return select(DocumentRow.id).select_from(_with_projects()).where(owner() == name).distinct()
+
+
+def department_documents(conn: Connection, name: str) -> list[int]:
+    return list(conn.execute(select(department_documents_query(name).subquery().c.id).order_by("id")).scalars())
+
+
+def department_exists(engine: Engine, name: str) -> bool:
+    """Whether the store holds a document of department `name` (exact)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(department_documents_query(name).limit(1)).first())
+
+
+def document_exists(conn: Connection, doc_id: int) -> bool:
+    return conn.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar() is not None
+
+
+def document_department(conn: Connection, doc_id: int) -> str | None:
+    """The department a document's data belongs to, for the permission check (its own, else its first
+    project's)."""
+    row = conn.execute(select(DocumentRow.department).where(DocumentRow.id == doc_id)).first()
+    if row is None:
+        raise NotFound(f"没有编号为 {doc_id} 的文档")
+    if row.department:
+        return row.department
+    return conn.execute(select(ProjectRow.department).where(ProjectRow.document_id == doc_id)
+                        .order_by(ProjectRow.position).limit(1)).scalar()
+
+
+def get_document(engine: Engine, doc_id: int, principal: Principal | None = LOCAL) -> Document:
+    """One stored document; NotFound (404) when there is none."""
+    with engine.connect() as conn:
+        check(principal, "read", document_department(conn, doc_id))
+        return load_document(conn, doc_id)
+
+
+def iter_documents(engine: Engine, ids: list[int], principal: Principal | None = LOCAL) -> Iterator[Document]:
+    """The stored documents with these ids, one at a time (an export of a large store stays small)."""
+    with engine.connect() as conn:
+        for i in ids:
+            check(principal, "read", document_department(conn, i))
+            yield load_document(conn, i)
+
+
+def list_documents(engine: Engine, *, year: int | None = None, department: str | None = None,
+                   limit: int | None = 50, offset: int = 0, principal: Principal | None = LOCAL
+                   ) -> tuple[int, list[dict]]:
+    """(how many, one page) of the stored documents, in id order; `department` matches a substring, taken
+    literally."""
+    check(principal, "read")
+    q = select(DocumentRow.id, DocumentRow.source_name, DocumentRow.title, DocumentRow.year, DocumentRow.department,
+               DocumentRow.n_projects, DocumentRow.n_indicators, DocumentRow.format)
+    if year is not None:
+        q = q.where(DocumentRow.year == year)
+    if department:
+        q = q.where(DocumentRow.department.contains(department, autoescape=True))
+    seen = (principal or LOCAL).departments
+    if seen is not None:
+        q = q.where(DocumentRow.department.in_(sorted(seen)))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(q.subquery())).scalar()
+        q = q.order_by(DocumentRow.id).offset(offset)
+        rows = conn.execute(q.limit(limit) if limit is not None else q).all()
+    return total, [dict(r._mapping) for r in rows]
+
+
+def document_ids_matching(engine: Engine, filters: Filters, principal: Principal | None = LOCAL) -> list[int]:
+    """Documents holding a project that matches the filters (all when none is set)."""
+    check(principal, "read", filters.department)
+    with engine.connect() as conn:
+        return document_ids(conn, filters)
+
+
+def _narrow(filters: Filters, principal: Principal | None) -> Filters:
+    check(principal, "read", filters.department)
+    return filters
+
+
+def projects(engine: Engine, filters: Filters, principal: Principal | None = LOCAL) -> list[dict]:
+    with engine.connect() as conn:
+        return query_projects(conn, _narrow(filters, principal))
+
+
+def indicators(engine: Engine, filters: Filters, principal: Principal | None = LOCAL) -> list[dict]:
+    with engine.connect() as conn:
+        return query_indicators(conn, _narrow(filters, principal))
+
+
+def search(engine: Engine, q: str, limit: int = 20, offset: int = 0, principal: Principal | None = LOCAL) -> dict:
+    """Projects and indicators whose text holds the term (two-character words too)."""
+    check(principal, "read")
+    with engine.connect() as conn:
+        return {"q": q, "projects": query_projects(conn, Filters(text=q, limit=limit, offset=offset)),
+                "indicators": query_indicators(conn, Filters(text=q, limit=limit, offset=offset))}
+
+
+def search_page(engine: Engine, q: str, principal: Principal | None = LOCAL) -> dict:
+    """The search page: projects whose name or goal matches, then projects found through their indicators."""
+    check(principal, "read")
+    if not q.strip():
+        return {"projects": [], "indicators": [], "total": 0}
+    with engine.connect() as conn:
+        direct = query_projects(conn, Filters(text=q, limit=200))
+        found = query_indicators(conn, Filters(text=q, limit=5000))
+        by_project: dict[int, list[str]] = {}
+        for i in found:
+            if i["project_id"] is not None:
+                by_project.setdefault(i["project_id"], []).append(i["name"])
+        seen = {p["id"] for p in direct}
+        rows = [dict(p, via="名称或目标", matched=by_project.get(p["id"], [])) for p in direct]
+        rows += [dict(p, via="指标", matched=by_project[p["id"]])
+                 for p in project_rows(conn, [i for i in by_project if i not in seen])]
+    return {"projects": rows, "indicators": found[:200], "total": len(found)}
+
+
+def departments(conn: Connection) -> list[dict]:
+    """Named departments, then one group per document whose projects name no department (titled by the
+    document): lumping unrelated documents together under one combined score misleads."""
+    dept = owner()
+    base = _with_projects()
+    named = conn.execute(
+        select(dept.label("department"), func.count(func.distinct(DocumentRow.id)).label("documents"),
+               func.count(ProjectRow.id).label("projects"), func.sum(ProjectRow.budget_total).label("budget"),
+               func.min(DocumentRow.year).label("year_from"), func.max(DocumentRow.year).label("year_to"))
+        .select_from(base).where(dept.is_not(None)).group_by(dept).order_by(dept)).all()
+    out = [dict(r._mapping, url="/departments/" + quote(r.department, safe=""), named=True) for r in named]
+    unnamed = conn.execute(
+        select(DocumentRow.id, DocumentRow.title, DocumentRow.source_name, DocumentRow.year,
+               func.count(ProjectRow.id).label("projects"), func.sum(ProjectRow.budget_total).label("budget"))
+        .select_from(base).where(dept.is_(None)).group_by(DocumentRow.id, DocumentRow.title, DocumentRow.source_name,
+                                                          DocumentRow.year).order_by(DocumentRow.id)).all()
+    out += [{"department": r.title or r.source_name, "source": r.source_name, "documents": 1, "projects": r.projects,
+             "budget": r.budget, "year_from": r.year, "year_to": r.year, "url": f"/documents/{r.id}", "named": False,
+             "document_id": r.id} for r in unnamed]
+    return out
+
+
+def department_list(engine: Engine, principal: Principal | None = LOCAL) -> list[dict]:
+    """`departments`, only those the principal may read."""
+    check(principal, "read")
+    with engine.connect() as conn:
+        rows = departments(conn)
+    seen = (principal or LOCAL).departments
+    return rows if seen is None else [d for d in rows if d["named"] and d["department"] in seen]
+
+
+def department_names(engine: Engine, principal: Principal | None = LOCAL) -> list[str]:
+    return [d["department"] for d in department_list(engine, principal) if d["named"]]
+
+
+def counts(conn: Connection) -> dict:
+    return {"documents": conn.execute(select(func.count()).select_from(DocumentRow)).scalar(),
+            "projects": conn.execute(select(func.count()).select_from(ProjectRow)).scalar(),
+            "indicators": conn.execute(select(func.count()).select_from(IndicatorRow)).scalar()}
+
+
+def overview(engine: Engine, principal: Principal | None = LOCAL) -> dict:
+    """The home page: the store's counts and its departments."""
+    check(principal, "read")
+    with engine.connect() as conn:
+        c = counts(conn)
+    return {"counts": c, "departments": department_list(engine, principal)}
+
+
+def years_with_data(conn: Connection, department: str | None = None) -> list[int]:
+    """The budget years that have documents (of one department, with the department page's grouping)."""
+    q = select(DocumentRow.year).where(DocumentRow.year.is_not(None)).distinct()
+    if department:
+        q = q.where(DocumentRow.id.in_(department_documents_query(department)))
+    return sorted(conn.execute(q).scalars())
+
+
+def documents_of(conn: Connection, year: int, department: str | None = None) -> list[int]:
+    q = select(DocumentRow.id).where(DocumentRow.year == year).order_by(DocumentRow.id)
+    if department:
+        q = q.where(DocumentRow.id.in_(department_documents_query(department)))
+    return list(conn.execute(q).scalars())
+
+
+def library_tree(conn: Connection, per_level: int = 12) -> list[dict]:
+    """The library as 一级 → 二级 → its most used entries (each entry under its most common placement)."""
+    tree: dict[str, dict[str, list]] = {}
+    for e in conn.execute(select(LibraryEntryRow.id, LibraryEntryRow.name, LibraryEntryRow.count,
+                                 LibraryEntryRow.placements).order_by(LibraryEntryRow.count.desc())):
+        level = ((e.placements or [{}])[0].get("level") or "").split("/")
+        level1 = level[0] if level[0] not in ("", "—") else "未标注一级"
+        level2 = level[1] if len(level) > 1 and level[1] not in ("", "—") else "未标注二级"
+        tree.setdefault(level1, {}).setdefault(level2, []).append({"id": e.id, "name": e.name, "count": e.count})
+    out = []
+    for level1, children in tree.items():
+        kids = [{"name": k, "entries": len(v), "uses": sum(x["count"] for x in v), "top": v[:per_level]}
+                for k, v in children.items()]
+        kids.sort(key=lambda k: -k["uses"])
+        out.append({"name": level1, "entries": sum(k["entries"] for k in kids), "uses": sum(k["uses"] for k in kids),
+                    "children": kids})
+    order = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    out.sort(key=lambda n: (order.index(n["name"]) if n["name"] in order else len(order), -n["uses"]))
+    return out
+
+
+def projects_named(conn: Connection, names: list[str]) -> dict[str, list[dict]]:
+    """Projects by name with their department and year: suggestions name their source projects."""
+    out: dict[str, list[dict]] = {}
+    if not names:
+        return out
+    rows = conn.execute(
+        select(ProjectRow.id, ProjectRow.name, owner().label("department"), DocumentRow.year)
+        .join(DocumentRow, DocumentRow.id == ProjectRow.document_id).where(ProjectRow.name.in_(set(names)))
+        .order_by(DocumentRow.year.desc(), ProjectRow.id)).all()
+    for r in rows:
+        out.setdefault(r.name, []).append(dict(r._mapping))
+    return out
+
+
+def project_rows(conn: Connection, ids: list[int]) -> list[dict]:
+    """Projects by id (in the given order) with what a result list shows."""
+    if not ids:
+        return []
+    rows = {r.id: dict(r._mapping) for r in conn.execute(
+        select(ProjectRow.id, ProjectRow.name, ProjectRow.unit, owner().label("department"), DocumentRow.year,
+               ProjectRow.budget_total).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+        .where(ProjectRow.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def project_position(conn: Connection, project_id: int):
+    """(document id, position) of a stored project, or None."""
+    return conn.execute(select(ProjectRow.document_id, ProjectRow.position).where(ProjectRow.id == project_id)).first()
+
+
+def project_ids_of(conn: Connection, ids: list[int]) -> dict[tuple[int, int], int]:
+    """{(document id, position): project id} for these documents."""
+    if not ids:
+        return {}
+    return {(r.document_id, r.position): r.id for r in conn.execute(
+        select(ProjectRow.id, ProjectRow.position, ProjectRow.document_id).where(ProjectRow.document_id.in_(ids)))}
+
+
+def document_name(conn: Connection, doc_id: int):
+    """(title, source name) of a stored document, or None."""
+    return conn.execute(select(DocumentRow.title, DocumentRow.source_name).where(DocumentRow.id == doc_id)).first()
