@@ -641,14 +641,17 @@ uncommitted work in it, the parser's included). Every finding was read against t
 | JX609 reason missing | 7 | 7 | 020: points lost ×2; 034 ≤5300元/户 missed; 007, 034 ×2, 041: 33%–96% off target; reason cell empty |
 | JX611 fund total row | 1 | 1 | 026: 年度资金总额 0 0 0 over 本年财政拨款 90 / 89.974 |
 | JX612 actuals copy targets | 2 | 2 | 038 (five rows, `=230亩` for `=230亩`), 029 (every row, `≥266米` for `≥266米`) |
-| JX614 unit differs | 2 | 0 | false: 019's target `100%1000件` split by the parser into target `100%` and actual `1000件` |
+| JX614 unit differs | 2 | 2 | 019: `1000件` and `5个` as the actuals of `100%` targets (配备率, 维护率): a count where a rate is due |
 | JX618 score not by rule | 2 | 2 | 020: 1093 of 1100万元 scored 5 of 6, the rule gives 5.96 |
 | JX620 spent above budget | 1 | 1 | 041: 338.31 spent of 329.77 (102.59%) |
-| **all** | **20** | **18** | precision 90%; both false findings come from one misread row pattern |
+| **all** | **20** | **20** | precision 100% |
 
-The earlier measurement (after commit 7627bb3) gave 28 findings, 26 true: the 8 lost are JX613 on 019
-(`达成预期指标` as the actual of `不低于95%`, `0起`, `63` …), all true; the parser now reads that phrase as
-the reason column and leaves those actuals empty, so they are misses now, not false findings. 015 gives no
+019 was misjudged in the earlier measurement (after commit 7627bb3: 28 findings, 26 counted true). Its
+header is 年初目标值 | 实际完成值 | 未完成原因, and every row ends in `达成预期指标`: that is the reason column,
+so `灭火设备配备率 100% 1000件 达成预期指标` is target, actual, reason (as the golden file reads it), and
+`不低于95% 达成预期指标` prints no actual. The two JX614 findings then counted false are true, and the
+eight JX613 findings then counted true (`达成预期指标` taken as the actual) were false; the parser now reads
+the rows this way and JX613 is silent on 019. Corrected, that measurement was 28 findings, 20 true. 015 gives no
 finding: its indicators are read without targets or actuals (a parser matter). 040 starts mid-table (the
 parser says so), so its sums are not checked. No finding is raised on a seed (target tables carry no
 execution fields). Recall was not measured, and misses follow the parser: 029 prints 总分 100 while its
