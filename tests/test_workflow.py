@@ -336,3 +336,22 @@ def test_audit_time_bounds_in_any_offset(store_url):
         assert n(since=before.astimezone(east8)) == 1 and n(until=before.astimezone(east8)) == 0
         assert n(since=after.astimezone(east8) + timedelta(seconds=1)) == 0
         assert n(since=before.replace(tzinfo=None), until=after.replace(tzinfo=None) + timedelta(seconds=1)) == 1
+
+
+def test_a_table_naming_no_department_answers_to_its_projects_department(store_url):
+    from jixiao.workflow.status import document_info, documents_in
+
+    engine = open_engine(store_url)
+    shared = make_document("1").model_copy(update={"department": None})
+    mixed = make_document("2").model_copy(update={"department": None})
+    mixed.projects[1] = mixed.projects[1].model_copy(update={"department": OTHER})
+    with engine.begin() as conn:
+        for d in (shared, mixed):
+            store_document(conn, d)
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM documents ORDER BY id"))]
+        assert [document_info(conn, i)["department"] for i in ids] == [DEPT, None]
+        assert [(r["id"], r["department"]) for r in documents_in(conn, ("submitted",))] == [(ids[1], None),
+                                                                                          (ids[0], DEPT)]
+        assert [r["id"] for r in documents_in(conn, ("submitted",), DEPT)] == [ids[0]]
+    assert [r["id"] for r in facade.tables(engine, OFFICER)] == [ids[0]]  # an officer lists their own only
+    assert [r["actions"] for r in facade.tables(engine, REVIEWER)] == [["return", "approve"]] * 2

@@ -189,3 +189,34 @@ def test_with_accounts_each_role_may_do_its_part_only(with_accounts):
     listed = client.get("/workflow", headers=t["外部门经办"]).text
     assert f'href="/documents/{doc}/workflow"' not in listed
     assert f'href="/documents/{doc}/workflow"' in client.get("/workflow", headers=t["经办"]).text
+
+
+def _token(page: str) -> str:
+    return html.fromstring(page).xpath('//input[@name="csrf_token"]/@value')[0]
+
+
+def test_a_reviewer_logged_in_uses_the_page_forms_with_their_csrf_token(tmp_path):
+    from jixiao.auth.users import add_user
+
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    engine, doc = stored(url, "submitted")
+    with engine.begin() as conn:
+        _, password = add_user(conn, "审核员", "reviewer", [])
+    with TestClient(create_app(url, auth=True)) as client:
+        login = client.get("/login").text
+        r = client.post("/login", data={"name": "审核员", "password": password, "csrf_token": _token(login)},
+                        follow_redirects=False)
+        assert r.status_code in (302, 303)
+        page = client.get(f"/documents/{doc}/workflow").text
+        forms = html.fromstring(page).xpath("//form[@method='post']")
+        assert forms and all(f.xpath('.//input[@name="csrf_token"]') for f in forms)
+        no_token = client.post(f"/documents/{doc}/workflow/comments", data={"text": "意见"}, follow_redirects=False)
+        assert no_token.status_code == 403
+        r = client.post(f"/documents/{doc}/workflow/comments", data={"text": "意见", "csrf_token": _token(page)},
+                        follow_redirects=False)
+        assert r.status_code == 303
+        r = client.post(f"/documents/{doc}/workflow/return", data={"csrf_token": _token(page)}, follow_redirects=False)
+        assert r.status_code == 303
+        assert "已退回" in client.get(f"/documents/{doc}/workflow").text
+        entries = client.get("/api/audit").status_code  # a reviewer is no administrator
+        assert entries == 403

@@ -15,7 +15,7 @@ from .opinions import STATUS_ZH, STATUSES
 from .permissions import allowed, require
 from .sheet import review_sheet
 from .status import document_info, documents_in
-from .transitions import TRANSITION, available, history
+from .transitions import TRANSITION, available, history, moves_for
 
 
 def move(engine: Engine, principal, doc_id: int, action: str, note: str | None = None) -> dict:
@@ -69,7 +69,7 @@ def tables(engine: Engine, principal, statuses: tuple[str, ...] = STATUSES, depa
                 if allowed(actor, "workflow.read", r["department"])]
         for r in rows:
             r["status_zh"] = STATUS_ZH.get(r["status"], r["status"])
-            r["actions"] = available(conn, principal, r["id"])
+            r["actions"] = moves_for(principal, r["status"], r["department"])
         return rows
 
 

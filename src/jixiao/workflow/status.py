@@ -47,8 +47,10 @@ def set_status(conn: Connection, doc_id: int, status: str, expected: str | None 
 def documents_in(conn: Connection, statuses: tuple[str, ...], department: str | None = None,
                  limit: int = 200) -> list[dict]:
     """Stored documents in these statuses (of one department), newest first, for the workflow list page."""
-    dept = func.coalesce(DocumentRow.department, select(func.min(ProjectRow.department)).where(
-        ProjectRow.document_id == DocumentRow.id).scalar_subquery())
+    # the projects' department where the table names none and they share one (as `_project_department`)
+    shared = (select(func.min(ProjectRow.department)).where(ProjectRow.document_id == DocumentRow.id)
+              .having(func.count(func.distinct(ProjectRow.department)) == 1).scalar_subquery())
+    dept = func.coalesce(DocumentRow.department, shared)
     q = (select(DocumentRow.id, DocumentRow.source_name, DocumentRow.title, DocumentRow.year, DocumentRow.status,
                 dept.label("department"))
          .where(DocumentRow.status.in_(statuses)).order_by(DocumentRow.id.desc()).limit(limit))

@@ -96,12 +96,17 @@ TRANSITION = {"submit": submit, "return": return_, "approve": approve}
 def available(conn: Connection, principal, doc_id: int) -> list[str]:
     """The moves this actor may make on this table now (for the buttons a page shows)."""
     info = document_info(conn, doc_id)
+    return moves_for(principal, info["status"], info["department"])
+
+
+def moves_for(principal, status: str | None, department: str | None) -> list[str]:
+    """The moves open to this actor on a table in `status` of `department` (no database: for lists)."""
     actor = as_actor(principal)
     out = []
     for m in MOVES.values():
-        if info["status"] in m.sources and allowed(actor, m.permission, info["department"]):
+        if status in m.sources and allowed(actor, m.permission, department):
             try:
-                require(principal, m.permission, info["department"])
+                require(principal, m.permission, department)
             except PermissionDenied:
                 continue
             out.append(m.action)
