@@ -87,7 +87,9 @@ def page_chars(textpage, height: float) -> list[Char]:
     out: list[Char] = []
     for i in range(n):
         u = units[i]
-        if u < 32 or u in (0xFFFE, 0xFFFF) or 0xDC00 <= u <= 0xDFFF:
+        if u == 0xFFFE:
+            u = 0x2D  # a hyphen drawn at a line's end, which pdfium reports as soft: the text has it
+        if u < 32 or u == 0xFFFF or 0xDC00 <= u <= 0xDFFF:
             continue
         if u in (32, 0xA0, 0x3000) and generated(tp, i) == 1:
             continue  # a space pdfium inferred from a gap (it reports some drawn space glyphs so too)

@@ -1,0 +1,70 @@
+"""Borderless PDF tables against the ruled reading of the same document.
+
+    .venv/bin/python bench/pdf_borderless.py [--old]
+
+Each PDF in tests/data/formats/borderless/ (made by tests/fixtures/make_pdf_borderless.py: a DOCX fixture
+with its ruling lines removed; `_tight` without row padding either) is parsed and scored with
+`jixiao.slots` against the ruled PDF of the same DOCX. Also counted: indicators marked with a problem, and
+silent errors (indicators without a problem whose project, name and annual value the ruled reading does
+not have). `--old` reads them as before the geometric reader (the page laid out as space-aligned text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from pathlib import Path
+
+from jixiao.ingest import parse_path
+from jixiao.slots import score
+
+FORMATS = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats"
+
+
+def _triples(doc) -> Counter:
+    return Counter((p.name, i.name, i.annual.raw if i.annual else None) for p in doc.projects for i in p.indicators)
+
+
+def measure(path: Path) -> dict:
+    stem = path.stem.removesuffix("_tight")
+    ruled = parse_path(FORMATS / f"{stem}.pdf")
+    start = time.process_time()
+    try:
+        got = parse_path(path)
+    except Exception as exc:  # noqa: BLE001 - a failed read scores 0 and is reported
+        return {"f1": 0.0, "error": str(exc).split(": ", 1)[-1], "seconds": time.process_time() - start}
+    seconds = time.process_time() - start
+    s = score(got.to_json_dict(), ruled.to_json_dict())
+    want = _triples(ruled)
+    silent = 0
+    for p in got.projects:
+        for i in p.indicators:
+            if not i.problem and (p.name, i.name, i.annual.raw if i.annual else None) not in want:
+                silent += 1
+    marked = sum(1 for p in got.projects for i in p.indicators if i.problem)
+    total = sum(len(p.indicators) for p in got.projects)
+    return {"f1": s.f1, "precision": s.precision, "recall": s.recall, "marked": marked, "silent": silent,
+            "indicators": total, "seconds": seconds}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--old", action="store_true", help="read as space-aligned text, as before")
+    args = ap.parse_args()
+    if args.old:
+        from jixiao.readers import pdf
+
+        pdf._borderless_rows = lambda *a, **k: None
+    print(f"{'file':24} {'F1':>6} {'P':>6} {'R':>6} {'indicators':>10} {'marked':>7} {'silent':>7} {'CPU s':>6}")
+    for path in sorted((FORMATS / "borderless").glob("*.pdf")):
+        m = measure(path)
+        if "error" in m:
+            print(f"{path.name:24} {0.0:6.3f}  failed: {m['error']}")
+            continue
+        print(f"{path.name:24} {m['f1']:6.3f} {m['precision']:6.3f} {m['recall']:6.3f} {m['indicators']:10d} "
+              f"{m['marked']:7d} {m['silent']:7d} {m['seconds']:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
