@@ -94,6 +94,9 @@ def _table(doc, t: StandardTable, by_row: dict[int, list[GridCell]], first: int,
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(t.widths) or 1
     widths = [Mm(_PAGE_WIDTH_MM * w / total) for w in t.widths]
+    table.autofit = False
+    for k, col in enumerate(table.columns):  # the grid (LibreOffice reads it) and every cell (Word does)
+        col.width = widths[k]
     for row in table.rows:
         for k, cell in enumerate(row.cells):
             cell.width = widths[k]

@@ -248,16 +248,11 @@ def _label_value(t: StandardTable, pairs: list[tuple[str, str | None]]) -> None:
     t.put(r, half + 2, vb, to_col=t.width)
 
 
-def _long(t: StandardTable, row: int, text: str | None, per_line: int = 60) -> None:
-    if text:
-        t.tall[row] = max(t.tall.get(row, 15), min(400, 15 * (len(text) // per_line + 1)))
-
-
 def project_table(doc: Document, p: Project, framework: str = "keep") -> StandardTable:
     inds = framework_indicators(p.indicators, framework)
     cols = grid_columns(doc, inds)
     width = 4 + len(cols)
-    widths = [12, 12, 16, 30] + [c.width for c in cols]
+    widths = [16, 14, 16, 30] + [c.width for c in cols]
     t = StandardTable(name=p.name, width=width, widths=widths)
     _heading(t, doc, overall=False)
     _label_value(t, [("项目名称", p.name)])
@@ -267,7 +262,6 @@ def project_table(doc: Document, p: Project, framework: str = "keep") -> Standar
     _funding(t, doc, p)
     if p.content:  # after the funding rows: a text field just above them would run into their label
         _label_value(t, [("项目内容", p.content)])
-        _long(t, t.rows, p.content)
     _goal(t, doc, p.goal, p.result)
     _grid(t, inds, cols)
     _evaluation(t, p)
@@ -370,7 +364,6 @@ def _goal(t: StandardTable, doc: Document, goal: str | None, result: str | None)
         t.put(body, 1, None, "head")
         t.put(body, 2, goal, to_col=half)
         t.put(body, half + 1, result, to_col=t.width)
-    _long(t, body, max(goal or "", result or "", key=len), per_line=30)
 
 
 def _grid(t: StandardTable, inds: list[Indicator], cols: list[Column]) -> None:
@@ -390,7 +383,6 @@ def _grid(t: StandardTable, inds: list[Indicator], cols: list[Column]) -> None:
         t.put(rows[k], 4, ind.name)
         for c, col in enumerate(cols, start=5):
             t.put(rows[k], c, col.value(ind), "center" if col.center else "text")
-        _long(t, rows[k], max(ind.name, ind.basis or "", ind.description or "", key=len), per_line=20)
 
 
 def _evaluation(t: StandardTable, owner) -> None:
@@ -405,7 +397,6 @@ def _evaluation(t: StandardTable, owner) -> None:
     for label, text in (("评价结论", ev.conclusion), ("存在问题", ev.problems), ("改进措施", ev.measures)):
         if text:
             _label_value(t, [(label, text)])
-            _long(t, t.rows, text)
 
 
 def overall_tables(doc: Document, framework: str = "keep") -> list[StandardTable]:
@@ -434,7 +425,7 @@ def is_form_title(text: str) -> bool:
 def _section_form(doc: Document, s: Section, goal: str | None, result: str | None) -> StandardTable:
     cols = grid_columns(doc, s.indicators)
     width = 4 + len(cols)
-    t = StandardTable(name=s.title, width=width, widths=[12, 12, 16, 30] + [c.width for c in cols])
+    t = StandardTable(name=s.title, width=width, widths=[16, 14, 16, 30] + [c.width for c in cols])
     r = t.next()
     t.put(r, 1, s.title + "表", "title", to_col=t.width)
     t.tall[r] = 30
@@ -479,5 +470,4 @@ def _text_table(doc: Document, goal: str | None, sections: list[Section]) -> Sta
     for k, line in enumerate(lines):
         r = t.next()
         t.put(r, 1, line, "title" if k == 0 else "text")
-        _long(t, r, line, per_line=60)
     return t

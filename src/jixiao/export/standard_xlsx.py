@@ -31,6 +31,25 @@ def write_xlsx_tables(tables: list[StandardTable], path: Path) -> int:
     return len(tables)
 
 
+def row_heights(t: StandardTable) -> dict[int, float]:
+    """Each row's height in points, so wrapped text shows whole (Excel does not grow a row for a merged
+    cell): the lines a cell's text takes at its merged width, a CJK character counted two width units."""
+    import math
+
+    heights = dict(t.tall)
+    for c in t.cells:
+        if not isinstance(c.value, str) or c.style in ("title", "sub", "note"):
+            continue
+        width = sum(t.widths[c.col - 1:c.last_col]) or 10
+        lines = max(1, sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in part) / max(4.0, width - 1)))
+                           for part in c.value.split("\n")))
+        rows = c.last_row - c.row + 1
+        need = min(400.0, 15.0 * lines / rows + 3)
+        for r in range(c.row, c.last_row + 1):
+            heights[r] = max(heights.get(r, 15.0), need)
+    return heights
+
+
 def render(ws, t: StandardTable) -> None:
     g = _Grid(ws, t.width)
     for c in t.cells:
@@ -45,7 +64,7 @@ def render(ws, t: StandardTable) -> None:
               center=c.style == "center", fmt="0.00" if c.style == "money" and isinstance(c.value, float) else None)
         if isinstance(c.value, str) and c.value.startswith("="):
             ws.cell(row=c.row, column=c.col).data_type = "s"  # `=100%` is a value as printed, not a formula
-    for r, h in t.tall.items():
+    for r, h in row_heights(t).items():
         ws.row_dimensions[r].height = h
     _widths(ws, t.widths)
     if t.header_rows[0]:
