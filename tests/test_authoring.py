@@ -168,6 +168,9 @@ def test_the_whole_path_through_the_api(client):
 
     # the stored document carries the status and the content
     doc_id = saved["draft"]["document_id"]
+    assert doc_id == draft["document_id"]  # rewritten in place on every save: comments keyed by it stay
+    hits = client.get("/api/search", params={"q": "设备验收"}).json()["indicators"]
+    assert [i["name"] for i in hits if i["document"] == "办公设备购置（在线编写）"] == ["设备验收合格率"]  # no stale rows
     stored = client.get(f"/api/documents/{doc_id}").json()
     names = [r["name"] for r in content["rows"] if r["name"]]
     assert [i["name"] for i in stored["projects"][0]["indicators"]] == names

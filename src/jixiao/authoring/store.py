@@ -33,7 +33,7 @@ from .checks import all_findings, errors, refuse_broken
 from .content import Content, Fields, from_project, indicators_of, to_document
 from .skeleton import KINDS, skeleton_rows
 from .tables import STATUSES, DraftRow, RevisionRow
-from .who import principal, require
+from .who import principal, require, visible
 
 EDITABLE = ("draft", "returned")
 STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已批复"}
@@ -150,7 +150,7 @@ def list_drafts(conn: Connection, department: str | None = None, limit: int = 10
     q = select(DraftRow.__table__).order_by(DraftRow.updated_at.desc(), DraftRow.id.desc()).limit(limit)
     if department:
         q = q.where(DraftRow.department == department)
-    return [{k: v for k, v in _draft_dict(conn, d).items() if k != "content"} for d in conn.execute(q)]
+    return visible([{k: v for k, v in _draft_dict(conn, d).items() if k != "content"} for d in conn.execute(q)])
 
 
 def draft_of_document(conn: Connection, doc_id: int) -> int | None:
@@ -196,7 +196,9 @@ def copy_project(engine: Engine, project_id: int, author: str, year: int | None 
         if hit is None:
             raise NotFound(f"没有编号为 {project_id} 的项目")
         doc = load_document(conn, hit.document_id)
+        status = document_status(conn, hit.document_id)
     project = doc.projects[hit.position]
+    require("read", project.department or doc.department, status)
     content = from_project(doc, project, year=year)
     return create_draft(engine, content, author, f"复制自“{project.name}”（{doc.year or '年度不详'}，{doc.source.name}）")
 
@@ -208,7 +210,8 @@ def previous_tables(conn: Connection, name: str, year: int | None, department: s
     if not key:
         return []
     q = (select(ProjectRow.id, ProjectRow.name, ProjectRow.department, ProjectRow.unit, DocumentRow.year,
-                DocumentRow.source_name).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+                DocumentRow.source_name, DocumentRow.status)
+         .join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
          .where(DocumentRow.kind == "target"))
     if year is not None:
         q = q.where(DocumentRow.year == year - 1)
@@ -217,8 +220,8 @@ def previous_tables(conn: Connection, name: str, year: int | None, department: s
         score = 100 if project_key(r.name) == key else fuzz.ratio(project_key(r.name), key)
         if score >= 85 and (not department or not r.department or r.department == department):
             out.append({"project_id": r.id, "name": r.name, "department": r.department, "unit": r.unit,
-                        "year": r.year, "document": r.source_name, "score": round(score, 1)})
-    return sorted(out, key=lambda x: -x["score"])[:limit]
+                        "year": r.year, "document": r.source_name, "status": r.status, "score": round(score, 1)})
+    return visible(sorted(out, key=lambda x: -x["score"]))[:limit]
 
 
 def _revisions_since(conn: Connection, draft_id: int, version: int) -> list[dict]:

@@ -32,3 +32,12 @@ def require(action: str, department: str | None, status: str | None = None) -> N
     except ImportError:
         return
     check(action, department or None, status)
+
+
+def visible(rows: list[dict]) -> list[dict]:
+    """The rows (with `department` and `status`) the principal may see: AUTH's scope, all without accounts."""
+    try:
+        from ..auth.permissions import filter_rows
+    except ImportError:
+        return rows
+    return filter_rows(rows)
