@@ -178,6 +178,10 @@ def test_with_accounts_each_role_may_do_its_part_only(with_accounts):
     assert client.post(f"{base}/workflow/approve", headers=t["经办"]).status_code == 403
     assert client.post(f"{base}/workflow/return", headers=t["审核员"]).status_code == 200
     assert [c["opinion"] for c in client.get(f"{base}/comments", headers=t["经办"]).json()] == [10]
+    page = client.get(f"/documents/{doc}/workflow", headers=t["经办"])  # the department reads them on its rows
+    assert page.status_code == 200 and "10 建议增加满意度指标" in page.text and 'class="wf-form"' not in page.text
+    assert f'action="/documents/{doc}/workflow/submit"' in page.text  # its one move: send the revision
+    assert client.get(f"/documents/{doc}/workflow", headers=t["外部门经办"]).status_code == 403
     assert client.get(f"{base}/opinion-letter.docx", headers=t["经办"]).status_code == 403
     assert client.get(f"{base}/opinion-letter.docx", headers=t["审核员"]).status_code == 200
     for who in ("经办", "审核员", "分析员"):
