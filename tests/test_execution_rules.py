@@ -141,7 +141,7 @@ class _PrintedLevel(Indicator):
 
 def _printed(doc: Document, points: dict[str, float]) -> Document:
     for p in doc.projects:
-        p.indicators = [_PrintedLevel(**i.model_dump(), level1_points=points.get(i.level1)) for i in p.indicators]
+        p.indicators = [_PrintedLevel(**{**i.model_dump(), "level1_points": points.get(i.level1)}) for i in p.indicators]
     return doc
 
 

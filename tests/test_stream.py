@@ -398,3 +398,18 @@ def test_a_tab_separated_last_row_that_keeps_its_empty_cells_is_whole():
     got = [(i.name, i.annual.raw if i.annual else None) for p in doc.projects for i in p.indicators]
     assert got == [("应受助学生数", "100%"), ("免学费学生数", "98%")]
     assert not doc.problems
+
+
+def test_a_first_level_keeps_the_points_its_label_prints():
+    text = "\n".join([
+        "某项目绩效自评表",
+        "项目名称\t某补助资金",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标(50分)\t数量指标\t受助学生数\t≥100人\t120人\t30\t30",
+        "\t质量指标\t发放准确率\t100%\t100%\t20\t20",
+        "效益指标（30）分\t社会效益指标\t家庭负担减轻\t有效减轻\t有效减轻\t30\t30",
+    ])
+    doc = parse_bytes(text.encode(), "points.txt")
+    got = [(i.level1, i.level1_points) for p in doc.projects for i in p.indicators]
+    assert got == [("产出指标", 50.0), ("产出指标", 50.0), ("效益指标", 30.0)]
+    assert "level1_points" in doc.to_json_dict()["projects"][0]["indicators"][0]

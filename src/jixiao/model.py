@@ -72,6 +72,9 @@ class Indicator(BaseModel):
     score: float | None = None
     deviation: str | None = None
     likelihood: str | None = None
+    # the points printed on the indicator's first-level label (`产出指标(50分)`): stated by the table, so not a
+    # `_guess`; an extra field beside the spec's (its schema allows them), for the weight check JX603
+    level1_points: float | None = None
     loc: Loc | None = None
     problem: str | None = Field(default=None, description="set when the item could not be fully parsed")
 
@@ -178,7 +181,7 @@ class Document(BaseModel):
 
 
 # optional keys left out of the JSON when null: a target table carries no execution fields (spec: Execution)
-_OPTIONAL_KEYS = ("loc", "problem", "actual", "forecast", "weight", "score", "deviation", "likelihood",
+_OPTIONAL_KEYS = ("loc", "problem", "actual", "forecast", "weight", "score", "deviation", "likelihood", "level1_points",
                   "execution", "result", "evaluation", "as_of_month")
 
 

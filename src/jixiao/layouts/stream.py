@@ -22,7 +22,15 @@ from ..values import _OP_RE, _UNIT, op_of, parse_target
 from .common import loc_of, split_unit_code, strip_code_suffix, title_text, year_of_heading
 from .grid import join_value
 from .tokens import _PHRASES, Tok, tokens_of
-from .vocab import TICK_REASONS, budget_col_role, budget_row_role, column_role, field_role, level_of
+from .vocab import (
+    TICK_REASONS,
+    budget_col_role,
+    budget_row_role,
+    column_role,
+    field_role,
+    level_of,
+    level_points,
+)
 
 VALUE_KIND = ("annual", "period", "half", "prior", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
 NUMERIC = ("weight", "score", "points")  # points: a number column whose header is not in the text
@@ -423,6 +431,7 @@ class _Reader:
         self.last_label_at = -2
         self.columns_seen: set[str] = set()
         self.level1: str | None = None
+        self.level1_points: float | None = None
         self.level2: str | None = None
         self.level2_code: str | None = None
         self.level_seen = False
@@ -440,6 +449,7 @@ class _Reader:
         self.draft = Draft()
         self.pending = []
         self.level1 = self.level2 = self.level2_code = None
+        self.level1_points = None
 
     def _project(self, d: Draft) -> Project:
         f = d.fields
@@ -837,6 +847,7 @@ class _Reader:
                 self.last_level_at, self.last_level_was2 = i, not as_level1
                 if as_level1:
                     self.level1, self.level2, self.level2_code = l1, None, None
+                    self.level1_points = level_points(text)
                 else:
                     self.level2, self.level2_code = l2, code
                 self.level_seen = True
@@ -1147,7 +1158,7 @@ class _Reader:
                         forecast=parse_target(forecast_raw) if forecast_raw else None,
                         weight=_number(values.get("weight")), score=_number(values.get("score")),
                         deviation=strip_seps(deviation or "") or None, likelihood=likelihood or None,
-                        loc=loc, problem=problem)
+                        level1_points=self.level1_points, loc=loc, problem=problem)
         self.draft.indicators.append(ind)
 
 

@@ -196,6 +196,16 @@ def level_of(text: str) -> tuple[bool, str | None, bool, str | None, str | None]
     return (is1, l1, is2, l2, code)
 
 
+_LEVEL_POINTS = re.compile(r"[（(]\s*(\d{1,3}(?:\.\d+)?)\s*分\s*[)）]\s*$|[（(]\s*(\d{1,3}(?:\.\d+)?)\s*[)）]\s*分\s*$")
+
+
+def level_points(text: str) -> float | None:
+    """The points a first-level label prints (`产出指标(50分)`, `效益指标（30）分`); None for a range
+    (`成本指标(0-20)分`) or no points."""
+    m = _LEVEL_POINTS.search(text or "")
+    return float(m.group(1) or m.group(2)) if m else None
+
+
 def is_level(text: str) -> bool:
     lv = level_of(text)
     return lv[0] or lv[2]
