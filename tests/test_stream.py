@@ -413,3 +413,20 @@ def test_a_first_level_keeps_the_points_its_label_prints():
     got = [(i.level1, i.level1_points) for p in doc.projects for i in p.indicators]
     assert got == [("产出指标", 50.0), ("产出指标", 50.0), ("效益指标", 30.0)]
     assert "level1_points" in doc.to_json_dict()["projects"][0]["indicators"][0]
+
+
+def test_a_first_level_keeps_its_points_in_a_spreadsheet():
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["某项目绩效目标表"], ["项目名称", "某补助资金"], ["一级指标", "二级指标", "三级指标", "指标值"],
+              ["产出指标(50分)", "数量指标", "受助学生数", "≥100人"], ["", "质量指标", "发放准确率", "100%"],
+              ["效益指标(30分)", "社会效益指标", "家庭负担减轻", "有效减轻"]]:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = parse_bytes(buf.getvalue(), "points.xlsx")
+    assert [(i.level1, i.level1_points) for p in doc.projects for i in p.indicators] == [
+        ("产出指标", 50.0), ("产出指标", 50.0), ("效益指标", 30.0)]

@@ -15,6 +15,7 @@ from ..taxonomy import canonical_level1, canonical_level2, is_level_fragment
 from ..textnorm import squash, strip_seps
 from ..values import op_of, parse_target
 from .common import header_role, loc_of
+from .vocab import level_points
 
 INDICATOR_ROLES = ("level1", "level2", "level3", "description", "annual", "period", "value", "op",
                    "unit_of_value", "basis")
@@ -37,6 +38,7 @@ class LevelState:
     level1: str | None = None
     level2: str | None = None
     level2_code: str | None = None
+    level1_points: float | None = None  # printed on the first-level label: `产出指标(50分)`
     count: int = 0
     extra: dict = field(default_factory=dict)
 
@@ -120,10 +122,12 @@ def read_indicator_row(row: Row, grid: GridColumns, state: LevelState) -> Indica
         l1 = canonical_level1(l1_text)
         if l1 is not None and l1 != state.level1:
             state.level1, state.level2, state.level2_code = l1, None, None
+            state.level1_points = level_points(l1_text)
         elif l1 is None:
             l2_as_l1, _ = canonical_level2(l1_text)
             if l2_as_l1 is None:
                 state.level1, state.level2, state.level2_code = None, None, None
+                state.level1_points = None
     if l2_text and not is_level_fragment(l2_text):
         l2, code = canonical_level2(l2_text)
         state.level2, state.level2_code = l2, code
@@ -147,7 +151,8 @@ def read_indicator_row(row: Row, grid: GridColumns, state: LevelState) -> Indica
     col = (get("level3") or 0) + 1
     return Indicator(seq=state.count, level1=state.level1, level2=state.level2, level2_code=state.level2_code,
                      name=name, description=description or None, annual=parse_target(annual_raw),
-                     period=parse_target(period_raw), basis=basis or None, loc=loc_of(row, col), problem=problem)
+                     period=parse_target(period_raw), basis=basis or None, level1_points=state.level1_points,
+                     loc=loc_of(row, col), problem=problem)
 
 
 def mend_split_rows(rows: list[Row], width: int) -> list[Row]:
