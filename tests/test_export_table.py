@@ -39,8 +39,6 @@ PARSER_GAPS = {
                                 "项目内容 read from XLSX/DOCX (`批复310万元） 开支内容` → `…）开支内容`); the text "
                                 "reader keeps it",
     "006.txt": "a target table's 分值 column (no 得分 column) is not read back from XLSX/DOCX (weight 10 → null)",
-    "024.txt": "a department-wide form's 年度目标 fills both overall.goal and the section's goal; the source had "
-               "the goal on the department only",
 }
 
 

@@ -411,10 +411,15 @@ def overall_tables(doc: Document, framework: str = "keep") -> list[StandardTable
                 for s in ov.sections]
     forms = [s for s in sections if is_form_title(s.title + "表")]
     texts = [s for s in sections if s not in forms]
-    out = [_section_form(doc, s, ov.goal if k == 0 else None, ov.result if k == 0 else None)
-           for k, s in enumerate(forms)]
-    if texts or (ov.goal and not forms):
-        out.append(_text_table(doc, ov.goal, texts))
+    # A self-evaluation form's 预期目标 | 实际完成情况 is the department's goal and result. A target form's 年度目标
+    # is read as its section's goal and the department's: a department goal of its own goes in the text,
+    # written last (a reader runs a goal on into every lone line after it).
+    executed = ov.result is not None
+    own_goal = ov.goal if not executed and (not forms or ov.goal != forms[0].goal) else None
+    out = [_section_form(doc, s, (s.goal or ov.goal) if executed and k == 0 else s.goal,
+                         ov.result if k == 0 else None) for k, s in enumerate(forms)]
+    if texts or own_goal:
+        out.append(_text_table(doc, own_goal, texts))
     return out
 
 
@@ -433,7 +438,7 @@ def _section_form(doc: Document, s: Section, goal: str | None, result: str | Non
         r = t.next()
         t.put(r, 1, f"单位：{doc.money_unit}", "note", to_col=t.width)
     _label_value(t, [("部门名称", doc.department)])
-    _goal(t, doc, s.goal or goal, result)
+    _goal(t, doc, goal, result)
     _grid(t, s.indicators, cols)
     return t
 
