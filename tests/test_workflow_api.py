@@ -224,3 +224,16 @@ def test_a_reviewer_logged_in_uses_the_page_forms_with_their_csrf_token(tmp_path
         assert "已退回" in client.get(f"/documents/{doc}/workflow").text
         entries = client.get("/api/audit").status_code  # a reviewer is no administrator
         assert entries == 403
+
+
+def test_the_page_and_letter_use_the_servers_review_config(served):
+    from jixiao.review import Settings
+
+    client, doc, _ = served
+    fired = sorted({f.rule for f in review_document(make_document())})
+    client.app.state.review_settings = Settings(disabled={fired[0]})
+    page = client.get(f"/documents/{doc}/workflow").text
+    assert f'href="/rules#{fired[0]}"' not in page and f'href="/rules#{fired[1]}"' in page
+    cells = [c.text for t in docx.Document(io.BytesIO(client.get(f"/documents/{doc}/opinion-letter.docx").content))
+             .tables for row in t.rows for c in row.cells]
+    assert not any(c.startswith(fired[0] + " ") for c in cells) and any(c.startswith(fired[1] + " ") for c in cells)

@@ -111,3 +111,25 @@ def test_the_letter_is_for_reviewers(tmp_path):
     result = runner.invoke(app, ["workflow", "letter", "-d", "没有这个部门", "-o", str(tmp_path / "x.docx"),
                                  "--db", str(tmp_path / "wf.db")])
     assert result.exit_code == 1 and "没有可审核的表" in result.output and "Traceback" not in result.output
+
+
+def test_the_letter_follows_the_review_config_in_use(tmp_path):
+    """A rule the server's (or `--config`'s) review settings turn off is not in the letter; the others are."""
+    from jixiao.review import Settings
+
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    engine, doc = stored(url, "submitted")
+    fired = sorted({f.rule for f in review_document(make_document())})
+    assert len(fired) >= 2
+    off = fired[0]
+
+    def rules_in(data: bytes) -> set[str]:
+        return {r[3].split()[0] for t in _read(data)[1] for r in t[1:] if r[3][:2] == "JX"}
+
+    assert rules_in(facade.letter(engine, REVIEWER, [doc])) == set(fired)
+    assert rules_in(facade.letter(engine, REVIEWER, [doc], Settings(disabled={off}))) == set(fired) - {off}
+    config = tmp_path / "review.toml"
+    config.write_text(f'[review]\ndisable = ["{off}"]\n', encoding="utf-8")
+    out = tmp_path / "l.docx"
+    result = runner.invoke(app, ["workflow", "letter", str(doc), "-o", str(out), "--db", url, "-c", str(config)])
+    assert result.exit_code == 0 and rules_in(out.read_bytes()) == set(fired) - {off}

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .cli import DB_OPTION, _engine, app, err, out_console
+from .cli import CONFIG_OPTION, DB_OPTION, _engine, app, err, out_console
 from .errors import JixiaoError
 from .workflow import facade
 from .workflow.actor import Actor
@@ -38,6 +38,13 @@ def _actor(name: str | None) -> Actor:
     except (KeyError, OSError):
         default = "本机用户"
     return Actor(name or default, "administrator")
+
+
+def _settings(config: Path | None):
+    """The review settings of `--config` (the findings a letter lists and a rule code attaches), as `review`."""
+    from .review import Settings
+
+    return Settings.load(config) if config else None
 
 
 def _fail(exc: JixiaoError) -> None:
@@ -101,11 +108,12 @@ def comment(doc_id: int = typer.Argument(..., help="文档编号"),
             text: str | None = typer.Option(None, "--text", "-t", help="意见说明"),
             fix: str | None = typer.Option(None, "--fix", help="修改建议（不填：取意见类型和规则的建议）"),
             rule: list[str] = typer.Option([], "--rule", "-r", help="附上 jixiao 规则（可重复），如 JX201"),
-            db: str | None = DB_OPTION, actor: str | None = ACTOR) -> None:
+            db: str | None = DB_OPTION, actor: str | None = ACTOR, config: Path | None = CONFIG_OPTION) -> None:
     """对指标、项目或整表填写审核意见。例：jixiao workflow comment 12 -p 1 -i 3 -o 2 -t "请量化" """
     try:
         c = facade.comment(_engine(db), _actor(actor), doc_id, project_index=None if project is None else project - 1,
-                           indicator_seq=indicator, opinion_code=opinion, text=text, fix=fix, rules=rule)
+                           indicator_seq=indicator, opinion_code=opinion, text=text, fix=fix, rules=rule,
+                           settings=_settings(config))
     except JixiaoError as exc:
         _fail(exc)
     where = c["project"] or "整表"
@@ -138,7 +146,7 @@ def comments(doc_id: int = typer.Argument(..., help="文档编号"), db: str | N
 def letter(doc_ids: list[int] = typer.Argument(None, help="文档编号（可多个）"),
            department: str | None = typer.Option(None, "--department", "-d", help="部门：该部门的全部表"),
            output: Path = typer.Option(..., "--output", "-o", help="写入的 DOCX 文件"),
-           db: str | None = DB_OPTION, actor: str | None = ACTOR) -> None:
+           db: str | None = DB_OPTION, actor: str | None = ACTOR, config: Path | None = CONFIG_OPTION) -> None:
     """写出审核意见书（DOCX）：逐项目列出审核意见和系统发现，各附依据规则和修改建议。
     例：jixiao workflow letter -d 某某局 -o 审核意见书.docx"""
     if not doc_ids and not department:
@@ -146,8 +154,9 @@ def letter(doc_ids: list[int] = typer.Argument(None, help="文档编号（可多
         raise typer.Exit(2)
     try:
         engine = _engine(db)
-        data = (facade.department_letter(engine, _actor(actor), department) if department
-                else facade.letter(engine, _actor(actor), doc_ids))
+        settings = _settings(config)
+        data = (facade.department_letter(engine, _actor(actor), department, settings) if department
+                else facade.letter(engine, _actor(actor), doc_ids, settings))
     except JixiaoError as exc:
         _fail(exc)
     output.write_bytes(data)

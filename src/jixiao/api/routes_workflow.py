@@ -18,10 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import JixiaoError
+from ..service import LOCAL
 from ..workflow import facade
-from ..workflow.actor import Actor
 from ..workflow.audit import AuditFilter
 from ..workflow.opinions import ACTION_ZH, OPINIONS, ROLE_ZH, STATUS_ZH, STATUSES
+from .context import review_settings
 
 router = APIRouter(tags=["审核流转"])
 Id = Annotated[int, Path(ge=1, le=2_147_483_647, description="文档编号")]
@@ -32,14 +33,7 @@ Action = Literal["submit", "return", "approve"]
 def principal(request: Request):
     """The logged-in principal (set by the accounts middleware), else the machine's owner: a server run
     without accounts is a personal tool, as the rest of the app treats it."""
-    found = getattr(request.state, "principal", None)
-    if found is not None:
-        return found
-    try:
-        from ..service.access import LOCAL
-    except ImportError:
-        return Actor("本机用户", "administrator")
-    return LOCAL
+    return getattr(request.state, "principal", None) or LOCAL
 
 
 def _engine(request: Request):
@@ -101,19 +95,21 @@ def list_comments(request: Request, doc_id: Id,
 def post_comment(request: Request, doc_id: Id, body: CommentIn) -> dict:
     return _call(facade.comment, _engine(request), principal(request), doc_id, project_index=body.project_index,
                           indicator_seq=body.indicator_seq, opinion_code=body.opinion, text=body.text, fix=body.fix,
-                          rules=body.rules)
+                          rules=body.rules, settings=review_settings(request))
 
 
 @router.get("/api/documents/{doc_id}/opinion-letter.docx", summary="审核意见书（DOCX）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def document_letter(request: Request, doc_id: Id) -> Response:
-    return _download(_call(facade.letter, _engine(request), principal(request), [doc_id]), DOCX, f"文档{doc_id}-审核意见书.docx")
+    data = _call(facade.letter, _engine(request), principal(request), [doc_id], review_settings(request))
+    return _download(data, DOCX, f"文档{doc_id}-审核意见书.docx")
 
 
 @router.get("/api/departments/{name}/opinion-letter.docx", summary="部门的审核意见书（DOCX，部门的全部表）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def department_letter(request: Request, name: Annotated[str, Path(max_length=200)]) -> Response:
-    data = _call(facade.department_letter, _engine(request), principal(request), name)
+    data = _call(facade.department_letter, _engine(request), principal(request), name,
+                 review_settings(request))
     return _download(data, DOCX, f"{name}-审核意见书.docx")
 
 
@@ -161,7 +157,7 @@ def workflow_page(request: Request, status: Annotated[str | None, Query(max_leng
 
 @router.get("/documents/{doc_id}/workflow", response_class=HTMLResponse, include_in_schema=False)
 def sheet_page(request: Request, doc_id: Id) -> HTMLResponse:
-    s = _call(facade.sheet, _engine(request), principal(request), doc_id)
+    s = _call(facade.sheet, _engine(request), principal(request), doc_id, review_settings(request))
     return _render("workflow_sheet.html", s=s, d=s["document"])
 
 
@@ -185,7 +181,7 @@ def sheet_comment(request: Request, doc_id: Id,
     pi, seq = _optional_int(project_index), _optional_int(indicator_seq)
     _call(facade.comment, _engine(request), principal(request), doc_id, project_index=pi, indicator_seq=seq,
                    opinion_code=_optional_int(opinion), text=text, fix=fix,
-                   rules=[r for r in (rules or []) if r][:20])
+                   rules=[r for r in (rules or []) if r][:20], settings=review_settings(request))
     return _back(doc_id, f"#row-{pi}-{seq}" if seq is not None else (f"#project-{pi}" if pi is not None else ""))
 
 
@@ -198,7 +194,8 @@ def sheet_move(request: Request, doc_id: Id, action: Action,
 
 @router.get("/documents/{doc_id}/opinion-letter.docx", include_in_schema=False)
 def sheet_letter(request: Request, doc_id: Id) -> Response:
-    return _download(_call(facade.letter, _engine(request), principal(request), [doc_id]), DOCX, f"文档{doc_id}-审核意见书.docx")
+    data = _call(facade.letter, _engine(request), principal(request), [doc_id], review_settings(request))
+    return _download(data, DOCX, f"文档{doc_id}-审核意见书.docx")
 
 
 PAGE = 50

@@ -74,11 +74,12 @@ def _attach(findings: list[dict], rules: list[str], project_index: int | None,
 
 def add_comment(conn: Connection, principal, doc_id: int, *, project_index: int | None = None,
                 indicator_seq: int | None = None, opinion_code: int | str | None = None, text: str | None = None,
-                fix: str | None = None, rules: list[str] | tuple[str, ...] = ()) -> dict:
+                fix: str | None = None, rules: list[str] | tuple[str, ...] = (), settings=None) -> dict:
     """Store one comment on a submitted table and record it in the audit log; returns it as `comments_of` does.
 
     `project_index` is the project's position in the document (0-based, as findings count), `indicator_seq`
-    the indicator's printed 序号; both None: a comment on the whole table."""
+    the indicator's printed 序号; both None: a comment on the whole table. `settings`: the review config whose
+    findings a rule code attaches."""
     info = document_info(conn, doc_id)
     actor = require(principal, "workflow.comment", info["department"])
     if info["status"] != "submitted":
@@ -95,7 +96,7 @@ def add_comment(conn: Connection, principal, doc_id: int, *, project_index: int 
         raise CommentError(f"审核意见过长（最多 {MAX_TEXT} 个字）")
     if any("\x00" in v for v in (text, fix, *rules) if v):  # PostgreSQL text cannot hold it
         raise CommentError("审核意见中含有无效字符（\\x00）")
-    doc, findings = document_findings(conn, doc_id)
+    doc, findings = document_findings(conn, doc_id, settings=settings)
     project_name, indicator_name = _where(doc, project_index, indicator_seq)
     attached = _attach(findings, list(rules), project_index, indicator_seq) if rules else []
     values = {"document_id": doc_id, "round": current_round(conn, doc_id), "project_index": project_index,

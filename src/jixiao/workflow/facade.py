@@ -35,6 +35,7 @@ def state(engine: Engine, principal, doc_id: int) -> dict:
 
 
 def comment(engine: Engine, principal, doc_id: int, **fields) -> dict:
+    """One comment (fields as `comments.add_comment` takes them, `settings` among them)."""
     with engine.begin() as conn:
         return add_comment(conn, principal, doc_id, **fields)
 
@@ -45,19 +46,19 @@ def comments(engine: Engine, principal, doc_id: int, round: int | None = None) -
         return comments_of(conn, doc_id, round)
 
 
-def sheet(engine: Engine, principal, doc_id: int) -> dict:
+def sheet(engine: Engine, principal, doc_id: int, settings=None) -> dict:
     with engine.connect() as conn:
-        return review_sheet(conn, principal, doc_id)
+        return review_sheet(conn, principal, doc_id, settings=settings)
 
 
-def letter(engine: Engine, principal, doc_ids: list[int]) -> bytes:
+def letter(engine: Engine, principal, doc_ids: list[int], settings=None) -> bytes:
     with engine.connect() as conn:
-        return build_letter(conn, principal, doc_ids)
+        return build_letter(conn, principal, doc_ids, settings)
 
 
-def department_letter(engine: Engine, principal, department: str) -> bytes:
+def department_letter(engine: Engine, principal, department: str, settings=None) -> bytes:
     with engine.connect() as conn:
-        return build_letter(conn, principal, department_documents(conn, department))
+        return build_letter(conn, principal, department_documents(conn, department), settings)
 
 
 def tables(engine: Engine, principal, statuses: tuple[str, ...] = STATUSES, department: str | None = None,

@@ -95,15 +95,16 @@ def _para(doc, text: str, size: float = 12, bold: bool = False, center: bool = F
     return p
 
 
-def build_letter(conn: Connection, principal, doc_ids: list[int]) -> bytes:
-    """The DOCX bytes of one 审核意见书 covering these tables (all of one department, as a rule)."""
+def build_letter(conn: Connection, principal, doc_ids: list[int], settings=None) -> bytes:
+    """The DOCX bytes of one 审核意见书 covering these tables (all of one department, as a rule); findings
+    under `settings`, the review config in use."""
     from docx import Document as Docx
     from docx.shared import Cm
 
     infos = [document_info(conn, i) for i in doc_ids]
     for info in infos:
         require(principal, "workflow.letter", info["department"])
-    sheets = [review_sheet(conn, principal, i) for i in doc_ids]
+    sheets = [review_sheet(conn, principal, i, settings=settings) for i in doc_ids]
     departments = sorted({i["department"] or "（未注明部门）" for i in infos})
     doc = Docx()
     for section in doc.sections:

@@ -35,11 +35,11 @@ def _place(comment: dict, projects: list[dict]) -> tuple[dict | None, dict | Non
     return project, (by_name[0] if by_name else None)
 
 
-def review_sheet(conn: Connection, principal, doc_id: int, all_rounds: bool = True) -> dict:
+def review_sheet(conn: Connection, principal, doc_id: int, all_rounds: bool = True, settings=None) -> dict:
     """Everything the review page shows; PermissionDenied for someone who may not read this table's review."""
     info = document_info(conn, doc_id)
     require(principal, "workflow.read", info["department"])
-    doc, findings = document_findings(conn, doc_id)
+    doc, findings = document_findings(conn, doc_id, settings=settings)
     round_ = current_round(conn, doc_id)
     comments = comments_of(conn, doc_id, None if all_rounds else round_)
     projects = []
