@@ -277,15 +277,16 @@ class Weights:
     """How much each signal counts. Each signal is a share (of neighbours, of the department's projects, of
     projects of the same kind, of all projects) that used a family, so the weights mix probabilities."""
 
-    neighbours: int = 20
+    neighbours: int = 40
     knn: float = 1.0
-    department: float = 0.5
-    kind: float = 0.3
-    budget: float = 0.0
-    prior: float = 0.2
+    department: float = 0.3
+    kind: float = 0.2
+    budget: float = 0.0  # measured: no gain (docs/benchmarks.md)
+    prior: float = 0.0  # measured: lowers recall; how common a family is still breaks ties
     per_family: int = 1  # entries shown per family
-    sharpen: float = 1.0  # a neighbour votes with similarity ** sharpen: a near-copy (last year's table) counts more
+    sharpen: float = 2.0  # a neighbour votes with similarity ** sharpen: a near-copy (last year's table) counts more
     families: bool = True  # False ranks entries, not families (the first version)
+    local_targets: bool = True  # the target similar projects set most often (else: the library's most common)
 
 
 def _department_key(name: str | None) -> str | None:
@@ -431,9 +432,11 @@ class Suggester:
         for eid in sorted(self.entry_info, key=lambda e: (-entry_votes[e], -self.entry_info[e]["count"], e)):
             by_family[self.family[eid]].append(eid)
         out = []
-        for f, score in sorted(scores.items(), key=lambda x: (-x[1], x[0])):
+        for f in self.prior:
+            scores.setdefault(f, 0.0)
+        for f, score in sorted(scores.items(), key=lambda x: (-x[1], -self.prior[x[0]], x[0])):
             for eid in by_family.get(f, [])[: w.per_family]:
-                out.append(self._row(eid, score, typical[eid], sources[eid]))
+                out.append(self._row(eid, score, typical[eid] if w.local_targets else Counter(), sources[eid]))
             if len(out) >= limit:
                 break
         return out[:limit]
@@ -493,16 +496,16 @@ class Fold:
     project: str
     suggester: Suggester
     query: dict
-    own: list[tuple[int | str, str]]  # per indicator: its entry id in the library built without it (its key
-    # when the library does not know it) and its family
+    own: list[tuple[int | str, str, str | None]]  # per indicator: its entry id in the library built without
+    # it (its key when the library does not know it), its family, its annual target
 
     @property
     def own_entries(self) -> set:
-        return {e for e, _ in self.own}
+        return {e for e, _, _ in self.own}
 
     @property
     def own_families(self) -> set:
-        return {f for _, f in self.own}
+        return {f for _, f, _ in self.own}
 
 
 @dataclass
@@ -518,6 +521,8 @@ class Recall:
     family_ind: float
     n: int
     per_project: list[tuple[str, str, float, float, float, float]]  # source, project, and the four shares
+    targets: tuple[int, int] = (0, 0)  # held-out indicators whose entry was suggested with a target; of them,
+    # those whose own annual target is the suggested one
 
 
 def _target_of(t) -> str | None:
@@ -596,7 +601,8 @@ def prepare_folds(docs: list, sources: list[str] | None = None,
         for ind in p.indicators:
             key = entry_key(ind.name)
             eid = _match(key, by_key, info)
-            own.append((eid, info[eid]["family"]) if eid is not None else (key, family_of(key, ind.level2)))
+            family = info[eid]["family"] if eid is not None else family_of(key, ind.level2)
+            own.append((eid if eid is not None else key, family, _target_of(ind.annual)))
         query = {"text": " ".join(x for x in (p.name, p.content or "", p.goal or "") if x),
                  "department": p.department or docs[di].department, "budget": p.budget.total if p.budget else None}
         suggester = Suggester(list(records.values()), info, counter=counter, counts=counts[list(records)])
@@ -607,20 +613,25 @@ def prepare_folds(docs: list, sources: list[str] | None = None,
 def score_folds(folds: list[Fold], k: int = 10, weights: Weights | None = None) -> Recall:
     """Mean recall@k over the folds (see `Recall`)."""
     per = []
+    with_target = same = 0
     for f in folds:
         if weights is not None:
             f.suggester.weights = weights
         top = f.suggester.suggest(f.query["text"], limit=k, department=f.query["department"],
                                   budget=f.query["budget"])
-        entries = {x["entry"] for x in top}
+        entries = {x["entry"]: x["target"] for x in top}
         families = {x["family"] for x in top}
-        per.append((f.source, f.project, len(entries & f.own_entries) / len(f.own_entries),
-                    sum(e in entries for e, _ in f.own) / len(f.own),
+        per.append((f.source, f.project, len(set(entries) & f.own_entries) / len(f.own_entries),
+                    sum(e in entries for e, _, _ in f.own) / len(f.own),
                     len(families & f.own_families) / len(f.own_families),
-                    sum(fam in families for _, fam in f.own) / len(f.own)))
+                    sum(fam in families for _, fam, _ in f.own) / len(f.own)))
+        for e, _, target in f.own:
+            if entries.get(e) and target:
+                with_target += 1
+                same += entries[e] == target
     n = len(per)
     means = [sum(p[i] for p in per) / n if n else 0.0 for i in range(2, 6)]
-    return Recall(k, *means, n, per)
+    return Recall(k, *means, n, per, (with_target, same))
 
 
 def ensure_library(conn: Connection) -> None:
