@@ -96,12 +96,15 @@ def page_lines(chars: list[geo.Char]) -> tuple[list[_Line], float]:
 # --- columns ----------------------------------------------------------------------------------------------
 
 def _coverage(segs: list[_Seg], lo: float, n: int) -> list[int]:
+    """How many segments have text over each slot (a slot two glyphs touch counts once)."""
     cov = [0] * n
     for s in segs:
+        covered: set[int] = set()
         for c in s.chars:
-            a, b = int((c.x0 - lo) / BIN), int((c.x1 - lo) / BIN)
-            for k in range(max(a, 0), min(b + 1, n)):
-                cov[k] += 1
+            if not c.text.isspace():
+                covered.update(range(max(int((c.x0 - lo) / BIN), 0), min(int((c.x1 - lo) / BIN) + 1, n)))
+        for k in covered:
+            cov[k] += 1
     return cov
 
 
@@ -123,49 +126,56 @@ def _gaps(cov: list[int], lo: float, min_gap: float, a: int = 0, b: int | None =
     return out
 
 
-def _valleys(cov: list[int], lo: float, min_gap: float, window: int) -> list[tuple[float, float]]:
-    """Runs at least min_gap wide where hardly any line has text (at most a quarter of the lines that have
-    text close by on either side): the gaps between columns, seen through the few cells that span them."""
-    n = len(cov)
-    out = []
-    start = None
-    for k in range(n + 1):
-        low = k < n and (cov[k] == 0 or (cov[k] <= max(cov[max(0, k - window):k] or [0]) / 4
-                                         and cov[k] <= max(cov[k + 1:k + 1 + window] or [0]) / 4))
-        if low and start is None:
-            start = k
-        elif not low and start is not None:
-            if start > 0 and k < n and (k - start) * BIN >= min_gap:
-                out.append((lo + start * BIN, lo + k * BIN))
-            start = None
-    return out
-
-
 def columns(lines: list[_Line], h: float) -> tuple[list[float], set[int]]:
-    """Column bounds (x where columns 2.. begin) and the segments that span columns."""
+    """Column bounds (x where columns 2.. begin) and the segments that span columns.
+
+    A segment spans columns when the shorter segments show a gap inside its range with text on both
+    sides: cells are left-aligned in their column, so the shorter lines of its own column cover it from
+    the column's start without a hole, and only another column's text leaves one. Segments are taken
+    shortest first, so two cells spanning the same gap do not hide it from each other."""
     segs = [s for ln in lines for s in ln.segs]
     lo = min(s.x0 for s in segs) - 2
     hi = max(s.x1 for s in segs) + 2
     n = int((hi - lo) / BIN) + 1
     min_gap = max(0.8 * h, 4.0)
-    cov = _coverage(segs, lo, n)
-    gaps = _valleys(cov, lo, min_gap, int(8 * h / BIN))
-    spanners = {id(s) for s in segs for g0, g1 in gaps if s.x0 < (g0 + g1) / 2 < s.x1}
-    # in a short table a cell spanning columns may be the only text over their gap: a long segment spans
-    # columns when, without it, its range holds an empty gap with other lines' text on both sides
-    rest_segs = [s for s in segs if id(s) not in spanners]
-    cov = _coverage(rest_segs, lo, n)
-    for s in rest_segs:
-        if s.x1 - s.x0 < 4 * min_gap:
-            continue
-        own = _coverage([s], lo, n)
-        rest = [c - o for c, o in zip(cov, own, strict=True)]
+    spanners: set[int] = set()
+    starts = sorted(s.x0 for s in segs)
+    shorter = [0] * n
+    pending: list[_Seg] = []
+    width = None
+    for s in sorted(segs, key=lambda s: s.x1 - s.x0):
+        if width is not None and s.x1 - s.x0 > width + 0.5:
+            _add(shorter, pending, lo)  # segments of the same width do not judge each other
+            pending = []
+        width = s.x1 - s.x0
         a, b = int((s.x0 - lo) / BIN), int((s.x1 - lo) / BIN) + 1
-        if _gaps(rest, lo, min_gap, a, b):
+        if s.x1 - s.x0 >= 4 * min_gap and _column_gaps(shorter, lo, min_gap, starts, a, b):
             spanners.add(id(s))
-    cov = _coverage([s for s in segs if id(s) not in spanners], lo, n)
-    bounds = [(g0 + g1) / 2 for g0, g1 in _gaps(cov, lo, min_gap)]
+        else:
+            pending.append(s)  # a spanning cell hides no gap from the longer ones
+    rest = [s for s in segs if id(s) not in spanners]
+    cov = _coverage(rest, lo, n)
+    bounds = [(g0 + g1) / 2 for g0, g1 in _column_gaps(cov, lo, min_gap, sorted(s.x0 for s in rest))]
     return bounds, spanners
+
+
+def _column_gaps(cov: list[int], lo: float, min_gap: float, starts: list[float], a: int = 0,
+                 b: int | None = None) -> list[tuple[float, float]]:
+    """Empty runs wide enough to part columns; a narrower one (a cell ran a little past its column
+    without reaching the next) where three or more cells begin right after it."""
+    import bisect
+
+    out = []
+    for g in _gaps(cov, lo, min(2.0, min_gap), a, b):
+        near = bisect.bisect_right(starts, g[1] + 1.5) - bisect.bisect_left(starts, g[1] - 1.5)
+        if g[1] - g[0] >= min_gap or near >= 3:
+            out.append(g)
+    return out
+
+
+def _add(cov: list[int], segs: list[_Seg], lo: float) -> None:
+    for k, c in enumerate(_coverage(segs, lo, len(cov))):
+        cov[k] += c
 
 
 def _col(x: float, bounds: list[float]) -> int:
