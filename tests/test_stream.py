@@ -12,6 +12,8 @@ import pytest
 from jixiao.errors import JixiaoError
 from jixiao.ingest import parse_bytes
 
+DATA = Path(__file__).parent / "data"
+
 
 def _parse(text: str, name: str = "t.txt"):
     return parse_bytes(text.encode("utf-8"), name)
@@ -430,3 +432,14 @@ def test_a_first_level_keeps_its_points_in_a_spreadsheet():
     doc = parse_bytes(buf.getvalue(), "points.xlsx")
     assert [(i.level1, i.level1_points) for p in doc.projects for i in p.indicators] == [
         ("产出指标", 50.0), ("产出指标", 50.0), ("效益指标", 30.0)]
+
+
+def test_space_aligned_grid_below_a_differently_aligned_funding_block():
+    """Runs of spaces between cells, the funding block's columns not the grid's: each block is placed under
+    its own columns, so continuation rows (no 一级/二级 cell) keep their names and values."""
+    doc = parse_bytes((DATA / "spaces_two_blocks.txt").read_bytes(), "spaces_two_blocks.txt")
+    got = [(i.level2, i.name, i.annual.raw if i.annual else None) for p in doc.projects for i in p.indicators]
+    assert got == [("数量指标", "文化惠民演出场次", "≥200场"), ("数量指标", "公共文化场馆免费开放天数", "≥300天"),
+                   ("质量指标", "演出节目合格率", "100%"), ("时效指标", "项目完成时间", "2025年12月底前"),
+                   ("社会效益指标", "群众文化生活", "明显改善"), ("服务对象满意度指标", "群众满意度", "≥90%")]
+    assert not doc.problems

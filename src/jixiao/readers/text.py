@@ -54,10 +54,16 @@ def _spaced_cells(line: str, wide: bool = True) -> list[tuple[int, str]]:
 
 
 def _place(parsed: list[tuple[int, list[tuple[int, str]]]]) -> tuple[list[tuple[int, list[str]]], int]:
-    template = max(parsed, key=lambda p: len(p[1]))[1]
-    starts = [pos for pos, _ in template]
+    """Each line's cells placed under the columns of the line that sets them: the nearest line above (or
+    the line itself) that has at least as many cells as those after it and whose columns differ from the
+    previous such line's. A funding block and the indicator grid below it line up differently; one
+    template for both would push the grid's cells into the funding block's columns."""
     rows, error = [], 0
+    starts: list[int] = []
     for n, cells in parsed:
+        mine = [pos for pos, _ in cells]
+        if len(mine) > len(starts) or len(mine) == len(starts) >= 3 and _misfit(mine, starts):
+            starts = mine  # a wider line, or as wide with other columns: a new block's columns
         slots = [""] * len(starts)
         last = -1
         for pos, text in cells:
@@ -72,6 +78,11 @@ def _place(parsed: list[tuple[int, list[tuple[int, str]]]]) -> tuple[list[tuple[
             last = k
         rows.append((n, slots))
     return rows, error
+
+
+def _misfit(mine: list[int], starts: list[int]) -> bool:
+    """Cells that do not start under the given columns (more than two columns off on average)."""
+    return sum(abs(a - b) for a, b in zip(mine, starts, strict=True)) > 2 * len(mine)
 
 
 def _align_spaced(run: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
