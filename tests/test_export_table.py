@@ -376,3 +376,18 @@ def test_web_pages_link_the_downloads(client):
 
     page = client.get(f"/departments/{quote(dept)}").text
     assert "/api/standard-table?department=" in page and 'id="standard-xlsx"' in page
+
+
+def test_api_downloads_respect_the_read_permission(client):
+    """A project the caller may not read is refused (403); a department selection leaves such projects out."""
+    from jixiao.service.access import set_policy
+
+    hidden = parsed(SEEDS[0]).department
+    set_policy(lambda principal, action, department: department != hidden)
+    try:
+        assert client.get("/api/projects/1/standard-table").status_code == 403
+        assert client.get("/api/standard-table", params={"department": hidden}).status_code == 404
+        assert client.get("/api/standard-table", params={"department": parsed(SEEDS[2]).department}).status_code == 200
+    finally:
+        set_policy(None)
+    assert client.get("/api/projects/1/standard-table").status_code == 200

@@ -28,6 +28,13 @@ PartialQuery = Annotated[bool, Query(description="导入表有无法导入的行
 _FILES = {"xlsx": "标准表", "docx": "标准表", "import": "导入表"}
 
 
+def _principal(request: Request):
+    """Who asks (the accounts middleware sets it; without accounts, the all-seeing local user)."""
+    from ..service.access import LOCAL
+
+    return getattr(request.state, "principal", None) or LOCAL
+
+
 def _download(selection: Selection, fmt: str, framework: str, partial: bool, stem: str) -> Response:
     with tempfile.TemporaryDirectory() as tmp:
         path = FsPath(tmp) / f"table{SUFFIX[fmt]}"
@@ -53,9 +60,9 @@ def project_table(request: Request, project_id: Id, fmt: FormatQuery = "xlsx", f
                   partial: PartialQuery = False) -> Response:
     with request.app.state.engine.connect() as conn:
         try:
-            selection = stored_selection(conn, project_id=project_id)
+            selection = stored_selection(conn, project_id=project_id, principal=_principal(request))
         except JixiaoError as exc:
-            raise HTTPException(404, exc.message) from exc
+            raise HTTPException(exc.status, exc.message) from exc
     return _download(selection, fmt, framework, partial, f"project-{project_id}")
 
 
@@ -70,7 +77,8 @@ def selection_table(request: Request, fmt: FormatQuery = "xlsx", framework: Fram
         raise HTTPException(422, "请至少给出 department、year 或 search 之一")
     with request.app.state.engine.connect() as conn:
         try:
-            selection = stored_selection(conn, department=department, year=year, search=search)
+            selection = stored_selection(conn, department=department, year=year, search=search,
+                                         principal=_principal(request))
         except JixiaoError as exc:
-            raise HTTPException(404, exc.message) from exc
+            raise HTTPException(exc.status, exc.message) from exc
     return _download(selection, fmt, framework, partial, "department" if department else "selection")

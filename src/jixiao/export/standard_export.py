@@ -30,12 +30,16 @@ class Written:
 
 
 def stored_selection(conn, project_id: int | None = None, department: str | None = None,
-                     year: int | None = None, search: str | None = None) -> Selection:
+                     year: int | None = None, search: str | None = None, principal=None) -> Selection:
     """One stored project, or the stored projects matching department / year / search (all the store when
     none is given). A document all of whose projects match is exported whole, its department-wide table
-    (部门整体绩效目标) with it; of another, only the matching projects."""
+    (部门整体绩效目标) with it; of another, only the matching projects. `principal` (the service layer's
+    access check): one project it may not read is refused (403); from a selection such projects are left
+    out."""
     from sqlalchemy import select
 
+    from ..errors import NotFound
+    from ..service.access import allowed, check
     from ..store import Filters, document_ids, load_document, query_projects
     from ..store.schema import ProjectRow
     from .templates import stored_project
@@ -43,7 +47,8 @@ def stored_selection(conn, project_id: int | None = None, department: str | None
     if project_id is not None:
         found = stored_project(conn, project_id)
         if found is None:
-            raise JixiaoError(f"项目不存在：{project_id}")
+            raise NotFound(f"项目不存在：{project_id}")
+        check(principal, "read", found[1].department or found[0].department)
         return [(found[0], [found[1]])]
     f = Filters(department=department, year=year, text=search)
     wanted: set[int] | None = None
@@ -54,13 +59,14 @@ def stored_selection(conn, project_id: int | None = None, department: str | None
         doc = load_document(conn, doc_id)
         ids = list(conn.execute(select(ProjectRow.id).where(ProjectRow.document_id == doc_id)
                                 .order_by(ProjectRow.position)).scalars())
-        chosen = [p for pid, p in zip(ids, doc.projects, strict=False) if wanted is None or pid in wanted]
+        chosen = [p for pid, p in zip(ids, doc.projects, strict=False) if (wanted is None or pid in wanted)
+                  and allowed(principal, "read", p.department or doc.department)]
         if len(chosen) == len(doc.projects):
             out.append((doc, None))
         elif chosen:
             out.append((doc, chosen))
     if not out:
-        raise JixiaoError("没有符合条件的项目")
+        raise NotFound("没有符合条件的项目")
     return out
 
 
