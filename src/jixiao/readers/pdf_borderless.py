@@ -382,16 +382,68 @@ def _text_in(ln: _Line, k: int, bounds: list[float]) -> str:
     return "".join(c.text for s in ln.segs if _first_col(s, bounds) == k for c in s.chars)
 
 
-def _cells(group: list[_Line], bounds: list[float], spanners: set[int]) -> list[Cell]:
+def _spacing(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> tuple[float, float, bool]:
+    """The distance of wrapped lines within a cell (the smallest between two lines of text in one column),
+    the line height, and whether rows are padded apart (some line stands further below the one above)."""
+    line_h = median([ln.bottom - ln.top for ln in lines]) if lines else h
+    tops: dict[int, set[float]] = {}
+    for ln in lines:
+        for s in ln.segs:
+            tops.setdefault(_first_col(s, bounds), set()).add(round(min(c.top for c in s.chars), 1))
+    inner_pitches = [b - a for ts in tops.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False)
+                     if b - a > 0.5 * line_h]
+    inner = min(inner_pitches) if inner_pitches else 0.0
+    if not inner_pitches or inner > 1.7 * line_h:
+        inner = 1.3 * line_h  # no wrapped line: the usual line spacing
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
+    return inner, line_h, any(p > inner + 0.5 * line_h for p in pitches)
+
+
+def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: float,
+           line_h: float) -> list[tuple[list[_Seg], bool]]:
+    """Rows of a table whose rows are padded apart: in each column, lines no further apart than wrapped
+    lines are one cell; cells whose heights overlap share a row. However a cell is set in its row (top,
+    centre, bottom), it lies within the row's height, and rows do not overlap."""
+    by_col: dict[int, list[_Seg]] = {}
+    for ln in lines:
+        for s in ln.segs:
+            by_col.setdefault(_first_col(s, bounds), []).append(s)
+    cells: list[tuple[float, float, list[_Seg]]] = []
+    for segs in by_col.values():
+        segs.sort(key=lambda s: min(c.top for c in s.chars))
+        cur: list[_Seg] = []
+        for s in segs:
+            top = min(c.top for c in s.chars)
+            if cur and top - min(c.top for c in cur[-1].chars) > inner + 0.5 * line_h:
+                cells.append(_extent(cur))
+                cur = []
+            cur.append(s)
+        if cur:
+            cells.append(_extent(cur))
+    cells.sort(key=lambda c: c[0])
+    rows: list[list] = []
+    for top, bottom, segs in cells:
+        if rows and top < rows[-1][1] - 0.25 * line_h:
+            rows[-1][1] = max(rows[-1][1], bottom)
+            rows[-1][2].extend(segs)
+        else:
+            rows.append([top, bottom, list(segs)])
+    return [(segs, False) for _, _, segs in rows]
+
+
+def _extent(segs: list[_Seg]) -> tuple[float, float, list[_Seg]]:
+    return (min(c.top for s in segs for c in s.chars), max(c.bottom for s in segs for c in s.chars), segs)
+
+
+def _cells(segs: list[_Seg], bounds: list[float], spanners: set[int]) -> list[Cell]:
     ncols = len(bounds) + 1
     chars: list[list[geo.Char]] = [[] for _ in range(ncols)]
     span_to: list[int] = list(range(ncols))
-    for ln in group:
-        for s in ln.segs:
-            a = _first_col(s, bounds)
-            chars[a].extend(s.chars)
-            if id(s) in spanners:
-                span_to[a] = max(span_to[a], _col(s.x1 - 0.5, bounds))
+    for s in segs:
+        a = _first_col(s, bounds)
+        chars[a].extend(s.chars)
+        if id(s) in spanners:
+            span_to[a] = max(span_to[a], _col(s.x1 - 0.5, bounds))
     from .pdf import unwrap
 
     cells: list[Cell] = []
@@ -497,16 +549,20 @@ class BorderlessReader:
         padded: bool | None = None
         row_no = 0
         for page_no, block in table.pieces:
-            starts, unsure, padded = row_starts(block.lines, bounds, spanners, table.h, edges, padded)
-            groups: list[tuple[list[_Line], bool]] = []
-            for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
-                if start or not groups:
-                    groups.append(([ln], doubt))
-                else:
-                    groups[-1][0].append(ln)
-                    groups[-1] = (groups[-1][0], groups[-1][1] or doubt)
-            for group, doubt in groups:
+            inner, line_h, padded_here = _spacing(block.lines, bounds, spanners, table.h)
+            padded = padded_here or bool(padded)
+            if padded:
+                groups = _bands(block.lines, bounds, spanners, inner, line_h)
+            else:
+                starts, unsure, _ = row_starts(block.lines, bounds, spanners, table.h, edges, False)
+                groups = []
+                for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
+                    if start or not groups:
+                        groups.append((list(ln.segs), doubt))
+                    else:
+                        groups[-1] = (groups[-1][0] + ln.segs, groups[-1][1] or doubt)
+            for segs, doubt in groups:
                 row_no += 1
-                out.append(Row(_cells(group, bounds, spanners), table=table.no, row=row_no, page=page_no))
+                out.append(Row(_cells(segs, bounds, spanners), table=table.no, row=row_no, page=page_no))
                 if doubt:
                     problems[(page_no, table.no, row_no)] = UNSURE_ROW
