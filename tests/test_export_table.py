@@ -27,7 +27,7 @@ from jixiao.values import parse_target
 
 CORPUS = sorted(p for p in (SHARED / "corpus").glob("*.txt"))
 DOCS = SEEDS + CORPUS
-IND_FIELDS = ("level1", "level2", "name", "description", "annual", "period", "basis", "actual", "forecast", "weight",
+IND_FIELDS = ("level1", "level1_points", "level2", "name", "description", "annual", "period", "basis", "actual", "forecast", "weight",
               "score", "deviation", "likelihood")
 PROJECT_FIELDS = ("name", "department", "unit", "unit_code", "code", "content", "budget", "spending_plan", "goal",
                   "execution", "result", "evaluation")

@@ -373,8 +373,10 @@ def _grid(t: StandardTable, inds: list[Indicator], cols: list[Column]) -> None:
         t.put(head, c, name, "head")
     t.header_rows = (head, head)
     rows = [t.next() for _ in inds]
-    for a, z in _level_runs(inds, lambda i: i.level1):
-        t.put(rows[a], 2, inds[a].level1, "center", to_row=rows[z])
+    for a, z in _level_runs(inds, lambda i: (i.level1, i.level1_points) if i.level1 else None):
+        points = inds[a].level1_points  # `产出指标(50分)` as the label printed it
+        label = inds[a].level1 and inds[a].level1 + (f"({points:g}分)" if points is not None else "")
+        t.put(rows[a], 2, label, "center", to_row=rows[z])
     for a, z in _level_runs(inds, lambda i: (i.level1, i.level2) if i.level2 else None):
         ind = inds[a]
         label = f"{ind.level2_code}-{ind.level2}" if ind.level2 and ind.level2_code else ind.level2
