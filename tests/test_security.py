@@ -232,7 +232,8 @@ def test_department_checks_are_not_blanket_refusals(server, method, path):
 
 def test_pages_of_another_department_are_refused(server):
     officer = server.login("officer_a")
-    for url in (f"/documents/{server.doc_b}", f"/projects/{server.project_b}", f"/departments/{quote(DEPT_B)}"):
+    for url in (f"/documents/{server.doc_b}", f"/projects/{server.project_b}", f"/departments/{quote(DEPT_B)}",
+                f"/departments/{quote(DEPT_B)}/findings.xlsx", f"/documents/{server.doc_b}/findings.xlsx"):
         response = officer.get(url)
         assert response.status_code == 403, url
         assert MARK_B not in response.text
@@ -465,11 +466,13 @@ def _schema_server() -> tuple[object, dict]:
 
 
 _SCHEMA_APP, _OFFICER = _schema_server()
-schema = schemathesis.openapi.from_asgi("/openapi.json", _SCHEMA_APP)
+# revoking its own token would leave the run logged out: schemathesis keeps to everything else
+schema = schemathesis.openapi.from_asgi("/openapi.json", _SCHEMA_APP).exclude(
+    path="/api/tokens/{token_id}", method="DELETE")
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_with_accounts_on(case):
     """schemathesis as a department officer with an API token: whatever it sends, never a 5xx."""
     case.call_and_validate(headers=_OFFICER, checks=[not_a_server_error])
