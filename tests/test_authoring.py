@@ -158,6 +158,7 @@ def test_the_whole_path_through_the_api(client):
     _fill(content, "时效指标", name="采购完成时间", op="定性", value="2025年6月底前完成")
     _fill(content, "社会效益指标", name="办公保障能力", op="定性", value="设备故障导致停工次数为0")
     _fill(content, "服务对象满意度指标", name="使用人员满意度", op="≥", value="90", unit="%")
+    content["fields"].update(budget_total=16, budget_fiscal=16, unit="甲局机关", code="P2025-01")
     check = client.post("/api/drafts/check", json=content).json()
     assert check["errors"] == 0, [f["message"] for f in check["findings"] if f["severity"] == "error"]
     saved = client.put(f"/api/drafts/{draft['id']}", json={"content": content, "version": 2}).json()
@@ -184,6 +185,7 @@ def test_the_whole_path_through_the_api(client):
     want = [(r["level1"], r["level2"], r["name"], Row(**r).raw()) for r in content["rows"] if r["name"]]
     assert got == want
     assert back.projects[0].goal == content["fields"]["goal"] and back.year == 2025
+    assert (back.projects[0].budget.total, back.projects[0].budget.fiscal) == (16, 16)
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_kept(client):
@@ -321,6 +323,25 @@ def test_web_forms_create_and_delete_with_confirmation(tmp_path):
         assert done.status_code == 200 and "已从库中删除" in done.text
         assert c.get(f"/api/drafts/{draft_id}").status_code == 404
         assert c.get("/drafts").status_code == 200
+
+
+def test_web_form_replaces_with_confirmation(tmp_path):
+    with TestClient(create_app(str(tmp_path / "r.db"))) as c:
+        assert c.post("/api/documents", files=_files(SEEDS[0])).json()[0]["status"] == "stored"
+        doc_id = c.get("/api/documents").json()["items"][0]["id"]
+        assert "请输入文档编号" in c.get(f"/documents/{doc_id}/replace").text
+        new = EXAMPLES / "overall.txt"
+        upload = {"file": (new.name, new.read_bytes(), "text/plain")}
+        refused = c.post(f"/documents/{doc_id}/replace", data={"confirm": ""}, files=upload)
+        assert refused.status_code == 400 and "以确认替换" in refused.text
+        assert c.get(f"/api/documents/{doc_id}").json()["source"]["name"] == SEEDS[0].name
+        done = c.post(f"/documents/{doc_id}/replace", data={"confirm": str(doc_id)}, files=upload,
+                      follow_redirects=False)
+        assert done.status_code == 303 and done.headers["location"] == f"/documents/{doc_id}"
+        assert c.get(f"/api/documents/{doc_id}").json()["source"]["name"] == "overall.txt"
+        bad = c.post(f"/documents/{doc_id}/replace", data={"confirm": str(doc_id)},
+                     files={"file": ("坏.docx", b"not a docx", "application/octet-stream")})
+        assert bad.status_code == 400 and "坏.docx" in bad.text
 
 
 def test_cli_deletes_and_replaces(tmp_path):

@@ -40,16 +40,16 @@ class CopyBody(BaseModel):
 
 class SaveBody(BaseModel):
     content: Content
-    version: int = Field(ge=1, description="这次修改所基于的版本号（乐观锁）")
+    version: int = Field(ge=1, le=2_147_483_647, description="这次修改所基于的版本号（乐观锁）")
 
 
 class VersionBody(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2_147_483_647)
 
 
 class RestoreBody(BaseModel):
-    revision: int = Field(ge=1)
-    version: int = Field(ge=1)
+    revision: int = Field(ge=1, le=2_147_483_647)
+    version: int = Field(ge=1, le=2_147_483_647)
 
 
 def _engine(request: Request):
@@ -101,13 +101,19 @@ def previous(request: Request, name: Annotated[str, Query(min_length=1, max_leng
 
 
 @api.post("/drafts/check", summary="检查内容（国家保存校验与审核规则），不保存")
-def check(body: Content) -> dict:
-    return store.check(body)
+def check(body: Content):
+    try:
+        return store.check(body)
+    except JixiaoError as exc:
+        return _error(exc)
 
 
 @api.post("/drafts/suggest", summary="指标库为这份内容（项目名称、内容、目标）推荐的指标，不保存")
-def suggest_for(request: Request, body: Content, limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict]:
-    return suggestions(_engine(request), body, limit)
+def suggest_for(request: Request, body: Content, limit: Annotated[int, Query(ge=1, le=50)] = 10):
+    try:
+        return suggestions(_engine(request), body, limit)
+    except JixiaoError as exc:
+        return _error(exc)
 
 
 @api.get("/drafts/{draft_id}", summary="一个草稿：内容、版本、状态与审核意见")
@@ -165,7 +171,8 @@ def revision(request: Request, draft_id: Id, revision_id: Id):
 
 
 @api.get("/drafts/{draft_id}/diff", summary="比较两个修订（指标差异与字段改动）")
-def diff(request: Request, draft_id: Id, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]):
+def diff(request: Request, draft_id: Id, a: Annotated[int, Query(ge=1, le=2_147_483_647)],
+         b: Annotated[int, Query(ge=1, le=2_147_483_647)]):
     try:
         with _engine(request).connect() as conn:
             return store.diff_revisions(conn, draft_id, a, b)
@@ -290,7 +297,8 @@ def editor_page(request: Request, draft_id: Id) -> HTMLResponse:
 
 
 @web.get("/drafts/{draft_id}/diff", response_class=HTMLResponse)
-def diff_page(request: Request, draft_id: Id, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]):
+def diff_page(request: Request, draft_id: Id, a: Annotated[int, Query(ge=1, le=2_147_483_647)],
+              b: Annotated[int, Query(ge=1, le=2_147_483_647)]):
     from .routes_web import CHANGE_ZH
 
     try:

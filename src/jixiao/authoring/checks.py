@@ -122,6 +122,8 @@ def refuse_broken(content: Content) -> None:
     from ..errors import Unprocessable
     from ..taxonomy import LEVEL1, LEVEL2_BY_LEVEL1
 
+    if "\\u0000" in content.model_dump_json():
+        raise Unprocessable("内容中含有空字符（\\0），无法保存")
     year = content.fields.year
     if year is not None and not 1990 <= year <= 2100:
         raise Unprocessable(f"年度“{year}”无效（应为 1990–2100 之间的年份）")

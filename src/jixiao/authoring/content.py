@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -50,6 +51,9 @@ class Row(BaseModel):
         return f"{'' if self.op == '=' else self.op}{value}{unit if not value.endswith(unit) else ''}"
 
 
+Money = Annotated[float | None, Field(allow_inf_nan=False)]
+
+
 class Fields(BaseModel):
     """The project's own fields (spec: Project) and the table's year and money unit."""
 
@@ -61,9 +65,9 @@ class Fields(BaseModel):
     content: str = ""
     goal: str = ""
     money_unit: str = "万元"
-    budget_total: float | None = None
-    budget_fiscal: float | None = None
-    budget_other: float | None = None
+    budget_total: Money = None
+    budget_fiscal: Money = None
+    budget_other: Money = None
 
 
 class Content(BaseModel):
