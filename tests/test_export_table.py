@@ -268,6 +268,15 @@ def test_import_rows_that_would_not_load_are_listed():
     assert "项目“某项目”：年度绩效目标超长（2001 字，上限 2000 字）" in text
 
 
+def test_import_sheet_keeps_values_as_text(tmp_path):
+    doc, projects = _project(_ind("效益指标", "社会效益指标", "=开头的说明", "有效提升"))
+    projects[0].indicators[0].description = "=SUM(A1)"
+    out = tmp_path / "导入.xlsx"
+    write_tables([(doc, projects)], "import", out)
+    ws = load_workbook(out)["绩效指标"]
+    assert ws.cell(2, 6).value == "=SUM(A1)" and ws.cell(2, 6).data_type == "s"
+
+
 def test_import_sheet_file(tmp_path):
     out = tmp_path / "导入.xlsx"
     written = write_tables([(parsed(SEEDS[3]), None)], "import", out, "2021")

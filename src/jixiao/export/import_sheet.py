@@ -123,6 +123,23 @@ def write_import_sheet(items: list[tuple[Document, list[Project]]], path: Path, 
     try:
         write_sheets(path, [("绩效指标", INDICATOR_COLUMNS, res.indicator_rows),
                             ("绩效目标", PROJECT_COLUMNS, res.project_rows)])
+        _no_formulas(path)
     except OSError as exc:
         raise JixiaoError(f"无法写入：{exc.strerror or exc}", str(path)) from exc
     return res
+
+
+def _no_formulas(path: Path) -> None:
+    """A value printed with a leading `=` (`=100%`) is text: the streaming writer stored it as a formula."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    changed = False
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    changed = True
+    if changed:
+        wb.save(path)
