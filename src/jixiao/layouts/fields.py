@@ -37,12 +37,20 @@ def doc_fields(rows: list[Row]) -> tuple[str | None, str | None, str | None, int
 _LABEL_UNIT = re.compile(r"[（(]\s*(万元|元|亿元|千元)\s*[)）]")
 
 
+# a funding label with its unit inside a longer glued cell: `…实施单位某中心项目资金(万元)年度资金总额:2000…`
+_GLUED_LABEL_UNIT = re.compile(r"(?:项目资金|资金情况|资金总额|年度资金|预算资金|预算金额|项目总投资|资金来源)\s*"
+                               r"[（(]\s*(万元|元|亿元|千元)\s*[)）]")
+
+
 def _label_money_unit(text: str) -> str | None:
-    """`项目资金（万元）`, `总计(万元)`: the unit printed on a funding label."""
+    """`项目资金（万元）`, `总计(万元)`: the unit printed on a funding label, alone in its cell or glued."""
     m = _LABEL_UNIT.search(text)
-    if m and len(text) <= 20 and field_label(text) in ("budget_block", "total", "fiscal", "special", "other"):
+    if not m:
+        return None
+    if len(text) <= 20 and field_label(text) in ("budget_block", "total", "fiscal", "special", "other"):
         return m.group(1)
-    return None
+    glued = _GLUED_LABEL_UNIT.search(text)
+    return glued.group(1) if glued else None
 
 
 def title_year(title: str | None, projects: list[Project]) -> int | None:

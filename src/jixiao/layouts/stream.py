@@ -413,9 +413,19 @@ def _split_glued_row(text: str) -> tuple[str, list[str]]:
         rest = rest[:found.start()].rstrip()
         if len(values) >= 4:
             break
+    if not values:
+        deadline = _GLUED_DEADLINE.search(text)
+        if deadline and deadline.start() >= 2 and parse_target(deadline.group(1)).kind == "deadline":
+            return text[: deadline.start()], [deadline.group(1)]
     if not rest or not re.search(r"[\u4e00-\u9fffA-Za-z]", rest):
         return text, []
     return rest, values
+
+
+# a date to finish by glued after a name that asks for one: `资金支付进度12月底前完成`, `项目完成时间2025年12月底`
+_GLUED_DEADLINE = re.compile(
+    r"(?<=时间|时限|期限|进度|日期|节点)((?:20\d{2}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:底|末|份|\d{1,2}\s*日)?|年底|年内)"
+    r"\s*(?:前|之前|以前)?\s*(?:完成|到位|办结)?)$")
 
 
 class _Reader:
@@ -645,7 +655,8 @@ class _Reader:
                 i += 1
                 continue
             brow = budget_row_role(text)
-            if brow and (self.draft.budget_cols or brow in ("total", "fiscal") or s.endswith(("：", ":"))) and not (
+            in_block = brow in ("other", "carry") and s != "其他" and bool(self.draft.budget_rows)
+            if brow and (self.draft.budget_cols or brow in ("total", "fiscal") or in_block or s.endswith(("：", ":"))) and not (
                     brow == "total" and s == "合计" and self.draft.indicators):
                 vals = []
                 j = i + 1
