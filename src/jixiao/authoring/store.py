@@ -97,6 +97,15 @@ def store_in_place(conn: Connection, doc_id: int | None, doc: Document, status: 
     return new_id
 
 
+def _audit(conn: Connection, action: str, target: str, before, after, department: str | None) -> None:
+    """One entry in the workflow's audit log (who, when, what, before/after) when the workflow is installed."""
+    try:
+        from ..workflow.audit import record
+    except ImportError:
+        return
+    record(conn, principal(), action, target, before, after, department)
+
+
 def _draft_document(draft_id: int, version: int, content: Content) -> Document:
     doc = to_document(content, source_name=f"{content.fields.name.strip() or '未命名项目'}（在线编写）", renumber=True)
     # unique per draft and version, so no two stored documents share it
@@ -373,6 +382,7 @@ def delete_document(engine: Engine, doc_id: int) -> dict:
         require("write", info["department"], info["status"])
         conn.execute(delete(DraftRow).where(DraftRow.document_id == doc_id))
         conn.execute(delete(DocumentRow).where(DocumentRow.id == doc_id))
+        _audit(conn, "document.delete", f"document:{doc_id}", info, None, info["department"])
         return info
 
 
@@ -383,7 +393,9 @@ def delete_draft(engine: Engine, draft_id: int) -> dict:
         conn.execute(delete(DraftRow).where(DraftRow.id == draft_id))
         if d["document_id"] is not None:
             conn.execute(delete(DocumentRow).where(DocumentRow.id == d["document_id"]))
-        return {k: v for k, v in d.items() if k != "content"}
+        info = {k: v for k, v in d.items() if k != "content"}
+        _audit(conn, "draft.delete", f"draft:{draft_id}", info, None, d["department"])
+        return info
 
 
 def replace_document(engine: Engine, doc_id: int, doc: Document, author: str) -> dict:
@@ -411,7 +423,9 @@ def replace_document(engine: Engine, doc_id: int, doc: Document, author: str) ->
                               f"以文件“{doc.source.name}”替换：{summary(changes)}", content)
             else:
                 conn.execute(update(DraftRow).where(DraftRow.id == draft_id).values(document_id=None))
-        return {"before": before, "after": document_summary(conn, doc_id), "unchanged": False}
+        after = document_summary(conn, doc_id)
+        _audit(conn, "document.replace", f"document:{doc_id}", before, after, after["department"])
+        return {"before": before, "after": after, "unchanged": False}
 
 
 def count_drafts(conn: Connection) -> int:
