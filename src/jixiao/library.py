@@ -3,14 +3,21 @@ same indicator), with their level placements, frequency and target distribution;
 a new project.
 
 Grouping, in order, each step recorded as evidence:
-1. the same key after normalization (`compare.indicator_key`: full/half-width brackets, punctuation, a
-   trailing number `系统正常运行率1`, a trailing qualifier `（运行保障类）`);
+1. the same key after normalization (`entry_key`: `compare.indicator_key` — full/half-width brackets,
+   punctuation, a trailing number `系统正常运行率1`, a trailing qualifier `（运行保障类）` — after dropping
+   template marks: stars, `(≥**人)` placeholders, `指标1:` ordinals, `其中:`, `达到目标值`, a `=…/…` formula);
 2. keys ending alike (last three characters) that are near-identical (rapidfuzz ratio ≥ 90) or where
    one contains the other and is at least 70% of its length (`正常运行率` ⊂ `系统正常运行率`).
+Entries whose measure carries over between subjects form families (`FAMILIES`: every satisfaction rate,
+every timeliness rate, every pass rate, every cost indicator…); any other entry is a family of its own.
 
-Suggestions: projects are vectors of character 1–3-grams of name, content and goal (TF-IDF); the new
-project's text finds its nearest projects (cosine), and each library entry scores the summed similarity of
-the neighbours that use it. Typical targets and the projects an entry came from are shown with it."""
+Suggestions (`Suggester.suggest`, used by the CLI, the API, the library page and the editor): projects are
+vectors of character 1–3-grams of name, content and goal (TF-IDF); the new project's text finds its
+nearest projects (cosine); each family scores the similarity²-weighted share of the 40 nearest projects
+that used it, plus smaller shares from the department's own projects and from projects of the same kind
+(works, purchase, service, subsidy, IT, operation, event). Each family is shown once, by the entry the
+neighbours used most, with the target they set most often (`target`, and its `target_parts` for a one-click
+add). `prepare_folds` / `score_folds` measure it (bench/library.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 
