@@ -170,21 +170,41 @@ _SERVICE_ACTIONS = {"read": READ, "ingest": WRITE, "author": WRITE, "write": WRI
                     "review": REVIEW, "approve": REVIEW, "comment": REVIEW, "admin": ADMINISTER}
 
 
-def policy(principal, action: str, department: str | None = None) -> bool:
+def policy(principal, action: str, department: str | None = None, status: str | None = None) -> bool:
     """The hook installed in the service layer (`access.set_policy`): the same answer as `allowed`.
 
     A service call made without a principal passes the service's built-in local user (role "local"); inside
     a request that means "whoever is asking", so the request's principal answers. Outside a request (the
     CLI) the local user may do everything, as before accounts existed."""
-    role = getattr(principal, "role", None)
-    if role not in (ADMIN, REVIEWER, OFFICER, ANALYST, VISITOR):
-        principal = current()
-        if principal is LOCAL:
-            return True
+    principal = _resolve(principal)
+    if principal is None:
+        return True
     base = action.split(".")[-1] if action.startswith("workflow.") else action
     mapped = _SERVICE_ACTIONS.get(base)
     if mapped is None:
         return principal.role == ADMIN  # an action this table does not know: administrators only
+    if mapped == READ and department is None:
+        # a read not tied to one department (search, library, rule catalog): lists are cut to `list_scope`
+        return principal.logged_in or principal.public_read
     if mapped == READ and principal.role in (ANALYST, VISITOR):
-        return principal.role == ANALYST or bool(getattr(principal, "public_read", False))
-    return allowed(principal, mapped, department)
+        # a department is no bar; published or not is judged when the caller passes the document's `status`
+        # (lists filter with `scope(principal).published_only`)
+        return (principal.role == ANALYST or principal.public_read) and is_published(status)
+    return allowed(principal, mapped, department, status)
+
+
+def _resolve(principal) -> Principal | None:
+    """This module's principal for what the service passed; None for the local owner outside a request."""
+    role = getattr(principal, "role", None)
+    if isinstance(principal, Principal) and role in (ADMIN, REVIEWER, OFFICER, ANALYST, VISITOR):
+        return principal
+    who = current()
+    return None if who is LOCAL else who
+
+
+def list_scope(principal) -> frozenset[str] | None:
+    """The hook installed with `access.set_scope`: the departments a principal may list (None: all)."""
+    who = _resolve(principal)
+    if who is None or who.role in (ADMIN, ANALYST, VISITOR):
+        return None
+    return who.departments
