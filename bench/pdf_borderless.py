@@ -3,7 +3,8 @@
     .venv/bin/python bench/pdf_borderless.py [--old]
 
 Each PDF in tests/data/formats/borderless/ (made by tests/fixtures/make_pdf_borderless.py: a DOCX fixture
-with its ruling lines removed; `_tight` without row padding either) is parsed and scored with
+with its ruling lines removed; `_tight` without row padding either, `_centre` with cells centred in
+their rows) is parsed and scored with
 `jixiao.slots` against the ruled PDF of the same DOCX. Also counted: indicators marked with a problem, and
 silent errors (indicators without a problem whose project, name and annual value the ruled reading does
 not have). `--old` reads them as before the geometric reader (the page laid out as space-aligned text).
@@ -27,7 +28,7 @@ def _triples(doc) -> Counter:
 
 
 def measure(path: Path) -> dict:
-    stem = path.stem.removesuffix("_tight")
+    stem = path.stem.removesuffix("_tight").removesuffix("_centre")
     ruled = parse_path(FORMATS / f"{stem}.pdf")
     start = time.process_time()
     try:

@@ -219,6 +219,11 @@ def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
             cur = [ln]
             left = ln.x0
             first_bound = ln.segs[1].x0
+            # a line closer above than lines of text are set is a cell of the table's first row, set higher
+            # than its neighbours (a centred header)
+            while out and out[-1][0] == "text" and cur[0].top - out[-1][1].top < 0.9 * h \
+                    and out[-1][1].x1 < first_bound:
+                cur.insert(0, out.pop()[1])
         else:
             out.append(("text", ln))
     if cur is not None:
@@ -497,10 +502,12 @@ class BorderlessReader:
 
         lines, h = page_lines(chars)
         kept = []
-        for ln in lines:
+        for i, ln in enumerate(lines):
             line = geo.Line(ln.text, ln.x0, ln.top, ln.x1, ln.bottom)
-            # a running header or footer is one piece of text; a line of several is a table's (repeated) header
-            if _PAGE_NUMBER.match(line.text) or (len(ln.segs) == 1
+            # a running header or footer is one piece of text on its own line; a line of several, or one
+            # set between the lines of a table (a centred header's cell), is a table's
+            interleaved = any(abs(o.top - ln.top) < 0.9 * h for o in lines[max(0, i - 1):i + 2] if o is not ln)
+            if _PAGE_NUMBER.match(line.text) or (len(ln.segs) == 1 and not interleaved
                                                  and _running_header(line, height, self.seen_margins)):
                 continue
             kept.append(ln)
