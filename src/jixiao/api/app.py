@@ -176,7 +176,16 @@ def create_app_from_env() -> FastAPI:
     """The app as `jixiao serve --workers N` starts it in each worker process (uvicorn's factory): the
     store and the switches come from the environment `serve` sets."""
     import os
+    import sys
 
+    # each worker is a new process: give it the access and login log lines `serve` prints in one process
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    for name in ("jixiao.access", "jixiao.auth"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
     return create_app(os.environ.get("JIXIAO_DB") or None,
                       max_upload_bytes=int(os.environ.get("JIXIAO_MAX_UPLOAD_BYTES") or DEFAULT_MAX_BYTES),
                       auth=os.environ.get("JIXIAO_AUTH", "1") != "0",
