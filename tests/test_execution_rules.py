@@ -131,18 +131,15 @@ def test_self_evaluation_fixture_end_to_end():
 
 # ---------------------------------------------------------------- points printed on a first level
 
-class _PrintedLevel(Indicator):
-    """An indicator as the parser is to carry it once the interchange model has `level1_points`: the points
-    its first-level label prints (`产出指标(50分)` → 50), on every indicator under that label. Until the model
-    has the field, a document read from JSON drops the key, so these tests build the indicators directly."""
-
-    level1_points: float | None = None
-
-
 def _printed(doc: Document, points: dict[str, float]) -> Document:
-    for p in doc.projects:
-        p.indicators = [_PrintedLevel(**{**i.model_dump(), "level1_points": points.get(i.level1)}) for i in p.indicators]
-    return doc
+    """The indicators as the parser reads a table whose first-level labels print points (`产出指标(50分)` →
+    `level1_points` 50 on every indicator under it), through the JSON form a stored document takes."""
+    data = doc.to_json_dict()
+    for p in data["projects"]:
+        for i in p["indicators"]:
+            if i.get("level1") in points:
+                i["level1_points"] = points[i["level1"]]
+    return Document.model_validate(data)
 
 
 def _jx603(doc: Document) -> list[str]:
@@ -150,7 +147,7 @@ def _jx603(doc: Document) -> list[str]:
 
 
 def test_level_points_field_name():
-    assert LEVEL_POINTS in _PrintedLevel.model_fields  # the name the lead's model is to use
+    assert LEVEL_POINTS in Indicator.model_fields  # the parser's field (model.Indicator)
     doc = _printed(_doc(projects=[_full()]), {"产出指标": 50, "效益指标": 30})
     assert printed_level_points(doc.projects[0].indicators) == {"产出指标": 50.0, "效益指标": 30.0}
 
@@ -197,3 +194,24 @@ def test_level_points_count_a_pooled_first_level_without_points():
     assert _jx603(doc) == []
     doc = _printed(_doc(projects=[p]), {"产出指标": 50, "成本指标": 20, "效益指标": 30})
     assert _jx603(doc) == ["产出指标标注 50 分，其下指标分值合计 40", "成本指标标注 20 分，其下指标分值合计 10"]
+
+
+def test_level_points_read_from_a_table_end_to_end(tmp_path):
+    """The parser keeps `产出指标(60分)` and `效益指标（30分）` as level1_points; JX603 finds the 产出 label at odds
+    with its weights (30 + 20), and `jixiao review` shows it."""
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    path = tmp_path / "标注分值.txt"
+    path.write_text("项目支出绩效自评表\n| 项目名称 | 测试站点建设 | | | | | |\n"
+                    "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                    "| 产出指标(60分) | 数量指标 | 建成站点 | ≥5个 | 5个 | 30 | 30 |\n"
+                    "| 产出指标(60分) | 质量指标 | 验收合格率 | 100% | 100% | 20 | 20 |\n"
+                    "| 效益指标（30分） | 社会效益指标 | 受益人数 | ≥100人 | 120人 | 30 | 30 |\n"
+                    "| 满意度指标(10分) | 服务对象满意度指标 | 受益群众满意度 | ≥90% | 95% | 10 | 10 |\n", encoding="utf-8")
+    doc = parse_path(path)
+    assert printed_level_points(doc.projects[0].indicators) == {"产出指标": 60, "效益指标": 30, "满意度指标": 10}
+    assert _jx603(doc) == ["产出指标标注 60 分，其下指标分值合计 50"]
+    result = CliRunner().invoke(app, ["review", str(path)])
+    assert "JX603" in result.stdout and "产出指标标注 60 分" in result.stdout

@@ -378,7 +378,7 @@ def score_subject(doc: Document, project: Project | None, name: str, indicators:
     for lv, group in levels.items():
         printed = [g.printed for g in group if g.printed is not None]
         rec = [g.recomputed for g in group]
-        points = next((v for g in group if (v := getattr(g.indicator, "level1_points", None)) is not None), None)
+        points = next((g.indicator.level1_points for g in group if g.indicator.level1_points is not None), None)
         s.levels.append(LevelScore(lv, sum(g.weight or 0.0 for g in group), sum(printed) if printed else None,
                                    sum(r for r in rec if r is not None) if any(r is not None for r in rec) else None,
                                    len(group), points))

@@ -144,8 +144,7 @@ def total_not_sum(ctx):
 
 
 # The points a first-level label prints (`产出指标(50分)`, `效益指标（30分）`) as the parser carries them: a
-# number on each indicator under that label (spec: Indicator, `level1_points`). Read with getattr, so a
-# document from a parser that does not carry them yet simply has none.
+# number on each indicator under that label (model.Indicator.level1_points, an extra field beside the spec's).
 LEVEL_POINTS = "level1_points"
 
 
@@ -153,7 +152,7 @@ def printed_level_points(indicators) -> dict[str, float]:
     """Each first level's points as printed on its label, from the first indicator under it that carries them."""
     out: dict[str, float] = {}
     for i in indicators:
-        v = getattr(i, LEVEL_POINTS, None)
+        v = i.level1_points
         if v is not None and i.level1 and i.level1 not in out:
             out[i.level1] = float(v)
     return out
@@ -662,16 +661,17 @@ funding row (`年度资金总额:202010100.00%10`) nor its 总分, so JX602/JX60
 
 Self-evaluations print each first level's points on its label: `产出指标(50分)`, `效益指标(30分)`,
 `满意度指标(10分)` (007, 026, 029, 034; `(50)` and a wrapped `30分)` in 020). JX603 checks that the weights
-under each such label add up to its points, beside the check that everything adds up to 100. The
-interchange format has no field for these points yet (spec: *a first-level label that carries its points
-gives level1 `产出指标`; the points are not an indicator*), and the model drops unknown keys, so the rule
-reads them from the indicator field `level1_points` (a number: `产出指标(50分)` → 50 on every indicator under
-that label; null where the label prints none, and for a range such as `成本指标(0-20)分`, which is a
-template's allowance, not this table's points) once the parser fills it. It is not a `_guess` field: the
-points are printed, not inferred. Until then the check is silent on real tables; its bad and good cases are
-tests on indicators that carry the field (tests/test_execution_rules.py). A first level printed without
-points that the template pools into one with points (101号 成本指标 into 产出指标, config `pool`) may count
-with it.
+under each such label add up to its points, beside the check that everything adds up to 100. The parser
+carries the points as `level1_points` on every indicator under the label (`产出指标(50分)` → 50; null where
+the label prints none): an extra field beside the spec's, which its schema allows; not a `_guess`, as the
+points are printed, not inferred. A first level printed without points that the template pools into one
+with points (101号 成本指标 into 产出指标, config `pool`) may count with it; a level with an unreadable weight
+and a table cut off mid-way are not summed. On the corpus the parser reads the points of 007, 026, 029 and
+034 (not yet 020's `(50)` and wrapped `30分)`); every level adds up (029: 70, 20, 10 — the table's fault is
+产出 70 where the template says 50, JX619, and a whole of 110 with its execution points) or is not summed
+(007: a row the parser could not place; 026 and 034 lose their 满意度 row to the cut), so JX603 raises
+nothing new there. A hand-made table with `产出指标(60分)` over weights 30 + 20 is found end to end
+(tests/test_execution_rules.py).
 
 ### Lights at year end
 
