@@ -199,7 +199,7 @@ def test_docx_published_form(tmp_path, national):
     assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None  # repeated on every page
     # 产出指标 is one cell merged over its five rows
     col = [grid.cell(r, 1) for r in range(1, 6)]
-    assert all(c._tc is col[0]._tc for c in col) and col[0].text == "产出指标"
+    assert all(c._tc is col[0]._tc for c in col) and col[0].text == "产出指标(50分)"  # with its printed points
     assert grid.cell(6, 1)._tc is not col[0]._tc
 
 

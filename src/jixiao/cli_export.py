@@ -78,6 +78,10 @@ def export_table(
         tmp.unlink(missing_ok=True)
         _fail(out, f"无法写入：{cli_zh.os_error(exc)}")
         raise typer.Exit(1) from exc
+    except Exception as exc:  # noqa: BLE001 - a bug is still one line naming the file, never a traceback
+        tmp.unlink(missing_ok=True)
+        _fail(out, f"导出失败（{type(exc).__name__}），请报告此问题")
+        raise typer.Exit(1) from exc
     for line in written.rejected:
         err.print(f"[yellow]未导出[/yellow] {escape(line)}", soft_wrap=True)
     what = f"{written.tables} 行指标" if fmt is TableFormat.import_ else f"{written.tables} 张表"

@@ -133,7 +133,8 @@ def _no_formulas(path: Path) -> None:
     """A value printed with a leading `=` (`=100%`) is text: the streaming writer stored it as a formula."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path)
+    with path.open("rb") as fh:  # a file object: the CLI writes to `F.xlsx.part`, a name openpyxl refuses
+        wb = load_workbook(fh)
     changed = False
     for ws in wb.worksheets:
         for row in ws.iter_rows():
