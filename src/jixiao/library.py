@@ -358,8 +358,13 @@ class Suggester:
 
     @classmethod
     def from_store(cls, conn: Connection, weights: Weights | None = None) -> Suggester:
+        from sqlalchemy import func
+
+        department = func.coalesce(ProjectRow.department, DocumentRow.department).label("department")
         projects = conn.execute(select(ProjectRow.id, ProjectRow.name, ProjectRow.content, ProjectRow.goal,
-                                       ProjectRow.department, ProjectRow.budget_total).order_by(ProjectRow.id)).all()
+                                       department, ProjectRow.budget_total)
+                                .join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+                                .order_by(ProjectRow.id)).all()
         members = conn.execute(
             select(IndicatorRow.project_id, LibraryMemberRow.entry_id, TargetRow.kind, TargetRow.op,
                    TargetRow.value, TargetRow.unit, TargetRow.raw)
