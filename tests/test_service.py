@@ -117,23 +117,34 @@ def test_findings_of_older_rules_are_not_served(engine):
 
 
 def test_an_old_store_is_carried_over_and_reviewed_on_first_use(store_url):
-    from sqlalchemy import create_engine
+    """A store written at revision 0004 (before stored findings) keeps its rows through the upgrade and its
+    documents are reviewed on first use, as a fresh review of the same document would."""
+    from sqlalchemy import create_engine, text
 
+    from jixiao.store import load_document
     from jixiao.store.db import resolve_url, upgrade
-    from jixiao.store.writer import store_document
 
     old = create_engine(resolve_url(store_url))
     upgrade(old, "0004")
-    docs = [parse_path(p) for p in SEEDS[:2]]
     with old.begin() as c:
-        for d in docs:
-            store_document(c, d)
+        doc_id = c.execute(text(
+            "INSERT INTO documents (sha256, source_name, format, has_overall, n_projects, n_indicators, has_budget, "
+            "department, year) VALUES (:sha, 'old.txt', 'text', false, 1, 1, false, '某区民政局', 2023) RETURNING id"),
+            {"sha": "b" * 64}).scalar()
+        project_id = c.execute(text("INSERT INTO projects (document_id, position, name, has_plan, has_budget) "
+                                    "VALUES (:d, 0, '旧项目', false, false) RETURNING id"), {"d": doc_id}).scalar()
+        c.execute(text("INSERT INTO indicators (document_id, project_id, position, seq, name, level1) "
+                       "VALUES (:d, :p, 0, 1, '服务对象满意度', '满意度指标')"), {"d": doc_id, "p": project_id})
     old.dispose()
     engine = open_engine(store_url)  # migrates to the newest revision
-    assert _count(engine, DocumentRow) == 2 and _count(engine, FindingRow) == 0
-    total, _ = service.findings_page(engine, limit=5)
-    assert total == sum(len(review_document(d)) for d in docs)
-    assert _count(engine, ReviewRow) == 2
+    assert _count(engine, DocumentRow) == 1 and _count(engine, FindingRow) == 0
+    with engine.connect() as c:
+        expected = review_document(load_document(c, doc_id))
+    assert expected  # one indicator and no target: there is something to find
+    total, rows = service.findings_page(engine, limit=None)
+    assert total == len(expected) and Counter(r["rule"] for r in rows) == Counter(f.rule for f in expected)
+    assert all(r["project_id"] == project_id for r in rows if r["project"] == "旧项目")
+    assert _count(engine, ReviewRow) == 1
 
 
 def _store_with_department(engine, name: str, seed: Path, tag: str):

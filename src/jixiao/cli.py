@@ -790,6 +790,13 @@ def main() -> None:
     except OSError as exc:  # a file that cannot be written or read, named with the reason in Chinese
         _fail(exc.filename or "", describe(exc).message)
         sys.exit(1)
+    except Exception as exc:  # a refusal (JixiaoError) or a database failing mid-command: one line, the one policy
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, JixiaoError | SQLAlchemyError):
+            raise
+        err.print(f"[red]错误[/red] {escape(describe(exc).line)}", soft_wrap=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

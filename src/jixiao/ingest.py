@@ -80,24 +80,34 @@ def _init_worker(known: set[str]) -> None:
     _KNOWN.update(known)
 
 
-def _parse_one(args: tuple[str, int, bool]) -> tuple[str, Document | None, str | None, str | None]:
-    """In a worker: (path, document or None, sha256, error message)."""
-    path, max_bytes, replace = args
+def _parse_one(args: tuple) -> tuple:
+    """In a worker: (path, document or None, sha256, error message[, the document's findings]). With review
+    settings as the task's fourth item the document is reviewed here too, in parallel, for the store."""
+    path, max_bytes, replace, *review = args
     try:
         p = Path(path)
         if p.is_file() and p.stat().st_size <= max_bytes:
             digest = hashlib.sha256(p.read_bytes()).hexdigest()
             if digest in _KNOWN and not replace:
                 return path, None, digest, None
-        return path, parse_path(path, max_bytes), None, None
+        doc = parse_path(path, max_bytes)
+        if not review:
+            return path, doc, None, None
+        from .service.findings import review_for_store
+
+        try:
+            findings = review_for_store(doc, review[0])
+        except JixiaoError:  # a rule that fails on this document: stored anyway, reviewed again on first use
+            findings = None
+        return path, doc, None, None, findings
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch; the one policy words it
         return path, None, None, describe(exc).message
 
 
 def parse_many(paths: list[Path], workers: int, max_bytes: int, replace: bool,
-               known: set[str], executor: str | None = None
-               ) -> Iterator[tuple[str, Document | None, str | None, str | None]]:
-    tasks = [(str(p), max_bytes, replace) for p in paths]
+               known: set[str], executor: str | None = None, review: tuple = ()) -> Iterator[tuple]:
+    """`review`: `(settings,)` to have each document reviewed where it is parsed."""
+    tasks = [(str(p), max_bytes, replace, *review) for p in paths]
     if executor:  # dask://HOST:PORT: the parse runs as tasks on a Dask cluster, results in finishing order
         from .dask_executor import parse_on_dask
 
@@ -122,9 +132,8 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .service.findings import review_for_store
     from .service.ingest import store_reviewed
-    from .store import search
+    from .store import search, writer
     from .store.db import refresh_statistics
     from .store.schema import DocumentRow
 
@@ -134,7 +143,8 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     summary = IngestSummary()
     workers = workers or os.cpu_count() or 1
     unsearchable = 0  # stored rows not yet in SQLite's full-text index
-    for path, doc, _digest, error in parse_many(files, workers, max_bytes, replace, known, executor):
+    for path, doc, _digest, error, *reviewed in parse_many(files, workers, max_bytes, replace, known, executor,
+                                                           (settings,)):
         if error is not None:
             result = FileResult(path, "failed", error)
         elif doc is None:
@@ -142,15 +152,17 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
         else:
             n_ind = sum(len(p.indicators) for p in doc.projects)
             try:
-                findings = review_for_store(doc, settings)
+                findings = reviewed[0] if reviewed else None
                 with engine.begin() as conn:
-                    status, doc_id = store_reviewed(conn, doc, replace, settings, findings)
+                    if findings is None:  # its review failed: the document is stored, its review is retried later
+                        status = writer.store_document(conn, doc, replace=replace)
+                        doc_id = None
+                    else:
+                        status, doc_id = store_reviewed(conn, doc, replace, settings, findings)
                 result = FileResult(path, status, "", len(doc.projects), n_ind, doc_id)
                 unsearchable += len(doc.projects) + n_ind
             except SQLAlchemyError as exc:
                 result = FileResult(path, "failed", describe(exc, action="写入数据库失败").message)
-            except JixiaoError as exc:  # a rule that fails on this document: reported, the batch goes on
-                result = FileResult(path, "failed", exc.message)
         if unsearchable >= _SEARCH_BATCH:
             search.flush(engine)
             unsearchable = 0

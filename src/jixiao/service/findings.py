@@ -7,17 +7,21 @@ reviews everything again (`jixiao review --db … --refresh`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, NoResultFound
 
+from ..errors import JixiaoError
 from ..model import Document
 from ..review import Finding, Settings, review_document
 from ..store import findings as stored
 from ..store.reader import load_document
 from .access import LOCAL, Principal, check, visible_departments
 from .settings import rules_digest, settings_key
+
+log = logging.getLogger("jixiao.service")
 
 
 def review_for_store(doc: Document, settings: Settings | None) -> list[Finding]:
@@ -51,6 +55,9 @@ def ensure_reviewed(engine: Engine, settings: Settings | None, ids: Iterable[int
                 stored.write_findings(conn, doc_id, key, review_for_store(doc, settings))
             done += 1
         except (IntegrityError, NoResultFound):  # reviewed meanwhile by another process, or deleted
+            continue
+        except JixiaoError as exc:  # a rule that fails on this document: the others are still served
+            log.warning("%s", exc)
             continue
     return done
 

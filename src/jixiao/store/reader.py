@@ -107,6 +107,7 @@ def load_document(conn: Connection, doc_id: int) -> Document:
                         period=target_of.get((i.id, "period")), basis=i.basis, problem=i.problem,
                         actual=target_of.get((i.id, "actual")), forecast=target_of.get((i.id, "forecast")),
                         weight=i.weight, score=i.score, deviation=i.deviation, likelihood=i.likelihood,
+                        level1_points=i.level1_points,
                         loc=_loc(i))
         (by_project[i.project_id] if i.project_id is not None else by_section[i.section_id]).append(ind)
     overall = None

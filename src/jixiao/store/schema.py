@@ -171,6 +171,7 @@ class IndicatorRow(LocColumns, Base):
     score: Mapped[float | None] = mapped_column(Float)
     deviation: Mapped[str | None] = mapped_column(Text)
     likelihood: Mapped[str | None] = mapped_column(Text)
+    level1_points: Mapped[float | None] = mapped_column(Float)  # 产出指标(50分) → 50 (migration 0005)
 
     # project indicators (most) have no section: only department-level ones need the index
     __table_args__ = (Index("ix_indicators_section_id", "section_id", sqlite_where=text("section_id IS NOT NULL"),

@@ -32,7 +32,7 @@ _COLUMNS = {
     "sections": ("id", "document_id", "position", "title", "goal"),
     "indicators": ("id", "document_id", "project_id", "section_id", "position", "seq", "level1", "level2",
                    "level2_code", "name", "description", "basis", "problem", *LOC_COLUMNS, "weight", "score",
-                   "deviation", "likelihood"),
+                   "deviation", "likelihood", "level1_points"),
     "targets": ("id", "indicator_id", "which", "raw", "kind", "op", "value", "high", "unit"),
     "target_parts": ("target_id", "position", "label", "op", "value", "unit"),
     "search_index": ("id", "document_id", "kind", "ref_id", "text"),
@@ -171,7 +171,8 @@ def write_document(conn: Connection, doc: Document, replace: bool = False) -> tu
     indicator_ids = w.new_ids("indicators", len(owners))
     w.bulk("indicators", [
         (iid, doc_id, pid, sid, n, ind.seq, ind.level1, ind.level2, ind.level2_code, ind.name, ind.description,
-         ind.basis, ind.problem, *_loc(ind.loc), ind.weight, ind.score, ind.deviation, ind.likelihood) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
+         ind.basis, ind.problem, *_loc(ind.loc), ind.weight, ind.score, ind.deviation, ind.likelihood,
+         ind.level1_points) for n, (iid, (pid, sid, ind)) in enumerate(zip(indicator_ids, owners,
                                                                                           strict=True))])
     target_rows, compound = _target_rows(w, indicator_ids, owners)
     w.bulk("targets", target_rows)

@@ -9,6 +9,10 @@ the rules' code and the settings); `findings` holds that review's findings, so t
 findings endpoints page in SQL. Existing stores keep every row; their documents have no review yet and are
 reviewed on first use (`jixiao.service.findings.ensure_reviewed`, or `jixiao review --db … --refresh`), so the
 upgrade itself is instant on a large store and needs no review code at migration time.
+
+Indicators also get `level1_points` (the points a first-level label prints, 产出指标(50分) → 50), which the
+weight rule JX603 reads: without it a stored document would be reviewed differently from its file. Existing
+rows have it null (re-ingest with --replace to fill it).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,6 +24,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("indicators", sa.Column("level1_points", sa.Float(), nullable=True))
     op.create_table(
         "reviews",
         sa.Column("document_id", sa.Integer(), sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
@@ -63,3 +68,5 @@ def downgrade() -> None:
     op.drop_table("findings")
     op.drop_index("ix_reviews_settings_key", table_name="reviews")
     op.drop_table("reviews")
+    with op.batch_alter_table("indicators") as batch:
+        batch.drop_column("level1_points")
