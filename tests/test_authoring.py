@@ -209,6 +209,41 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_kept(client):
     assert kept["action"] == "conflict" and kept["content"] == Content.model_validate(mine).model_dump(mode="json")
 
 
+def test_saves_racing_in_threads_leave_one_winner_and_keep_the_others(store_url):
+    """Eight saves on version 1 at the same moment: one becomes version 2, seven are refused and kept."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from jixiao.authoring import store
+    from jixiao.store import open_engine
+
+    engine = open_engine(store_url)
+    draft = store.new_from_skeleton(engine, Fields(name="并发测试", department="甲局", year=2025), "service", "甲")
+    start = Barrier(8)
+
+    def save(k: int) -> str:
+        content = Content.model_validate(draft["content"])
+        content.rows[0].name, content.rows[0].value, content.rows[0].unit = f"指标{k}", str(k), "个"
+        start.wait()
+        try:
+            store.save_draft(engine, draft["id"], content, 1, f"用户{k}")
+            return "saved"
+        except store.Conflict:
+            return "refused"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(save, range(8)))
+    assert sorted(outcomes) == ["refused"] * 7 + ["saved"]
+    with engine.connect() as conn:
+        now = store.get_draft(conn, draft["id"])
+        kept = {store.get_revision(conn, draft["id"], r["id"])["content"]["rows"][0]["name"]
+                for r in store.list_revisions(conn, draft["id"]) if r["action"] == "conflict"}
+    assert now["version"] == 2
+    winner = now["content"]["rows"][0]["name"]
+    assert kept | {winner} == {f"指标{k}" for k in range(8)} and winner not in kept  # nothing lost
+    engine.dispose()
+
+
 # ---------------------------------------------------------------- revisions
 
 def test_every_save_is_a_revision_that_can_be_diffed_and_restored(sqlite_client):
