@@ -362,22 +362,32 @@ def _ideograph(ch: str) -> bool:
 
 
 def _lead_width(ln: _Line, k: int, bounds: list[float]) -> float:
-    """The width of what must start a line in column k: the first character and the punctuation that
-    may not begin a line after it, or a run of letters, digits and signs up to the next ideograph."""
+    """The width of what must begin a line in column k: its characters up to the first place a line may
+    break (before or after an ideograph; never before closing punctuation, after opening punctuation, or
+    inside a run of letters, digits, signs and punctuation like `值:≥98%；` or `收。3、`, which the
+    printers we measured keep whole)."""
     chars = sorted((c for s in ln.segs if _first_col(s, bounds) == k for c in s.chars), key=lambda c: c.x0)
     chars = [c for c in chars if not c.text.isspace()]
     if not chars:
         return 0.0
     end = chars[0].x1
-    first_cjk = _ideograph(chars[0].text)
-    for c in chars[1:]:
-        if _ideograph(c.text) or (first_cjk and c.text not in _NO_LINE_START):
+    for a, b in zip(chars, chars[1:], strict=False):
+        if _may_break(a.text, b.text) or b.x0 - a.x1 > 1.0:
             break
-        end = c.x1
+        end = b.x1
     return end - chars[0].x0
 
 
-_NO_LINE_START = set("，。、；：？！）》」』】〕,.;:?!)%")
+def _may_break(a: str, b: str) -> bool:
+    if b in _NO_LINE_START:
+        return False
+    if a in _NO_LINE_END:
+        return False
+    return _ideograph(a) or _ideograph(b)
+
+
+_NO_LINE_END = set("（《「『【〔“‘([")
+_NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)%")
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\s*[)）]|[一二三四五六七八九十]+、|[•●·\-—])")
@@ -385,6 +395,22 @@ _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）](?!\d)|[（(]\s*\d{1,2}\
 
 def _text_in(ln: _Line, k: int, bounds: list[float]) -> str:
     return "".join(c.text for s in ln.segs if _first_col(s, bounds) == k for c in s.chars)
+
+
+def _repeated_header(table: _Table, block: Block, starts: list[bool]) -> int:
+    """How many lines at the top of a continued page repeat the table's header row (0 if none)."""
+    first = table.pieces[0][1]
+    if block is first:
+        table.header_lines = []
+        for k, ln in enumerate(first.lines):
+            if k and starts[k]:
+                break
+            table.header_lines.append(ln.text)
+        return 0
+    n = len(table.header_lines)
+    if n and n < len(block.lines) and [ln.text for ln in block.lines[:n]] == table.header_lines:
+        return n
+    return 0
 
 
 def _spacing(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> tuple[float, float, bool]:
@@ -480,6 +506,7 @@ class _Table:
     h: float = 10.0
     left: float = 0.0
     first_bound: float | None = None
+    header_lines: list[str] = field(default_factory=list)  # the lines of its first row, as first printed
 
     @property
     def header(self) -> str:
@@ -562,6 +589,11 @@ class BorderlessReader:
                 groups = _bands(block.lines, bounds, spanners, inner, line_h)
             else:
                 starts, unsure, _ = row_starts(block.lines, bounds, spanners, table.h, edges, False)
+                header = _repeated_header(table, block, starts)
+                if header:
+                    # the header printed again on this page: its own row, and the next line begins one
+                    starts[:header + 1] = [True] + [False] * (header - 1) + [True]
+                    unsure[:header + 1] = [False] * (header + 1)
                 groups = []
                 for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
                     if start or not groups:
