@@ -355,3 +355,27 @@ def test_a_table_naming_no_department_answers_to_its_projects_department(store_u
         assert [r["id"] for r in documents_in(conn, ("submitted",), DEPT)] == [ids[0]]
     assert [r["id"] for r in facade.tables(engine, OFFICER)] == [ids[0]]  # an officer lists their own only
     assert [r["actions"] for r in facade.tables(engine, REVIEWER)] == [["return", "approve"]] * 2
+
+
+def test_a_comment_is_taken_back_by_its_author_and_the_log_keeps_it(store_url):
+    engine, doc = stored(store_url, "submitted")
+    other_reviewer = Actor("审核辛", "reviewer")
+    mine = facade.comment(engine, REVIEWER, doc, project_index=0, indicator_seq=1, opinion_code=5, text="拆开")
+    kept = facade.comment(engine, REVIEWER, doc, text="保留")
+    with pytest.raises(PermissionDenied, match="只能删除自己填写的审核意见"):
+        facade.uncomment(engine, other_reviewer, doc, mine["id"])
+    with pytest.raises(PermissionDenied):
+        facade.uncomment(engine, OFFICER, doc, mine["id"])
+    with pytest.raises(NotFound):
+        facade.uncomment(engine, REVIEWER, doc, 999)
+    gone = facade.uncomment(engine, REVIEWER, doc, mine["id"])
+    assert gone["text"] == "拆开"
+    assert [c["id"] for c in facade.comments(engine, REVIEWER, doc)] == [kept["id"]]
+    with engine.connect() as conn:
+        (entry,) = audit.entries(conn, audit.AuditFilter(action="workflow.comment.delete"))
+    assert entry["actor"] == "审核丙" and entry["after"] is None
+    assert (entry["before"]["text"], entry["before"]["opinion"], entry["before"]["indicator"]) == ("拆开", 5,
+                                                                                                  "养护道路里程")
+    facade.move(engine, REVIEWER, doc, "return")
+    with pytest.raises(CommentError, match="只能删除正在审核的表上本轮的审核意见"):
+        facade.uncomment(engine, ADMIN, doc, kept["id"])

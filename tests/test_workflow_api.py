@@ -237,3 +237,18 @@ def test_the_page_and_letter_use_the_servers_review_config(served):
     cells = [c.text for t in docx.Document(io.BytesIO(client.get(f"/documents/{doc}/opinion-letter.docx").content))
              .tables for row in t.rows for c in row.cells]
     assert not any(c.startswith(fired[0] + " ") for c in cells) and any(c.startswith(fired[1] + " ") for c in cells)
+
+
+def test_a_comment_is_taken_back_from_the_page_and_the_api(served):
+    client, doc, _ = served
+    first = client.post(f"/api/documents/{doc}/comments", json={"text": "第一条"}).json()
+    second = client.post(f"/api/documents/{doc}/comments", json={"text": "第二条"}).json()
+    page = client.get(f"/documents/{doc}/workflow").text
+    assert f'action="/documents/{doc}/workflow/comments/{first["id"]}/delete"' in page
+    r = client.post(f"/documents/{doc}/workflow/comments/{first['id']}/delete", follow_redirects=False)
+    assert r.status_code == 303
+    assert client.delete(f"/api/documents/{doc}/comments/{second['id']}").json()["text"] == "第二条"
+    assert client.get(f"/api/documents/{doc}/comments").json() == []
+    assert client.delete(f"/api/documents/{doc}/comments/{second['id']}").status_code == 404
+    deleted = client.get("/api/audit", params={"action": "workflow.comment.delete"}).json()["entries"]
+    assert [e["before"]["text"] for e in deleted] == ["第二条", "第一条"]

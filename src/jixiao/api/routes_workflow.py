@@ -98,6 +98,11 @@ def post_comment(request: Request, doc_id: Id, body: CommentIn) -> dict:
                           rules=body.rules, settings=review_settings(request))
 
 
+@router.delete("/api/documents/{doc_id}/comments/{comment_id}", summary="删除本轮自己填写的审核意见（审计日志保留原文）")
+def delete_comment(request: Request, doc_id: Id, comment_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> dict:
+    return _call(facade.uncomment, _engine(request), principal(request), doc_id, comment_id)
+
+
 @router.get("/api/documents/{doc_id}/opinion-letter.docx", summary="审核意见书（DOCX）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def document_letter(request: Request, doc_id: Id) -> Response:
@@ -183,6 +188,13 @@ def sheet_comment(request: Request, doc_id: Id,
                    opinion_code=_optional_int(opinion), text=text, fix=fix,
                    rules=[r for r in (rules or []) if r][:20], settings=review_settings(request))
     return _back(doc_id, f"#row-{pi}-{seq}" if seq is not None else (f"#project-{pi}" if pi is not None else ""))
+
+
+@router.post("/documents/{doc_id}/workflow/comments/{comment_id}/delete", include_in_schema=False)
+def sheet_uncomment(request: Request, doc_id: Id,
+                    comment_id: Annotated[int, Path(ge=1, le=2_147_483_647)]) -> RedirectResponse:
+    _call(facade.uncomment, _engine(request), principal(request), doc_id, comment_id)
+    return _back(doc_id)
 
 
 @router.post("/documents/{doc_id}/workflow/{action}", include_in_schema=False)

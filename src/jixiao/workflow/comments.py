@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from ..errors import JixiaoError
 from ..model import Document
 from . import audit
 from .findings import document_findings, rule_info
 from .opinions import OPINIONS, STATUS_ZH, opinion
-from .permissions import require
-from .status import document_info
+from .permissions import PermissionDenied, require
+from .status import NotFound, document_info
 from .tables import AuditRow, ReviewCommentRow
 
 MAX_TEXT = 2000
@@ -107,6 +107,25 @@ def add_comment(conn: Connection, principal, doc_id: int, *, project_index: int 
     comment = _comment(conn.execute(select(_T).where(_T.c.id == new_id)).one())
     audit.record(conn, principal, "workflow.comment", f"document:{doc_id}", None,
                  {k: v for k, v in comment.items() if k not in ("created_at",)}, info["department"])
+    return comment
+
+
+def delete_comment(conn: Connection, principal, doc_id: int, comment_id: int) -> dict:
+    """Take back a comment of the current round while the table is still under review: its author or an
+    administrator; the audit log keeps it (before) so nothing said disappears without trace."""
+    info = document_info(conn, doc_id)
+    actor = require(principal, "workflow.comment", info["department"])
+    row = conn.execute(select(_T).where(_T.c.id == comment_id, _T.c.document_id == doc_id)).first()
+    if row is None:
+        raise NotFound(f"文档 {doc_id} 没有编号为 {comment_id} 的审核意见")
+    if info["status"] != "submitted" or row.round != current_round(conn, doc_id):
+        raise CommentError("只能删除正在审核的表上本轮的审核意见")
+    if actor.role != "administrator" and actor.name != row.author:
+        raise PermissionDenied(f"只能删除自己填写的审核意见（此条由“{row.author}”填写）")
+    comment = _comment(row)
+    conn.execute(delete(_T).where(_T.c.id == comment_id))
+    audit.record(conn, principal, "workflow.comment.delete", f"document:{doc_id}",
+                 {k: v for k, v in comment.items() if k != "created_at"}, None, info["department"])
     return comment
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from . import audit
 from .actor import as_actor
-from .comments import add_comment, comments_of
+from .comments import add_comment, comments_of, delete_comment
 from .letter import build_letter, department_documents
 from .opinions import STATUS_ZH, STATUSES
 from .permissions import allowed, require
@@ -38,6 +38,12 @@ def comment(engine: Engine, principal, doc_id: int, **fields) -> dict:
     """One comment (fields as `comments.add_comment` takes them, `settings` among them)."""
     with engine.begin() as conn:
         return add_comment(conn, principal, doc_id, **fields)
+
+
+def uncomment(engine: Engine, principal, doc_id: int, comment_id: int) -> dict:
+    """Take back one comment of the current round (its author or an administrator)."""
+    with engine.begin() as conn:
+        return delete_comment(conn, principal, doc_id, comment_id)
 
 
 def comments(engine: Engine, principal, doc_id: int, round: int | None = None) -> list[dict]:

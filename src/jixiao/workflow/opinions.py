@@ -52,6 +52,7 @@ def opinion(code: int | str | None) -> Opinion | None:
 STATUSES = ("draft", "submitted", "returned", "approved")
 STATUS_ZH = {"draft": "草稿", "submitted": "已报送", "returned": "已退回", "approved": "已审核通过", None: "未进入流程"}
 ACTION_ZH = {"submit": "报送", "return": "退回修改", "approve": "审核通过", "comment": "填写审核意见",
-             "comment.delete": "删除审核意见"}
+             "comment.delete": "删除审核意见",
+             "workflow.comment.delete": "删除审核意见"}
 ROLE_ZH = {"administrator": "管理员", "reviewer": "财政审核人员", "officer": "部门填报人员", "analyst": "分析人员",
            None: "未登录"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from ..review.report import SEVERITY_ZH
+from .actor import as_actor
 from .comments import comments_of, current_round
 from .findings import document_findings
 from .opinions import OPINIONS, STATUS_ZH
@@ -72,7 +73,8 @@ def review_sheet(conn: Connection, principal, doc_id: int, all_rounds: bool = Tr
             "n_comments": len(comments), "n_findings": len(findings),
             "actions": available(conn, principal, doc_id), "history": history(conn, doc_id),
             "opinions": [o.to_dict() for o in OPINIONS.values()],
-            "can_comment": info["status"] == "submitted" and _may(principal, "workflow.comment", info["department"])}
+            "can_comment": info["status"] == "submitted" and _may(principal, "workflow.comment", info["department"]),
+            "viewer": as_actor(principal).to_dict()}
 
 
 def _may(principal, action: str, department: str | None) -> bool:
