@@ -52,7 +52,9 @@ class Entry:
 
     @property
     def name(self) -> str:
-        return self.names.most_common(1)[0][0]
+        """The most used name without template marks (`★`, `(≥**人)`), else the most used name."""
+        clean = [n for n in self.names if not _NAME_NOISE.search(n)]
+        return max(clean or self.names, key=lambda n: self.names[n])
 
 
 def similar_keys(a: str, b: str) -> str | None:
@@ -107,7 +109,8 @@ def group(rows: list[tuple[int, str, str | None, str | None, str | None, int | N
         canonical = e.name
         for name in e.names:
             if name == canonical:
-                e.evidence[name] = "最常用的写法"
+                most = e.names.most_common(1)[0][1]
+                e.evidence[name] = "最常用的写法" if e.names[name] == most else "不带模板标记的最常用写法"
             elif entry_key(name) == e.key:
                 e.evidence[name] = "只有括号全半角、标点、末尾编号或限定语不同"
             else:
@@ -189,6 +192,9 @@ def _entry_dict(e) -> dict:
 # `其中:`, a leading `1、` or `（2）`
 _NAME_NOISE = re.compile(r"[★☆]+|[(（][^()（）]*\*\*[^()（）]*[)）]|^\s*(?:指标\s*\d+\s*[:：]|其中\s*[:：]"
                          r"|\d{1,2}\s*[、.．]|[(（]\d{1,2}[)）])|达到(?:目标|预计|计划)值$|\s*[=＝][^=＝]*[/÷][^=＝]*$")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def entry_key(name: str) -> str:
@@ -447,6 +453,8 @@ class Suggester:
         for f in self.prior:
             scores.setdefault(f, 0.0)
         for f, score in sorted(scores.items(), key=lambda x: (-x[1], -self.prior[x[0]], x[0])):
+            if not _CJK.search(f):
+                continue  # `88100`: numbers a parser took for a name are no indicator to suggest
             for eid in by_family.get(f, [])[: w.per_family]:
                 out.append(self._row(eid, score, typical[eid] if w.local_targets else Counter(), sources[eid]))
             if len(out) >= limit:
