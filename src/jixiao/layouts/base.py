@@ -54,7 +54,6 @@ class Layout(Protocol):
     def parse(self, sheet: Sheet, region: Region) -> Fragment: ...
 
 
-@lru_cache(maxsize=1)
 @cache
 def registered_layouts() -> tuple[Layout, ...]:
     """Every layout family: the entry points of group `jixiao.layouts`, else the built-in ones. Read once per

@@ -68,7 +68,7 @@ BUDGET_ROLES = ("total", "fiscal", "special", "other")
 
 # labels printed in a form's field cells
 _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("name", re.compile(r"^项目名称[：:]?$")),
+    ("name", re.compile(r"^(?:项目名称|专项名称|资金名称|专项资金名称)[：:]?$")),
     ("code", re.compile(r"^(?:项目编码|项目代码|项目编号)[：:]?$")),
     ("department", re.compile(r"^(?:主管部门|主管部门及代码|部门名称|部门[（(]单位[)）]名称|预算部门)[：:]?$")),
     ("unit", re.compile(r"^(?:实施单位|预算单位|项目实施单位|资金使用单位|单位名称)[：:]?$")),

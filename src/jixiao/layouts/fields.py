@@ -29,8 +29,8 @@ def doc_fields(rows: list[Row]) -> tuple[str | None, str | None, str | None, int
                 and not is_title(text) and not re.match(r"^\s*(?:[一二三四五六七八九十（(]|\d+\s*[.、．])", text)):
             heading_year = year_of_heading(text)  # `2024年部门预算项目绩效目标` heads a table without a 表 title
         if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(
-                r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*", text):
-            heading_year = year_of_heading(text)
+                r"\s*[（(]\s*(?:19|20)\d{2}\s*年(?:度|\s*\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月)?\s*[)）]\s*", text):
+            heading_year = year_of_heading(text)  # `(2022年度)`, `（2025年1-7月）` under the title
     return title, department, money_unit, heading_year
 
 

@@ -31,7 +31,7 @@ from .grid import (
     read_indicator_row,
 )
 
-_INLINE_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*(\S.*)$", re.S)
+_INLINE_FIELD = re.compile(r"^\s*([\u4e00-\u9fff]{2,8}(?:\s*[（(]\s*[万亿]?元\s*[)）])?)\s*[：:]\s*(\S.*)$", re.S)
 _INLINE_ROLES = {"name", "code", "department", "unit", "content", "goal", "long_goal"}
 _MONTH = re.compile(r"^(\d{1,2})\s*月(?:份)?(?:底|末|前)?$")
 
@@ -108,7 +108,8 @@ def parse_forms(rows: list[Row], skip: set[int], department: str | None) -> Form
         if row.is_text:
             text = row.cells[0].text
             inline = _INLINE_FIELD.match(text)
-            if inline and field_label(inline.group(1)) in _INLINE_ROLES:
+            role = field_label(inline.group(1)) if inline else None
+            if role in _INLINE_ROLES or role in BUDGET_ROLES and parse_amount(inline.group(2)) is not None:
                 row = Row([Cell(inline.group(1), 1), Cell(inline.group(2).strip(), 2)], table=0, line=row.line,
                           page=row.page)
         if row.is_text:

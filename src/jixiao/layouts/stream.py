@@ -114,6 +114,8 @@ class Grid:
     ticks: dict[int, str] = field(default_factory=dict)  # column → ticked reason name (monitoring tables)
     positions: dict[int, str] = field(default_factory=dict)  # column → role, where the header's cells have one
     width: int = 0  # cells in the header's row: a data row as wide as it is read by position
+    seq_col: int | None = None  # a leading 序号 column: its numbers are not indicators
+    has_seq: bool = False
 
 
 def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tuple[Grid, int] | None:
@@ -180,6 +182,11 @@ def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tupl
         if all(r in ("level1", "level2") for r in roles[:k]) and any(r in VALUE_KIND for r in roles[k + 1:]):
             pairs[k] = ("name", pairs[k][1])  # the column after the levels and before the values holds the names
     pairs = [("other", c) if r == "unknown" else (r, c) for r, c in pairs]
+    has_seq, seq_col = bool(pairs) and pairs[0][0] == "seq", None
+    if has_seq:  # `序号 | 一级指标 | …`: the row numbers stand before the levels
+        seq_col = pairs[0][1]
+        pairs = pairs[1:]
+    pairs = [("other", c) if r == "seq" else (r, c) for r, c in pairs]
     roles = [r for r, _ in pairs]
     has_value = any(r in roles for r in VALUE_KIND)
     has_name = "name" in roles or "description" in roles
@@ -209,7 +216,7 @@ def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tupl
     width = 0
     if rows is not None and toks[i].cell and toks[i].row < len(rows):
         width = len(rows[toks[i].row].cells)
-    return Grid(cols, "level1" in roles, "level2" in roles, ticks, positions, width), j
+    return Grid(cols, "level1" in roles, "level2" in roles, ticks, positions, width, seq_col, has_seq), j
 
 
 _GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?:[（(]\d+分[)）])?$")
@@ -822,11 +829,17 @@ class _Reader:
                 break
             if _read_header(toks, i) is not None:
                 break
+            if grid.has_seq and re.fullmatch(r"\d{1,3}\s*[.、．]?", text) and (
+                    t.col is not None and t.col == grid.seq_col or t.col is None and t.start):
+                flush()  # a row number under 序号: the row before it is over, this one begins
+                i += 1
+                continue
             eval_style = self.level_seen and self.level1 is None
             if (_is_group_label(text) and not (s == "绩效目标" and eval_style)) or _FILLER.match(s) \
                     or re.fullmatch(r"(?:年度)?绩效目标[（(]\d+分[)）]", s):
-                if _FILLER.match(s):
-                    flush()
+                in_row = bool(row) and t.col is not None and t.row == row[-1].row and t.col != row[-1].col
+                if _FILLER.match(s) and not in_row:
+                    flush()  # a dash line between blocks ends the row; a dash cell inside a row is an empty value
                 i += 1
                 continue
             is1, l1, is2, l2, code = level_of(text)

@@ -15,7 +15,7 @@ from .fields import doc_fields, mark_truncation, units_of
 from .stream import read_stream
 
 # what only the stream reads: monitoring and self-evaluation columns, a 长期 block beside the 年度 one
-_ONLY_STREAM_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值"
+_ONLY_STREAM_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值|权重|分值"
                                 r"|长期绩效指标|实施期绩效指标")
 _WHOLE_DEPARTMENT = re.compile(r"部门整体|整体支出|整体绩效")
 
