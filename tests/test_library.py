@@ -107,6 +107,9 @@ def test_template_marks_leave_the_key_and_families_gather_transferable_measures(
     # a measure whose target depends on its subject stays a family of its own
     assert family_of(entry_key("培训场次")) == "培训场次"
     assert family_of(entry_key("提高森林覆盖率,促进生物多样性保护")) != "覆盖率"
+    # an entry is shown by its most used name without template marks
+    [entry] = group(_rows(["★★★受益人数(≥**人)", "★★★受益人数(≥**人)", "受益人数"]))
+    assert entry.name == "受益人数" and len(entry.members) == 3
 
 
 def _records():
