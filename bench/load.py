@@ -94,6 +94,37 @@ def make_plan(url: str, out: Path) -> dict:
     return plan
 
 
+def baseline(host: str, plan: dict, rounds: int = 5) -> None:
+    """One logged-in user alone, page after page: the service time of each page kind without contention."""
+    import random
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(host + "/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    session.post(host + "/login", data={"csrf_token": token, **plan["reviewer"]}, allow_redirects=False)
+    rnd = random.Random(1)
+    dept = plan["departments"][0]
+    urls = {"/": "/", "/departments/{name}": f"/departments/{dept}",
+            "/projects/{id}": lambda: f"/projects/{rnd.choice(plan['projects_by_department'][dept])}",
+            "/documents/{id}": lambda: f"/documents/{rnd.choice(plan['documents_by_department'][dept])}",
+            "/review": f"/review?department={dept}", "/search": "/search?q=满意度", "/library": "/library?q=满意度",
+            "/api/projects": f"/api/projects?department={dept}&limit=50"}
+    print("one user alone (p50 of 5, ms):", end="")
+    for name, url in urls.items():
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            response = session.get(host + (url() if callable(url) else url))
+            times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                times[-1] = float("nan")
+        print(f"  {name} {sorted(times)[rounds // 2]:.0f}", end="")
+    print(flush=True)
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * len(values) + 0.5)) - 1)] if values else float("nan")
@@ -144,7 +175,7 @@ def main() -> None:
     try:
         url = pg.create_database("jixiao_load")
         fill_store(url, args.documents)
-        make_plan(url, tmp / "plan.json")
+        plan = make_plan(url, tmp / "plan.json")
         port = _free_port()
         log = (tmp / "serve.log").open("w")
         server = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", url, "--port", str(port),
@@ -160,6 +191,7 @@ def main() -> None:
                     raise SystemExit(f"jixiao serve did not start (exit {server.poll()}):\n"
                                      + (tmp / "serve.log").read_text()) from None
                 time.sleep(0.5)
+        baseline(host, plan)
         env = dict(os.environ, JIXIAO_LOAD_PLAN=str(tmp / "plan.json"), JIXIAO_LOAD_OUT=str(tmp / "times.json"),
                    JIXIAO_LOAD_BROWSERS=str(args.browsers), JIXIAO_LOAD_UPLOADERS=str(args.uploaders))
         users = args.browsers + args.uploaders

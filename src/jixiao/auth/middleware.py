@@ -81,8 +81,8 @@ class AuthMiddleware:
             return
         if sid and not principal.logged_in:
             session.pop(SID, None)  # an ended session: forget it, keep the form token
-        if csrf.SESSION_KEY not in session:
-            session[csrf.SESSION_KEY] = csrf.new_token()
+        if bearer is None and csrf.SESSION_KEY not in session:
+            session[csrf.SESSION_KEY] = csrf.new_token()  # a script with a token gets no cookie
 
         if not is_open(path):
             if not principal.logged_in and not principal.public_read:
