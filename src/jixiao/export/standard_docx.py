@@ -88,6 +88,7 @@ def render(doc, t: StandardTable) -> None:
 def _table(doc, t: StandardTable, by_row: dict[int, list[GridCell]], first: int, last: int, repeat: bool) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
+    from docx.table import _Cell
 
     table = doc.add_table(rows=last - first + 1, cols=t.width)
     table.style = "Table Grid"
@@ -97,15 +98,17 @@ def _table(doc, t: StandardTable, by_row: dict[int, list[GridCell]], first: int,
     table.autofit = False
     for k, col in enumerate(table.columns):  # the grid (LibreOffice reads it) and every cell (Word does)
         col.width = widths[k]
-    for row in table.rows:
-        for k, cell in enumerate(row.cells):
-            cell.width = widths[k]
+    # the cells' XML elements, looked up once: python-docx's table.cell() walks the whole table each call
+    grid = [list(tr.tc_lst) for tr in table._tbl.tr_lst]
+    for tcs in grid:
+        for k, tc in enumerate(tcs):
+            tc.width = widths[k]
     for r in range(first, last + 1):
         for c in by_row.get(r, []):
-            cell = table.cell(c.row - first, c.col - 1)
+            cell = _Cell(grid[c.row - first][c.col - 1], table)
             end = min(c.last_row, last)
             if end != c.row or c.last_col != c.col:
-                cell = cell.merge(table.cell(end - first, c.last_col - 1))
+                cell = cell.merge(_Cell(grid[end - first][c.last_col - 1], table))
             if c.value is not None:
                 cell.text = _text(c.value)
                 if c.style == "head":
