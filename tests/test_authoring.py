@@ -244,6 +244,38 @@ def test_saves_racing_in_threads_leave_one_winner_and_keep_the_others(store_url)
     engine.dispose()
 
 
+def test_a_returned_table_shows_the_reviewers_comments_beside_its_rows(sqlite_client):
+    """The workflow returns a submitted draft with a comment on one indicator: the editor places it on that
+    row, the draft is editable again and goes back in as the same document (round 2)."""
+    from jixiao.auth.permissions import LOCAL
+    from jixiao.workflow.comments import add_comment
+    from jixiao.workflow.transitions import return_
+
+    c = sqlite_client
+    draft = _new(c, name="档案数字化服务", kind="service")
+    content = draft["content"]
+    _fill(content, "数量指标", name="档案数字化页数", op="≥", value="100", unit="万页")
+    _fill(content, "质量指标", name="数字化差错率", op="≤", value="1", unit="%")
+    _fill(content, "社会效益指标", name="档案查阅便利程度", op="定性", value="查阅平均等待时间不超过1天")
+    saved = c.put(f"/api/drafts/{draft['id']}", json={"content": content, "version": 1}).json()
+    assert c.post(f"/api/drafts/{draft['id']}/submit", json={"version": 2}).status_code == 200
+    doc_id = saved["draft"]["document_id"]
+    with c.app.state.engine.begin() as conn:
+        add_comment(conn, LOCAL, doc_id, project_index=0, indicator_seq=2, opinion_code=2, text="差错率请写明口径")
+        return_(conn, LOCAL, doc_id)
+    got = c.get(f"/api/drafts/{draft['id']}").json()
+    assert got["status"] == "returned"
+    [comment] = got["comments"]
+    row = [r["name"] for r in content["rows"]].index("数字化差错率")
+    assert comment["row"] == row and "差错率请写明口径" in comment["message"]
+    assert "差错率请写明口径" in c.get(f"/drafts/{draft['id']}").text  # in the editor's setup
+    content["rows"][row]["name"] = "数字化差错率（按页计）"
+    resaved = c.put(f"/api/drafts/{draft['id']}", json={"content": content, "version": 2})
+    assert resaved.status_code == 200 and resaved.json()["draft"]["document_id"] == doc_id
+    again = c.post(f"/api/drafts/{draft['id']}/submit", json={"version": 3})
+    assert again.status_code == 200 and again.json()["status"] == "submitted"
+
+
 # ---------------------------------------------------------------- revisions
 
 def test_every_save_is_a_revision_that_can_be_diffed_and_restored(sqlite_client):

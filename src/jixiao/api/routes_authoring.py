@@ -120,7 +120,8 @@ def suggest_for(request: Request, body: Content, limit: Annotated[int, Query(ge=
 def get_draft(request: Request, draft_id: Id):
     try:
         with _engine(request).connect() as conn:
-            return _with_findings(store.get_draft(conn, draft_id))
+            draft = store.get_draft(conn, draft_id)
+            return _with_findings(draft) | {"comments": store.reviewer_comments(conn, draft)}
     except JixiaoError as exc:
         return _error(exc)
 
@@ -289,9 +290,10 @@ def editor_page(request: Request, draft_id: Id) -> HTMLResponse:
     try:
         with _engine(request).connect() as conn:
             draft = store.get_draft(conn, draft_id)
+            comments = store.reviewer_comments(conn, draft)
     except JixiaoError as exc:
         return _error_page(exc)
-    setup = {"draft": draft, "findings": all_findings(Content.model_validate(draft["content"])),
+    setup = {"draft": draft, "findings": all_findings(Content.model_validate(draft["content"])), "comments": comments,
              "levels": {k: list(v) for k, v in LEVEL2_BY_LEVEL1.items() if k in LEVEL1}, "operators": OPERATORS}
     return _render("editor.html", draft=draft, setup=_script_json(setup))
 

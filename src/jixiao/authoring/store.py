@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from ..compare import diff_indicators, project_key
+from ..compare import diff_indicators, indicator_key, project_key
 from ..errors import JixiaoError, NotFound, Unprocessable
 from ..model import Document
 from ..store import search
@@ -231,6 +231,35 @@ def previous_tables(conn: Connection, name: str, year: int | None, department: s
             out.append({"project_id": r.id, "name": r.name, "department": r.department, "unit": r.unit,
                         "year": r.year, "document": r.source_name, "status": r.status, "score": round(score, 1)})
     return visible(sorted(out, key=lambda x: -x["score"]))[:limit]
+
+
+def reviewer_comments(conn: Connection, draft: dict) -> list[dict]:
+    """The reviewer's comments of the latest round on the draft's document (the workflow's), each placed on
+    the grid row of the indicator it names (by name, else by its number among the filled rows), so a
+    returned table shows them where the officer revises it."""
+    if draft["document_id"] is None:
+        return []
+    try:
+        from ..workflow.comments import comments_of, current_round
+    except ImportError:
+        return []
+    # a return closes its round: a returned table shows the round that sent it back
+    round_ = current_round(conn, draft["document_id"]) - (draft["status"] == "returned")
+    found = comments_of(conn, draft["document_id"], round_)
+    content = Content.model_validate(draft["content"])
+    filled = [n for n, r in enumerate(content.rows) if not r.is_empty()]
+    by_key = {indicator_key(content.rows[n].name): n for n in filled}
+    out = []
+    for c in found:
+        row = None
+        if c.get("indicator"):
+            row = by_key.get(indicator_key(c["indicator"]))
+        if row is None and c.get("indicator_seq") and c["indicator_seq"] <= len(filled):
+            row = filled[c["indicator_seq"] - 1]
+        label = "；".join(x for x in (c.get("opinion_label"), c.get("text")) if x)
+        out.append({"rule": "审核意见", "name": "reviewer-comment", "severity": "comment", "row": row, "field": None,
+                    "message": f"{c['author']}：{label}", "fix": c.get("fix") or "", "source": "reviewer"})
+    return out
 
 
 def _revisions_since(conn: Connection, draft_id: int, version: int) -> list[dict]:

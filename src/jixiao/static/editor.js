@@ -8,6 +8,7 @@
   let draft = setup.draft;
   let content = draft.content;
   let findings = setup.findings;
+  const comments = setup.comments || [];  // the reviewer's, of the latest round (a returned table)
   let dirty = false;
   let checkTimer = null;
   const LEVELS = setup.levels;
@@ -192,7 +193,7 @@
   function showFindings() {
     const byRow = {};
     const project = [];
-    for (const f of findings) {
+    for (const f of comments.concat(findings)) {
       if (f.row === null || f.row === undefined) project.push(f); else (byRow[f.row] = byRow[f.row] || []).push(f);
     }
     document.querySelectorAll("#grid tbody tr").forEach((tr) => {
