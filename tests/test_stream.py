@@ -443,3 +443,17 @@ def test_space_aligned_grid_below_a_differently_aligned_funding_block():
                    ("质量指标", "演出节目合格率", "100%"), ("时效指标", "项目完成时间", "2025年12月底前"),
                    ("社会效益指标", "群众文化生活", "明显改善"), ("服务对象满意度指标", "群众满意度", "≥90%")]
     assert not doc.problems
+
+
+def test_fused_digits_in_a_funding_row_under_two_columns_are_not_read():
+    """`本年财政拨款2020` under 全年预算数(A) and 全年执行数(B): 20 and 20 fused, or 2020 alone. Not read, and
+    the document says why."""
+    text = ("绩效目标自评表(2022年度)项目名称某县小型水库水标尺制作安装项目负责人及电话张某(办公)主管部门某县水利局"
+            "实施单位某县水利局资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:202010100.00%10"
+            "其中:本年财政拨款2020其他资金年度总体目标年初设定目标年度总体目标完成情况综述完成供水计量设施改造,完成改造,"
+            "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施产出指标(70分)数量指标"
+            "安装坡面水标尺10≥266米≥266米10")
+    doc = parse_bytes(text.encode(), "fused_budget.txt")
+    p = doc.projects[0]
+    assert p.budget is None or p.budget.fiscal is None
+    assert any("粘连" in pr.message for pr in doc.problems)

@@ -682,6 +682,14 @@ class _Reader:
                     for c, v in zip(cells, vals, strict=True):
                         placed[bpos[c.col]] = v
                     vals = placed
+                elif (len(self.draft.budget_cols) >= 2 and len(vals) < len(self.draft.budget_cols)
+                      and any(c.glued and re.fullmatch(r"\d{2,}(?:\.\d+)?", v) for c, v in zip(cells, vals, strict=True))):
+                    # `本年财政拨款2020` under 全年预算数(A) | 全年执行数(B): 20 and 20 fused, or 2020 alone — unknowable
+                    self.result.problems.append(Problem(
+                        message="资金行的数字粘连在一起，无法确定各列金额，未读取", raw=f"{text} {' '.join(vals)}"[:200]))
+                    self.draft.budget_rows.setdefault(brow, [])
+                    i = j
+                    continue
                 if vals and brow not in self.draft.budget_rows:
                     self.draft.budget_rows[brow] = vals
                     self.pending = []
