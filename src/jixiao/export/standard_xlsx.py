@@ -70,3 +70,8 @@ def render(ws, t: StandardTable) -> None:
     if t.header_rows[0]:
         _page_setup(ws, t.header_rows[0], t.width)
         ws.print_title_rows = f"{t.header_rows[0]}:{t.header_rows[1]}"
+    else:  # a running text: the same A4 landscape fitted to the width, no grid header to repeat
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
