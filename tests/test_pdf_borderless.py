@@ -108,20 +108,23 @@ def test_wrapped_lines_join_the_cell_above_and_a_spanning_cell_keeps_the_columns
 
 
 def test_tight_rows_are_told_apart_by_where_lines_break_and_an_open_case_is_marked():
-    # no padding: every line 10 points below the last. The name column is 100 points wide (its text
-    # breaks at 40 + 13 glyphs); the value column never wraps.
+    # no padding: every line 10 points below the last. The name column breaks its lines at 40 + 13
+    # glyphs; the value column never wraps.
     chars = _page([
         (40, [(40, "三级指标"), (160, "指标值")]),
-        (50, [(40, "第一项服务内容按照合同约定"), (160, "≥95%")]),  # runs to the column's edge: wraps
-        (60, [(40, "完成并通过验收")]),  # continues the name
-        (70, [(40, "服务对象满意度"), (160, "≥90%")]),  # the name above ended short, the value too: a new row
-        (80, [(40, "老人满意度")]),  # the name above ended short, nothing else: open
+        (50, [(40, "第一项服务内容按照合同约定"), (160, "≥95%")]),  # runs to the column's edge
+        (60, [(40, "完成并通过验收")]),  # the next word would not have fitted above: the name goes on
+        (70, [(40, "第二项服务内容按照合同约定"), (160, "≥90%")]),  # name and value above were done: new row
+        (80, [(40, "完成并通过验收")]),
+        (90, [(40, "服务对象满意度"), (160, "≥90%")]),
+        (100, [(40, "老人满意度")]),  # the name above ended short and nothing else goes on: open
     ])
     rows, problems = _read(chars)
     assert [r.texts for r in rows] == [["三级指标", "指标值"],
                                        ["第一项服务内容按照合同约定完成并通过验收", "≥95%"],
+                                       ["第二项服务内容按照合同约定完成并通过验收", "≥90%"],
                                        ["服务对象满意度老人满意度", "≥90%"]]
-    assert list(problems) == [(1, 1, 3)]  # kept with the row above, and marked
+    assert list(problems) == [(1, 1, 4)]  # kept with the row above, and marked
 
 
 def test_unsure_row_reaches_its_indicator_as_a_problem():

@@ -270,24 +270,30 @@ def _ends(ln: _Line, bounds: list[float], spanners: set[int]) -> dict[int, float
 
 def wrap_edges(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> dict[int, float]:
     """Where a wrapped line breaks in each column: how far text runs in it over the whole table. A column
-    whose text stops well short of the next column (the last: a narrow one) never wrapped; it gets no
-    edge."""
-    ends: dict[int, float] = {}
+    whose text stops well short of the next column (the last: a narrow one), or where only one line
+    reaches that far, shows no wrapping; it gets no edge."""
+    all_ends: dict[int, list[float]] = {}
     starts: dict[int, float] = {}
     for ln in lines:
         for k, x in _ends(ln, bounds, spanners).items():
-            ends[k] = max(ends.get(k, 0.0), x)
+            all_ends.setdefault(k, []).append(x)
         for s in ln.segs:
             k = _first_col(s, bounds)
             starts[k] = min(starts.get(k, s.x0), s.x0)
     last = len(bounds)  # the last column has no neighbour to run into: it wraps when it is wide
-    return {k: x for k, x in ends.items()
-            if (k < last and starts.get(k + 1, x) - x <= 3 * h) or (k == last and x - starts[k] >= 8 * h)}
+    out = {}
+    for k, xs in all_ends.items():
+        x = max(xs)
+        if sum(1 for e in xs if e >= x - 1.5 * h) < 2:
+            continue  # one line reaching that far is the longest text, not a line the column broke
+        if (k < last and starts.get(k + 1, x) - x <= 3 * h) or (k == last and x - starts[k] >= 8 * h):
+            out[k] = x
+    return out
 
 
 def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: float,
-               edges: dict[int, float], padded_before: bool | None = None
-               ) -> tuple[list[bool], list[bool], bool]:
+               edges: dict[int, float], padded_before: bool | None = None,
+               ended_rows: set[int] | None = None, tight: bool = False) -> tuple[list[bool], list[bool], bool]:
     """For each line: does it begin a row, and is that decision unsure; and whether the table pads its
     rows (`padded_before`: what the table's earlier pages showed of that).
 
@@ -304,9 +310,10 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
     inner = min(pitches) if pitches else 0.0
     if not pitches or inner > 1.7 * line_h:
         inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
-    padded = any(p > inner + 0.5 * line_h for p in pitches) or bool(padded_before)
+    padded = not tight and (any(p > inner + 0.5 * line_h for p in pitches) or bool(padded_before))
     starts: list[bool] = [True]
     unsure: list[bool] = [False]
+    strong = ended_rows if ended_rows is not None else set()
     for i in range(1, len(lines)):
         ln, above = lines[i], lines[i - 1]
         occ = _occupied(ln, bounds, spanners)
@@ -342,6 +349,8 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             # beside them, or one the width leaves open, makes it unsure)
             starts.append(True)
             unsure.append(bool(wrapped or open_))
+            if not (wrapped or open_):
+                strong.add(i)
         elif open_ or not (wrapped or ended):
             starts.append(False)
             unsure.append(bool(open_))
@@ -431,21 +440,21 @@ def _spacing(lines: list[_Line], bounds: list[float], spanners: set[int], h: flo
 
 
 def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: float,
-           line_h: float) -> list[tuple[list[_Seg], bool]]:
+           line_h: float, breaks: set[int] = frozenset()) -> list[tuple[list[_Seg], bool]]:
     """Rows of a table whose rows are padded apart: in each column, lines no further apart than wrapped
     lines are one cell; cells whose heights overlap share a row. However a cell is set in its row (top,
     centre, bottom), it lies within the row's height, and rows do not overlap."""
-    by_col: dict[int, list[_Seg]] = {}
-    for ln in lines:
+    by_col: dict[int, list[tuple[int, _Seg]]] = {}
+    for i, ln in enumerate(lines):
         for s in ln.segs:
-            by_col.setdefault(_first_col(s, bounds), []).append(s)
+            by_col.setdefault(_first_col(s, bounds), []).append((i, s))
     cells: list[tuple[float, float, list[_Seg]]] = []
-    for segs in by_col.values():
-        segs.sort(key=lambda s: min(c.top for c in s.chars))
+    for col in by_col.values():
+        col.sort(key=lambda t: min(c.top for c in t[1].chars))
         cur: list[_Seg] = []
-        for s in segs:
+        for i, s in col:
             top = min(c.top for c in s.chars)
-            if cur and top - min(c.top for c in cur[-1].chars) > inner + 0.5 * line_h:
+            if cur and (i in breaks or top - min(c.top for c in cur[-1].chars) > inner + 0.5 * line_h):
                 cells.append(_extent(cur))
                 cur = []
             cur.append(s)
@@ -583,13 +592,22 @@ class BorderlessReader:
         padded: bool | None = None
         row_no = 0
         for page_no, block in table.pieces:
-            inner, line_h, padded_here = _spacing(block.lines, bounds, spanners, table.h)
-            padded = padded_here or bool(padded)
+            inner, line_h, _ = _spacing(block.lines, bounds, spanners, table.h)
+            # read as printed tight first: lines where two or more cells above were done begin a row
+            # however the table is set, and tell whether the table pads its rows (those lines then
+            # stand below a gap) or a gap is only a blank line somewhere in a tight table
+            done: set[int] = set()
+            starts, unsure, _ = row_starts(block.lines, bounds, spanners, table.h, edges, False, done, tight=True)
+            gapped = {i for i in range(1, len(block.lines))
+                      if block.lines[i].top - block.lines[i - 1].top > inner + 0.5 * line_h}
+            if done:
+                padded = 2 * len(done & gapped) >= len(done)
+            elif padded is None and gapped:
+                padded = True  # a page without such lines keeps what the table's earlier pages showed
+            header = _repeated_header(table, block, starts)
             if padded:
-                groups = _bands(block.lines, bounds, spanners, inner, line_h)
+                groups = _bands(block.lines, bounds, spanners, inner, line_h, done)
             else:
-                starts, unsure, _ = row_starts(block.lines, bounds, spanners, table.h, edges, False)
-                header = _repeated_header(table, block, starts)
                 if header:
                     # the header printed again on this page: its own row, and the next line begins one
                     starts[:header + 1] = [True] + [False] * (header - 1) + [True]
