@@ -410,7 +410,7 @@ class Suggester:
         if w.families != self._families:
             self._index()
         n_neighbours = neighbours or w.neighbours
-        sims = (self.matrix @ self.tfidf.transform(self.counter.transform([text])).T).toarray().ravel()
+        sims = self.similarities(text)
         knn: Counter = Counter()
         entry_votes: Counter = Counter()
         sources: dict[int, list[tuple[str, float]]] = defaultdict(list)
@@ -460,6 +460,10 @@ class Suggester:
             if len(out) >= limit:
                 break
         return out[:limit]
+
+    def similarities(self, text: str):
+        """Cosine similarity of the text to every project (TF-IDF of character 1–3-grams)."""
+        return (self.matrix @ self.tfidf.transform(self.counter.transform([text])).T).toarray().ravel()
 
     def _add_share(self, scores: Counter, weight: float, members: list[int], exclude: int | None) -> None:
         members = [i for i in members if self.records[i].id != exclude]
