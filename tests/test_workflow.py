@@ -379,3 +379,14 @@ def test_a_comment_is_taken_back_by_its_author_and_the_log_keeps_it(store_url):
     facade.move(engine, REVIEWER, doc, "return")
     with pytest.raises(CommentError, match="只能删除正在审核的表上本轮的审核意见"):
         facade.uncomment(engine, ADMIN, doc, kept["id"])
+
+
+def test_an_officers_list_is_narrowed_in_the_query(tmp_path):
+    """With more tables of other departments than the list shows, an officer still sees their own."""
+    url = f"sqlite:///{tmp_path / 'wf.db'}"
+    engine, own = stored(url, "submitted", "0")
+    for n in range(1, 4):
+        stored(url, "submitted", str(n), OTHER)
+    assert [r["id"] for r in facade.tables(engine, OFFICER, limit=2)] == [own]
+    assert len(facade.tables(engine, REVIEWER, limit=2)) == 2
+    assert facade.tables(engine, Actor("无部门", "officer")) == []

@@ -72,7 +72,12 @@ def tables(engine: Engine, principal, statuses: tuple[str, ...] = STATUSES, depa
     """The tables in the workflow the principal may see, newest first, with the moves they may make."""
     actor = as_actor(principal)
     with engine.connect() as conn:
-        rows = [r for r in documents_in(conn, statuses, department, limit)
+        # an officer's or an assigned reviewer's departments narrow the query itself, so the newest `limit`
+        # tables are theirs, not the newest of all cut down afterwards
+        within = actor.departments if actor.role in ("officer", "reviewer") and actor.departments else None
+        if actor.role == "officer" and not actor.departments:
+            return []
+        rows = [r for r in documents_in(conn, statuses, department, limit, within)
                 if allowed(actor, "workflow.read", r["department"])]
         for r in rows:
             r["status_zh"] = STATUS_ZH.get(r["status"], r["status"])

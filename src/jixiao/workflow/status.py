@@ -45,8 +45,9 @@ def set_status(conn: Connection, doc_id: int, status: str, expected: str | None 
 
 
 def documents_in(conn: Connection, statuses: tuple[str, ...], department: str | None = None,
-                 limit: int = 200) -> list[dict]:
-    """Stored documents in these statuses (of one department), newest first, for the workflow list page."""
+                 limit: int = 200, within: tuple[str, ...] | None = None) -> list[dict]:
+    """Stored documents in these statuses (of one department; of the departments `within`, when given), newest
+    first, for the workflow list page."""
     # the projects' department where the table names none and they share one (as `_project_department`)
     shared = (select(func.min(ProjectRow.department)).where(ProjectRow.document_id == DocumentRow.id)
               .having(func.count(func.distinct(ProjectRow.department)) == 1).scalar_subquery())
@@ -56,5 +57,7 @@ def documents_in(conn: Connection, statuses: tuple[str, ...], department: str | 
          .where(DocumentRow.status.in_(statuses)).order_by(DocumentRow.id.desc()).limit(limit))
     if department is not None:
         q = q.where(dept == department)
+    if within is not None:
+        q = q.where(dept.in_(within))
     return [{"id": r.id, "name": r.source_name, "title": r.title, "year": r.year, "department": r.department,
              "status": r.status} for r in conn.execute(q)]
