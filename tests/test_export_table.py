@@ -106,13 +106,15 @@ def test_round_trip(path, fmt, tmp_path):
 
 
 @pytest.mark.parametrize("framework", ["2021", "old"])
-@pytest.mark.parametrize("name", ["003_23b8967a22161806.txt", "004_23c08299ad075e9a.txt", "008.txt", "031.txt"])
-def test_round_trip_in_a_framework(name, framework, tmp_path):
+@pytest.mark.parametrize(("name", "fmt"), [("003_23b8967a22161806.txt", "xlsx"), ("004_23c08299ad075e9a.txt", "xlsx"),
+                                           ("008.txt", "xlsx"), ("031.txt", "xlsx"), ("001.txt", "docx"),
+                                           ("031.txt", "docx")])
+def test_round_trip_in_a_framework(name, fmt, framework, tmp_path):
     """Written in a framework, the table reads back as the mapped document (levels moved, rows grouped)."""
     path = next(p for p in DOCS if p.name == name)
-    diffs = round_trip(path, "xlsx", tmp_path, framework)
+    diffs = round_trip(path, fmt, tmp_path, framework)
     assert not diffs, "\n".join(diffs[:10])
-    levels = {(i.level1, i.level2) for p in parse_path(tmp_path / f"{path.stem}.xlsx").projects for i in p.indicators}
+    levels = {(i.level1, i.level2) for p in parse_path(tmp_path / f"{path.stem}.{fmt}").projects for i in p.indicators}
     if framework == "2021":
         assert ("产出指标", "成本指标") not in levels
         assert ("效益指标", "服务对象满意度指标") not in levels
@@ -211,6 +213,25 @@ def test_one_table_per_project(tmp_path):
     wb = load_workbook(out)
     assert written.tables == len(doc.projects) == len(wb.worksheets)
     assert [ws.title for ws in wb.worksheets][:2] == [p.name[:28] for p in doc.projects[:2]]
+    for ws in wb.worksheets:  # every sheet prints on A4 landscape with its grid header on each page
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows
+
+
+def test_department_with_its_own_targets(tmp_path):
+    """A document with projects and department-wide targets: a sheet per project and one for the department;
+    DOCX: each table starts a new page."""
+    from docx import Document as open_docx
+
+    doc = parsed(SEEDS[4])
+    out = tmp_path / "部门.xlsx"
+    assert write_tables([(doc, None)], "xlsx", out).tables == len(doc.projects) + 1
+    last = load_workbook(out).worksheets[-1]
+    assert last["A2"].value == "一、部门整体绩效目标" and last.page_setup.orientation == "landscape"
+    write_tables([(doc, None)], "docx", tmp_path / "部门.docx")
+    d = open_docx(str(tmp_path / "部门.docx"))
+    breaks = [p for p in d.paragraphs if 'w:type="page"' in p._p.xml]
+    assert len(breaks) == len(doc.projects)  # between the tables
+    assert len(d.tables) == 2 * len(doc.projects)  # header fields and grid per project; the department as text
 
 
 def test_value_too_long_for_a_cell(tmp_path):
