@@ -1,19 +1,22 @@
 """Tables drawn without ruling lines, read from where the characters stand.
 
 A borderless table has no grid to cut cells from, and a cell whose text wraps puts its lines below the row's
-first line, among the lines of the next row's cells. We rebuild the grid from the text itself:
+first line, beside the lines of its row's other cells. We rebuild the grid from the text itself:
 
-- columns are the gaps of the x-projection of the character boxes over the table's lines (a gap no line's
-  text crosses), found again without the cells that span several columns (a goal written across the
-  row), so one such cell does not hide the columns it covers;
-- a line starts a new row when a column gets text that it did not have on the line above (a cell begins:
-  cells are top-aligned, so every cell of a row begins on the row's first line), or when the space above
-  it is wider than the spacing of wrapped lines (the padding between rows); the other lines are wrapped
-  continuations and join the cells above them.
+- columns are the gaps of the x-projection of the character boxes over all the table's lines, on all its
+  pages, found without the cells that span several columns (a goal written across the row), so such a
+  cell does not hide the columns it covers;
+- in a table whose rows are padded apart, a column's lines no further apart than wrapped lines are one
+  cell, and cells whose heights overlap are one row: that holds however a cell is set in its row (top,
+  centre, bottom);
+- in a table printed tight, a line begins a row when a column gets text it did not have on the line above
+  (a cell begins) or when two or more cells above were done (they ended short, and each gets new text);
+  it continues the cells above when the layout broke their lines (its first word would not have fitted
+  on the line above).
 
-Where the geometry leaves a line's row open (a table printed with no row padding, so a wrapped line and a
-new row look alike; a cell beginning with no row padding above it), the text is kept in the row above and
-the row gets a problem, never a silent guess.
+Where the geometry leaves a line's row open, the text is kept in the row above and the row gets a problem
+(`UNSURE_ROW`), never a silent guess. A page break ends a row, as a ruling line would: the layouts rejoin a
+row the break cut, as for a ruled table.
 """
 
 from __future__ import annotations
@@ -59,10 +62,8 @@ class _Line:
 
 @dataclass
 class Block:
-    """One table on one page: its lines, its column bounds and its rows (lists of line indexes)."""
+    """The lines of one table on one page."""
     lines: list[_Line]
-    bounds: list[float] = field(default_factory=list)  # x where each column after the first begins
-    spanners: set[int] = field(default_factory=set)  # id() of segments that span columns
 
 
 def _segments(chars: list[geo.Char], gap: float) -> list[_Seg]:
@@ -191,7 +192,7 @@ def _fits_first_column(ln: _Line, left: float, first_bound: float | None, h: flo
     return len(ln.segs) == 1 and ln.x0 <= left + h and (first_bound is None or ln.x1 < first_bound)
 
 
-def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
+def blocks(lines: list[_Line], h: float, open_bound: float | None = None,
            open_left: float | None = None) -> list[tuple[str, object]]:
     """The page as ('text', line) and ('table', Block) in order. A table begins at a line of two or more
     segments (or, on a page continuing a table, at the top); a line at the table's left edge whose text
@@ -199,8 +200,8 @@ def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
     out: list[tuple[str, object]] = []
     cur: list[_Line] | None = None
     left = open_left
-    first_bound = open_bounds[0] if open_bounds else None
-    if open_bounds is not None and lines:
+    first_bound = open_bound
+    if open_left is not None and lines:
         cur = []
     for ln in lines:
         if cur is not None:
@@ -213,7 +214,8 @@ def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
             if ln.x0 > left + h or _fits_first_column(ln, left, first_bound, h):
                 cur.append(ln)
                 continue
-            out.extend(_close(cur, left, first_bound, h))
+            if cur:
+                out.append(("table", Block(cur)))
             cur = None
         if len(ln.segs) > 1:
             cur = [ln]
@@ -226,21 +228,9 @@ def blocks(lines: list[_Line], h: float, open_bounds: list[float] | None = None,
                 cur.insert(0, out.pop()[1])
         else:
             out.append(("text", ln))
-    if cur is not None:
-        out.extend(_close(cur, left, first_bound, h))
+    if cur:
+        out.append(("table", Block(cur)))
     return out
-
-
-def _close(cur: list[_Line], left: float | None, first_bound: float | None, h: float) -> list[tuple[str, object]]:
-    """A table's lines, less trailing one-segment lines at its left edge after its last multi-segment line
-    when they are set apart (a note under the table)."""
-    if not cur:
-        return []
-    last_multi = max((i for i, ln in enumerate(cur) if len(ln.segs) > 1), default=-1)
-    if last_multi < 0:
-        # a continued table's page with only wrapped lines: still the table
-        return [("table", Block(cur))]
-    return [("table", Block(cur))]
 
 
 # --- rows -------------------------------------------------------------------------------------------------
@@ -517,10 +507,6 @@ class _Table:
     first_bound: float | None = None
     header_lines: list[str] = field(default_factory=list)  # the lines of its first row, as first printed
 
-    @property
-    def header(self) -> str:
-        return self.pieces[0][1].lines[0].text
-
 
 class BorderlessReader:
     """Pages in order → Rows. A table that reaches the bottom of a page goes on at the top of the next;
@@ -548,8 +534,7 @@ class BorderlessReader:
                 continue
             kept.append(ln)
         opened, self.open = self.open, None
-        items = blocks(kept, h, [opened.first_bound] if opened and opened.first_bound else None,
-                       opened.left if opened else None)
+        items = blocks(kept, h, opened.first_bound if opened else None, opened.left if opened else None)
         for k, (kind, obj) in enumerate(items):
             if kind == "text":
                 if self.items and self.items[-1][0] == page_no and self.items[-1][1] == "text":
