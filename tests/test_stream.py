@@ -457,3 +457,11 @@ def test_fused_digits_in_a_funding_row_under_two_columns_are_not_read():
     p = doc.projects[0]
     assert p.budget is None or p.budget.fiscal is None
     assert any("粘连" in pr.message for pr in doc.problems)
+
+
+def test_a_first_level_keeps_points_printed_without_their_word_or_bracket():
+    """`产出指标(50)` and a wrapped `效益指标` / `30分)`: the points are read all the same."""
+    from jixiao.layouts.vocab import level_points
+
+    assert [level_points(t) for t in ("产出指标(50)", "效益指标30分)", "满意度指标（10 分）", "成本指标(0-20)分")] == [
+        50.0, 30.0, 10.0, None]

@@ -42,6 +42,7 @@ _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
 _STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
                "附件：", "下载", "打印", "关闭"}
+_POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}(?:\.\d+)?)分")
 _FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
 _PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
 # a strong value in glued text: an operator before it, or a percent / per-mille / word unit after it
@@ -683,7 +684,7 @@ class _Reader:
                         placed[bpos[c.col]] = v
                     vals = placed
                 elif (len(self.draft.budget_cols) >= 2 and len(vals) < len(self.draft.budget_cols)
-                      and any(c.glued and re.fullmatch(r"\d{2,}(?:\.\d+)?", v) for c, v in zip(cells, vals, strict=True))):
+                      and any(c.glued and re.fullmatch(r"\d{2,}(?:\.\d+)?", c.text.strip()) for c in cells)):
                     # `本年财政拨款2020` under 全年预算数(A) | 全年执行数(B): 20 and 20 fused, or 2020 alone — unknowable
                     self.result.problems.append(Problem(
                         message="资金行的数字粘连在一起，无法确定各列金额，未读取", raw=f"{text} {' '.join(vals)}"[:200]))
@@ -880,6 +881,10 @@ class _Reader:
                 if as_level1:
                     self.level1, self.level2, self.level2_code = l1, None, None
                     self.level1_points = level_points(text)
+                    points = _POINTS_PIECE.fullmatch(squash(nxt)) if self.level1_points is None else None
+                    if points:  # `产出指标` / `(50)` or `30分)`: the label's points wrapped onto the next line
+                        self.level1_points = float(points.group(1) or points.group(2))
+                        i += 1
                 else:
                     self.level2, self.level2_code = l2, code
                 self.level_seen = True

@@ -197,14 +197,14 @@ def level_of(text: str) -> tuple[bool, str | None, bool, str | None, str | None]
     return (is1, l1, is2, l2, code)
 
 
-_LEVEL_POINTS = re.compile(r"[（(]\s*(\d{1,3}(?:\.\d+)?)\s*分\s*[)）]\s*$|[（(]\s*(\d{1,3}(?:\.\d+)?)\s*[)）]\s*分\s*$")
+_LEVEL_POINTS = re.compile(r"(?:[（(]\s*|(?<=指标))(\d{1,3}(?:\.\d+)?)\s*分?\s*[)）]\s*分?\s*$")
 
 
 def level_points(text: str) -> float | None:
-    """The points a first-level label prints (`产出指标(50分)`, `效益指标（30）分`); None for a range
-    (`成本指标(0-20)分`) or no points."""
-    m = _LEVEL_POINTS.search(text or "")
-    return float(m.group(1) or m.group(2)) if m else None
+    """The points a first-level label prints (`产出指标(50分)`, `效益指标（30）分`, `产出指标(50)`, and
+    `效益指标30分)` where a wrapped line lost its bracket); None for a range (`成本指标(0-20)分`) or no points."""
+    m = _LEVEL_POINTS.search(squash(text or ""))
+    return float(m.group(1)) if m else None
 
 
 def is_level(text: str) -> bool:
