@@ -252,3 +252,23 @@ def test_a_comment_is_taken_back_from_the_page_and_the_api(served):
     assert client.delete(f"/api/documents/{doc}/comments/{second['id']}").status_code == 404
     deleted = client.get("/api/audit", params={"action": "workflow.comment.delete"}).json()["entries"]
     assert [e["before"]["text"] for e in deleted] == ["第二条", "第一条"]
+
+
+def test_the_audit_page_filters_by_day_and_exports_the_same(served):
+    from datetime import UTC, datetime, timedelta
+
+    client, doc, _ = served
+    client.post(f"/api/documents/{doc}/comments", json={"text": "今天"})
+    today = datetime.now(UTC).date()
+    tomorrow = today + timedelta(days=1)
+    count = 'count(//table[@id="audit"]/tbody/tr[count(td) > 1])'
+    assert html.fromstring(client.get(f"/admin/audit?since={today}&until={today}").text).xpath(count) == 1
+    page = client.get(f"/admin/audit?since={tomorrow}&until=").text
+    assert html.fromstring(page).xpath(count) == 0 and "没有记录" in page
+    (csv_link,) = html.fromstring(page).xpath('//a[@id="audit-csv"]/@href')
+    rows = list(csv.DictReader(io.StringIO(client.get(csv_link).content.decode("utf-8-sig"))))
+    assert rows == []
+    (csv_link,) = html.fromstring(client.get(f"/admin/audit?until={today}").text).xpath('//a[@id="audit-csv"]/@href')
+    assert len(list(csv.DictReader(io.StringIO(client.get(csv_link).content.decode("utf-8-sig"))))) == 1
+    bad = client.get("/admin/audit?since=2026-13-01")
+    assert bad.status_code == 400 and "起始日期无效" in bad.text

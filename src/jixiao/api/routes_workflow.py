@@ -9,7 +9,7 @@ which the app answers as JSON under /api and as the error page elsewhere."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 from urllib.parse import quote, urlencode
 
@@ -211,6 +211,16 @@ def sheet_letter(request: Request, doc_id: Id) -> Response:
 
 
 PAGE = 50
+Day = Annotated[str | None, Query(max_length=10, description="日期，如 2026-12-01")]
+
+
+def _day(value: str | None, label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"{label}无效：{value}（应为 2026-12-01 这样的日期）") from exc
 
 
 def _json(value) -> str:
@@ -219,13 +229,21 @@ def _json(value) -> str:
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(request: Request, action: Text = None, actor: Text = None, target: Text = None,
-               department: Text = None, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-    f = _filter(action, actor, target, department, None, None, PAGE, (page - 1) * PAGE)
+               department: Text = None, since: Day = None, until: Day = None,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """`since` and `until` are days (UTC), both included; an empty field is no bound."""
+    first, last = _day(since, "起始日期"), _day(until, "截止日期")
+    start = datetime.combine(first, time.min, UTC) if first else None
+    end = datetime.combine(last, time.min, UTC) + timedelta(days=1) if last else None
+    f = _filter(action, actor, target, department, start, end, PAGE, (page - 1) * PAGE)
     total, rows = _call(facade.audit_log, _engine(request), principal(request), f)
-    params = {k: v for k, v in (("action", action), ("actor", actor), ("target", target),
-                                ("department", department)) if v}
+    params = {k: str(v) for k, v in (("action", action), ("actor", actor), ("target", target),
+                                     ("department", department), ("since", first), ("until", last)) if v}
+    # the export links carry the same bounds as times, which is what /api/audit takes
+    exported = {**{k: v for k, v in params.items() if k not in ("since", "until")},
+                **{k: v.isoformat() for k, v in (("since", start), ("until", end)) if v}}
     pages = max(1, -(-total // PAGE))
     shown = [dict(r, before_text=_json(r["before"]), after_text=_json(r["after"])) for r in rows]
     return _render("workflow_audit.html", rows=shown, total=total, page=page, pages=pages, params=params,
-                   query=urlencode(params), prev=f"/admin/audit?{urlencode({**params, 'page': page - 1})}",
+                   query=urlencode(exported), prev=f"/admin/audit?{urlencode({**params, 'page': page - 1})}",
                    next=f"/admin/audit?{urlencode({**params, 'page': page + 1})}")
