@@ -21,6 +21,7 @@ add). `prepare_folds` / `score_folds` measure it (bench/library.py, docs/benchma
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -189,7 +190,7 @@ def _entry_dict(e) -> dict:
 # ---- suggestions -------------------------------------------------------------------------------------------
 
 # what a template or a scorer adds to a name and a library key should not keep: `★★★`, `(≥**人)`, `指标1:`,
-# `其中:`, a leading `1、` or `（2）`
+# `其中:`, a leading `1、` or `（2）`, a trailing `达到目标值`, a `=实际完成任务量/计划完成任务量*100%` formula
 _NAME_NOISE = re.compile(r"[★☆]+|[(（][^()（）]*\*\*[^()（）]*[)）]|^\s*(?:指标\s*\d+\s*[:：]|其中\s*[:：]"
                          r"|\d{1,2}\s*[、.．]|[(（]\d{1,2}[)）])|达到(?:目标|预计|计划)值$|\s*[=＝][^=＝]*[/÷][^=＝]*$")
 
@@ -258,12 +259,11 @@ def project_kinds(text: str) -> frozenset[str]:
 
 
 def budget_band(total: float | None) -> int | None:
-    """Budget size as a power of ten of 万元 (0: under 10, 1: 10–100, …); None when unknown or zero."""
+    """Budget size in powers of ten of 万元: 0 under 1, 1 for 1–10, 2 for 10–100, 3 for 100–1000, 4 above;
+    None when unknown or zero."""
     if not total or total <= 0:
         return None
-    import math
-
-    return max(0, min(4, int(math.log10(total)) + (1 if total >= 1 else 0)))
+    return max(0, min(4, int(math.log10(total)) + 1)) if total >= 1 else 0
 
 
 @dataclass
@@ -279,10 +279,6 @@ class ProjectRecord:
     budget: float | None = None
     entries: list[int] = field(default_factory=list)
     targets: dict[int, str] = field(default_factory=dict)  # entry id → the annual target label
-
-    @property
-    def text(self) -> str:
-        return " ".join(x for x in (self.name, self.content or "", self.goal or "") if x)
 
 
 @dataclass
