@@ -390,3 +390,26 @@ def test_an_officers_list_is_narrowed_in_the_query(tmp_path):
     assert [r["id"] for r in facade.tables(engine, OFFICER, limit=2)] == [own]
     assert len(facade.tables(engine, REVIEWER, limit=2)) == 2
     assert facade.tables(engine, Actor("无部门", "officer")) == []
+
+
+def test_a_revised_table_keeps_its_comments_beside_the_same_rows(store_url):
+    """A revision rewrites the rows under the same document: a row that moved keeps its comment (found by
+    name); a row that is gone shows its comment under its project with the name it had, in the letter too."""
+    engine, doc = stored(store_url, "submitted")
+    facade.comment(engine, REVIEWER, doc, project_index=0, indicator_seq=2, opinion_code=4, text="合格率写百分比")
+    facade.comment(engine, REVIEWER, doc, project_index=1, indicator_seq=2, opinion_code=2, text="便利程度要量化")
+    with engine.begin() as conn:  # the officer's revision: one row renamed away, one moved to 序号 3
+        conn.execute(text("UPDATE indicators SET name = '养护达标率' WHERE document_id = :d AND name = '养护合格率'"),
+                     {"d": doc})
+        conn.execute(text("UPDATE indicators SET seq = 3 WHERE document_id = :d AND name = '夜间出行便利程度'"),
+                     {"d": doc})
+    s = facade.sheet(engine, REVIEWER, doc)
+    moved = [r for r in s["projects"][1]["rows"] if r["seq"] == 3][0]
+    assert [c["text"] for c in moved["comments"]] == ["便利程度要量化"] and not moved["comments"][0]["orphan"]
+    assert [(c["text"], c["orphan"]) for c in s["projects"][0]["comments"]] == [("合格率写百分比", True)]
+    assert all(not r["comments"] for r in s["projects"][0]["rows"])
+    from jixiao.workflow.letter import letter_rows
+
+    where = {r[1]: r[0] for _, rows in letter_rows(s) for r in rows if "】" in r[1] and "jixiao" not in r[1]}
+    assert where == {"【4 指标与指标值不匹配】合格率写百分比": "原第2项 养护合格率",
+                     "【2 指标不够细化、量化】便利程度要量化": "第3项 夜间出行便利程度"}

@@ -50,6 +50,15 @@ def _where(row: dict | None) -> str:
     return f"第{row['seq']}项 {row['name']}" if row else "本项目"
 
 
+def _comment_where(row: dict | None, comment: dict, default: str = "本项目") -> str:
+    """Where a comment is, or (its row gone since) where it was: 原第3项 受益人数."""
+    if not comment.get("orphan"):
+        return _where(row) if row is not None or default == "本项目" else default
+    if comment["indicator"]:
+        return f"原第{comment['indicator_seq']}项 {comment['indicator']}"
+    return f"原项目 {comment['project']}"
+
+
 def letter_rows(sheet: dict) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     """(section title, rows of 指标 / 审核意见 / 依据 / 修改建议) per project with anything to say, then the table."""
     sections = []
@@ -59,13 +68,13 @@ def letter_rows(sheet: dict) -> list[tuple[str, list[tuple[str, str, str, str]]]
             comments = [c for c in (row or p)["comments"] if c["current"]]
             findings = (row or p)["findings"]
             cited = {(f["rule"], f["message"]) for c in comments for f in c["findings"]}
-            rows += [(_where(row), _opinion_text(c), _rule_text(c), c["fix"]) for c in comments]
+            rows += [(_comment_where(row, c), _opinion_text(c), _rule_text(c), c["fix"]) for c in comments]
             rows += [(_where(row), f"【jixiao {SEVERITY_ZH[f['severity']]}】{f['message']}",
                       f"{f['rule']} {f['name']}", f["fix"]) for f in findings if (f["rule"], f["message"]) not in cited]
         if rows:
             title = p["name"] + (f"（{p['unit']}）" if p.get("unit") else "")
             sections.append((title, rows))
-    overall = [("整表", _opinion_text(c), _rule_text(c), c["fix"])
+    overall = [(_comment_where(None, c, "整表"), _opinion_text(c), _rule_text(c), c["fix"])
                for c in sheet["comments"] if c["current"]]
     overall += [("整表", f"【jixiao {SEVERITY_ZH[f['severity']]}】{f['message']}", f"{f['rule']} {f['name']}", f["fix"])
                 for f in sheet["findings"]]

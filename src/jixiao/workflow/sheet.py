@@ -62,6 +62,9 @@ def review_sheet(conn: Connection, principal, doc_id: int, all_rounds: bool = Tr
     for c in comments:
         c = dict(c, current=c["round"] == round_)
         project, row = _place(c, projects)
+        # the row (or project) it was written about is no longer in the table: shown with the name it had
+        c["orphan"] = (row is None and c["indicator_seq"] is not None) or (project is None and
+                                                                          c["project_index"] is not None)
         if row is not None:
             row["comments"].append(c)
         elif project is not None:
