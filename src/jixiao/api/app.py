@@ -129,7 +129,7 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES,
     app.include_router(web_router)
     from .routes_workflow import router as workflow_router  # WORKFLOW: comments, moves, 审核意见书, audit log
     app.include_router(workflow_router)
-    from .routes_authoring import router as authoring_router  # AUTHORING: editor, drafts, revisions, delete/replace
+    from .routes_authoring import router as authoring_router  # AUTHORING: editor, drafts, revisions
     app.include_router(authoring_router)
     from .routes_export import router as export_router  # EXPORT: standard tables, import sheet
     app.include_router(export_router)
