@@ -111,7 +111,8 @@ def baseline(host: str, plan: dict, rounds: int = 5) -> None:
             "/projects/{id}": lambda: f"/projects/{rnd.choice(plan['projects_by_department'][dept])}",
             "/documents/{id}": lambda: f"/documents/{rnd.choice(plan['documents_by_department'][dept])}",
             "/review": f"/review?department={dept}", "/search": "/search?q=满意度", "/library": "/library?q=满意度",
-            "/api/projects": f"/api/projects?department={dept}&limit=50"}
+            "/api/projects": f"/api/projects?department={dept}&limit=50",
+            "/api/me (the login check alone)": "/api/me"}
     print("one user alone (p50 of 5, ms):", end="")
     for name, url in urls.items():
         times = []
@@ -123,6 +124,22 @@ def baseline(host: str, plan: dict, rounds: int = 5) -> None:
                 times[-1] = float("nan")
         print(f"  {name} {sorted(times)[rounds // 2]:.0f}", end="")
     print(flush=True)
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process and all its descendants (the uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def pct(values: list[float], p: float) -> float:
@@ -197,14 +214,17 @@ def main() -> None:
         users = args.browsers + args.uploaders
         print(f"locust: {args.browsers} browsing + {args.uploaders} uploading, {args.workers} uvicorn workers, "
               f"{args.seconds} s", flush=True)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds(server.pid)
         subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
                         "-u", str(users), "-r", "10", "-t", f"{args.seconds}s", "--host", host, "--only-summary",
                         "--loglevel", "WARNING", "--stop-timeout", "10"], env=env, cwd=tmp,
                        stdout=subprocess.DEVNULL, check=False)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, cpu_seconds(server.pid) - cpu
         times = json.loads((tmp / "times.json").read_text(encoding="utf-8"))
         report(times, elapsed)
+        print(f"server CPU (uvicorn workers, PostgreSQL not counted): {cpu:.1f} s = "
+              f"{1000 * cpu / max(1, len(times)):.0f} ms per request; machine load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         if server is not None:
             server.terminate()
