@@ -108,6 +108,9 @@ def split_glued(text: str) -> tuple[str, ...]:
                 continue
         if p in _TITLE_WORDS and out and not _is_word(out[-1]):
             out[-1] += p
+            cut = _title_start(out[-1])
+            if cut:  # `满意度≥95%2.某某项目绩效目标表`: the last row's value, then the next table's title
+                out[-1:] = [out[-1][:cut].strip(), out[-1][cut:].strip()]
             continue
         m = re.match(r"^[（(](?:19|20)\d{2}年度?[)）]", p)
         if m and out and out[-1].endswith(tuple(_TITLE_WORDS)):
@@ -117,6 +120,20 @@ def split_glued(text: str) -> tuple[str, ...]:
                 continue
         out.append(p)
     return tuple(out)
+
+
+# where a title glued after a row's last value begins: the table's number (`2.`) after a value, or the first
+# ideograph after a percent sign
+_NUMBERED_TITLE = re.compile(r"(?<=[\u4e00-\u9fff%‰)）])\d{1,2}[.、．](?=[\u4e00-\u9fff])")
+_TITLE_AFTER_PERCENT = re.compile(r"(?<=[%‰])(?=[\u4e00-\u9fff][^%‰\d]*$)")
+
+
+def _title_start(text: str) -> int | None:
+    numbered = list(_NUMBERED_TITLE.finditer(text))
+    m = numbered[-1] if numbered else None
+    if m is None:
+        m = _TITLE_AFTER_PERCENT.search(text)
+    return m.start() if m and m.start() > 0 else None
 
 
 def _glue_count(text: str) -> int:
