@@ -1,13 +1,14 @@
 """Borderless PDF tables against the ruled reading of the same document.
 
-    .venv/bin/python bench/pdf_borderless.py [--old]
+    .venv/bin/python bench/pdf_borderless.py
 
 Each PDF in tests/data/formats/borderless/ (made by tests/fixtures/make_pdf_borderless.py: a DOCX fixture
 with its ruling lines removed; `_tight` without row padding either, `_centre` with cells centred in
 their rows) is parsed and scored with
 `jixiao.slots` against the ruled PDF of the same DOCX. Also counted: indicators marked with a problem, and
 silent errors (indicators without a problem whose project, name and annual value the ruled reading does
-not have). `--old` reads them as before the geometric reader (the page laid out as space-aligned text).
+not have). To score the code of another commit on the same fixtures, put its `src` first on the path:
+    git worktree add /tmp/before <commit> && PYTHONPATH=/tmp/before/src .venv/bin/python bench/pdf_borderless.py
 """
 
 from __future__ import annotations
@@ -50,21 +51,21 @@ def measure(path: Path) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--old", action="store_true", help="read as space-aligned text, as before")
-    args = ap.parse_args()
-    if args.old:
-        from jixiao.readers import pdf
+    argparse.ArgumentParser(description=__doc__).parse_args()
+    import pypdfium2
 
-        pdf._borderless_rows = lambda *a, **k: None
-    print(f"{'file':24} {'F1':>6} {'P':>6} {'R':>6} {'indicators':>10} {'marked':>7} {'silent':>7} {'CPU s':>6}")
+    print(f"{'file':26} {'F1':>6} {'P':>6} {'R':>6} {'indicators':>10} {'marked':>7} {'silent':>7} {'CPU s':>6}")
+    pages = seconds = 0.0
     for path in sorted((FORMATS / "borderless").glob("*.pdf")):
         m = measure(path)
+        pages += len(pypdfium2.PdfDocument(str(path)))
+        seconds += m["seconds"]
         if "error" in m:
-            print(f"{path.name:24} {0.0:6.3f}  failed: {m['error']}")
+            print(f"{path.name:26} {0.0:6.3f}  failed: {m['error']}")
             continue
-        print(f"{path.name:24} {m['f1']:6.3f} {m['precision']:6.3f} {m['recall']:6.3f} {m['indicators']:10d} "
+        print(f"{path.name:26} {m['f1']:6.3f} {m['precision']:6.3f} {m['recall']:6.3f} {m['indicators']:10d} "
               f"{m['marked']:7d} {m['silent']:7d} {m['seconds']:6.2f}")
+    print(f"{pages:.0f} pages parsed in {seconds:.2f} CPU s: {pages / seconds:.1f} pages/s")
 
 
 if __name__ == "__main__":
