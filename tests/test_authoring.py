@@ -6,7 +6,7 @@ and migration 0007 over a store of the previous schema. The path and locking run
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -18,7 +18,7 @@ from jixiao.ingest import parse_bytes
 from jixiao.taxonomy import LEVEL2_BY_LEVEL1
 from jixiao.values import parse_target
 
-EXAMPLES = SEEDS[0].parent.parent.parent / "main" / "examples"
+EXAMPLES = ROOT / "examples"
 
 
 def _files(*paths):
