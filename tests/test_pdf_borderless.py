@@ -131,3 +131,15 @@ def test_unsure_row_reaches_its_indicator_as_a_problem():
     got = parse_path(FORMATS / "borderless" / "002_tight.pdf")
     marked = [i for p in got.projects for i in p.indicators if i.problem]
     assert marked and all("无框线表格" in i.problem for i in marked)
+
+
+def test_a_number_alone_on_a_line_inside_a_table_is_a_cell_line_not_a_page_number():
+    chars = _page([
+        (100, [(40, "项目编码"), (140, "13020823P0002161000"), (240, "项目名称"), (340, "防疫物资")]),
+        (110, [(140, "13")]),  # the code's last digits, wrapped
+        (130, [(40, "预算数"), (140, "10000.00"), (240, "其他资金"), (340, "0")]),
+        (570, [(400, "3")]),  # the page number, in the bottom margin
+    ])
+    rows, _ = _read(chars)
+    assert rows[0].cells[1].text == "13020823P000216100013"
+    assert all("3" != r.text for r in rows)

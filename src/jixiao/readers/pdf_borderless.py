@@ -529,8 +529,11 @@ class BorderlessReader:
             # a running header or footer is one piece of text on its own line; a line of several, or one
             # set between the lines of a table (a centred header's cell), is a table's
             interleaved = any(abs(o.top - ln.top) < 0.9 * h for o in lines[max(0, i - 1):i + 2] if o is not ln)
-            if _PAGE_NUMBER.match(line.text) or (len(ln.segs) == 1 and not interleaved
-                                                 and _running_header(line, height, self.seen_margins)):
+            # a page number stands alone in the page's top or bottom margin; a number elsewhere is a
+            # cell's wrapped line (the last digit of a code)
+            margin = ln.bottom < 0.1 * height or ln.top > 0.9 * height
+            if (margin and _PAGE_NUMBER.match(line.text)) or (
+                    len(ln.segs) == 1 and not interleaved and _running_header(line, height, self.seen_margins)):
                 continue
             kept.append(ln)
         opened, self.open = self.open, None
