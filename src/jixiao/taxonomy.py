@@ -16,6 +16,13 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
 }
 LEVEL2 = tuple(dict.fromkeys(n for names in LEVEL2_BY_LEVEL1.values() for n in names))
 
+
+def level2_parent(level2: str | None) -> str | None:
+    """The one first level a canonical second level belongs to; None where it has two (服务对象满意度指标
+    is under 效益指标 in the older framework, 满意度指标 in the 2021 one) or is unknown."""
+    parents = [l1 for l1, names in LEVEL2_BY_LEVEL1.items() if level2 in names]
+    return parents[0] if len(parents) == 1 else None
+
 _LEVEL1_SYNONYMS = {
     "产出": "产出指标",
     "效益": "效益指标",
