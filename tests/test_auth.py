@@ -181,3 +181,30 @@ def test_first_administrator_is_printed_once(tmp_path, capsys):
     with engine.begin() as conn:
         assert authenticate(conn, "admin", password) is not None
     engine.dispose()
+
+
+def test_an_older_store_is_carried_over(store_url):
+    """A store made before accounts (revision 0005) upgrades to 0006 and beyond with its documents intact,
+    and has no user until the first administrator is made."""
+    from sqlalchemy import create_engine, func, text
+
+    from jixiao.store.db import upgrade
+    from jixiao.store.schema import DocumentRow
+
+    old = create_engine(store_url)
+    upgrade(old, "0005")
+    with old.begin() as conn:
+        assert "users" not in inspect(conn).get_table_names()
+        # the row as a 0005 store holds it (the current writer knows later columns)
+        conn.execute(text("INSERT INTO documents (sha256, source_name, format, has_overall, n_projects, "
+                          "n_indicators, has_budget, has_execution, has_evaluation) "
+                          "VALUES ('ab', '旧表.txt', 'txt', false, 0, 0, false, false, false)"))
+    old.dispose()
+    engine = open_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            assert conn.execute(select(DocumentRow.source_name)).scalars().all() == ["旧表.txt"]
+            assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 0
+            assert ensure_first_admin(conn)[0] == "admin"
+    finally:
+        engine.dispose()
