@@ -6,8 +6,8 @@ Each PDF in tests/data/formats/borderless/ (made by tests/fixtures/make_pdf_bord
 with its ruling lines removed; `_tight` without row padding either, `_centre` with cells centred in
 their rows) is parsed and scored with
 `jixiao.slots` against the ruled PDF of the same DOCX. Also counted: indicators marked with a problem, and
-silent errors (indicators without a problem whose project, name and annual value the ruled reading does
-not have). To score the code of another commit on the same fixtures, put its `src` first on the path:
+silent errors (indicators without a problem whose project and name, 一级/二级 level or annual value the
+ruled reading does not have). To score the code of another commit on the same fixtures, put its `src` first on the path:
     git worktree add /tmp/before <commit> && PYTHONPATH=/tmp/before/src .venv/bin/python bench/pdf_borderless.py
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter
 from pathlib import Path
 
 from jixiao.ingest import parse_path
@@ -24,8 +23,26 @@ from jixiao.slots import score
 FORMATS = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats"
 
 
-def _triples(doc) -> Counter:
-    return Counter((p.name, i.name, i.annual.raw if i.annual else None) for p in doc.projects for i in p.indicators)
+def silent_errors(got, ruled) -> list[tuple]:
+    """Indicators without a problem that state something the ruled reading does not: a project and name
+    it has no indicator for, or a level or annual value other than its (a value left out is a miss, not a
+    wrong value)."""
+    want: dict[tuple, list] = {}
+    for p in ruled.projects:
+        for i in p.indicators:
+            want.setdefault((p.name, i.name), []).append(i)
+    out = []
+    for p in got.projects:
+        for i in p.indicators:
+            if i.problem:
+                continue
+            fields = {"level1": i.level1, "level2": i.level2, "annual": i.annual.raw if i.annual else None}
+            same = [w for w in want.get((p.name, i.name), [])
+                    if all(v is None or v == (w.annual.raw if k == "annual" and w.annual else getattr(w, k, None))
+                           for k, v in fields.items())]
+            if not same:
+                out.append((p.name, i.name, fields))
+    return out
 
 
 def measure(path: Path) -> dict:
@@ -38,12 +55,7 @@ def measure(path: Path) -> dict:
         return {"f1": 0.0, "error": str(exc).split(": ", 1)[-1], "seconds": time.process_time() - start}
     seconds = time.process_time() - start
     s = score(got.to_json_dict(), ruled.to_json_dict())
-    want = _triples(ruled)
-    silent = 0
-    for p in got.projects:
-        for i in p.indicators:
-            if not i.problem and (p.name, i.name, i.annual.raw if i.annual else None) not in want:
-                silent += 1
+    silent = len(silent_errors(got, ruled))
     marked = sum(1 for p in got.projects for i in p.indicators if i.problem)
     total = sum(len(p.indicators) for p in got.projects)
     return {"f1": s.f1, "precision": s.precision, "recall": s.recall, "marked": marked, "silent": silent,

@@ -430,7 +430,7 @@ def _spacing(lines: list[_Line], bounds: list[float], spanners: set[int], h: flo
 
 
 def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: float,
-           line_h: float, breaks: set[int] = frozenset()) -> list[tuple[list[_Seg], bool]]:
+           line_h: float, breaks: set[int] = frozenset()) -> list[tuple[list[_Seg], bool, dict]]:
     """Rows of a table whose rows are padded apart: in each column, lines no further apart than wrapped
     lines are one cell; cells whose heights overlap share a row. However a cell is set in its row (top,
     centre, bottom), it lies within the row's height, and rows do not overlap."""
@@ -453,22 +453,112 @@ def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: f
     cells.sort(key=lambda c: c[0])
     rows: list[list] = []
     for top, bottom, segs in cells:
+        cell = (top, bottom, _first_col(segs[0], bounds), segs)
         if rows and top < rows[-1][1] - 0.25 * line_h:
             rows[-1][1] = max(rows[-1][1], bottom)
-            rows[-1][2].extend(segs)
+            rows[-1][2].append(cell)
         else:
-            rows.append([top, bottom, list(segs)])
-    return [(segs, False) for _, _, segs in rows]
+            rows.append([top, bottom, [cell]])
+    if _alignment(rows, line_h) == "centre":
+        return _centred_merges(rows, len(bounds) + 1, line_h)
+    return [([s for c in cs for s in c[3]], False, {}) for _, _, cs in rows]
+
+
+def _alignment(rows: list[list], line_h: float) -> str:
+    """How cells sit in their rows, from the rows holding a cell shorter than their tallest: 'top' (the
+    usual, and what is assumed without evidence) or 'centre'."""
+    votes = {"top": 0, "centre": 0, "other": 0}
+    for top, bottom, cells in rows:
+        tallest = max(c[1] - c[0] for c in cells)
+        for c in cells:
+            if c[1] - c[0] < tallest - line_h:
+                above, below = c[0] - top, bottom - c[1]
+                if above < 0.5 * line_h and below > line_h:
+                    votes["top"] += 1
+                elif abs(above - below) < 0.6 * line_h:
+                    votes["centre"] += 1
+                else:
+                    votes["other"] += 1
+    total = sum(votes.values())
+    return "centre" if votes["centre"] >= 3 and 3 * votes["centre"] >= 2 * total else "top"
+
+
+def _centred_merges(rows: list[list], ncols: int, line_h: float) -> list[tuple[list[_Seg], bool, dict]]:
+    """In a table whose cells are centred in their rows, a cell merged over several rows prints its text
+    once, in the middle of the rows it covers, and the rows above it show nothing in its column. Each
+    such text is given to every row it covers (as a ruled table's reader repeats a merged cell): the rows
+    are those, from the first row its column leaves free, whose middle is the text's middle. A text set
+    between two rows (no row of its own) must be such a cell; a text centred both in its own row and in
+    a larger range of free rows is kept in its row, and the free rows it may cover are marked unsure."""
+    orphan = [0 < i < len(rows) - 1 and all(
+        not any(c[2] == cell[2] for c in rows[i - 1][2]) and not any(c[2] == cell[2] for c in rows[i + 1][2])
+        for cell in rows[i][2]) for i in range(len(rows))]
+    kept = [i for i in range(len(rows)) if not orphan[i]]
+    fills: dict[int, dict[int, tuple[list[_Seg], bool]]] = {i: {} for i in kept}  # row → col → (segs, vspan)
+    doubt: set[int] = set()
+    dropped: set[int] = set()
+    for col in range(ncols):
+        free = 0  # position in `kept` of the first row the column has not given to a cell yet
+        labels = [(i, c) for i in range(len(rows)) for c in rows[i][2] if c[2] == col]
+        for i, cell in labels:
+            mid = (cell[0] + cell[1]) / 2
+            own = None if orphan[i] else kept.index(i)
+            last = own if own is not None else sum(1 for k in kept if k < i) - 1  # the row just above
+            ranges = []
+            for s in range(free, (last if own is None else own) + 1):
+                end_y = 2 * mid - rows[kept[s]][0]
+                for e in range(max(s, last + (own is None)), len(kept)):
+                    if abs(rows[kept[e]][1] - end_y) <= 0.6 * line_h:
+                        others = [k for k in kept[s:e + 1] if k != i and any(c[2] == col for c in rows[k][2])]
+                        if not others:
+                            ranges.append((s, e))
+                        break
+            bigger = [r for r in ranges if r != (own, own)]
+            if own is not None and (own, own) in ranges:
+                if bigger:
+                    doubt.update(kept[k] for k in range(bigger[0][0], bigger[0][1] + 1))
+                free = own + 1
+                continue
+            if len(bigger) >= 1:
+                s, e = bigger[0]
+                for k in range(s, e + 1):
+                    fills[kept[k]][col] = (cell[3], k != s)
+                if own is not None:
+                    rows[i][2] = [c for c in rows[i][2] if c is not cell]
+                else:
+                    dropped.add(i)
+                free = e + 1
+            else:
+                doubt.add(i if own is not None else kept[max(last, 0)])
+                free = (own + 1) if own is not None else free
+    out = []
+    for i, (_, _, cells) in enumerate(rows):
+        if orphan[i] and i in dropped and not [c for c in cells if not _moved(c, fills)]:
+            continue
+        segs = [s for c in cells if not _moved(c, fills) for s in c[3]]
+        out.append((segs, i in doubt, fills.get(i, {})))
+    return out
+
+
+def _moved(cell, fills) -> bool:
+    return any(v[0] is cell[3] for f in fills.values() for v in f.values())
 
 
 def _extent(segs: list[_Seg]) -> tuple[float, float, list[_Seg]]:
     return (min(c.top for s in segs for c in s.chars), max(c.bottom for s in segs for c in s.chars), segs)
 
 
-def _cells(segs: list[_Seg], bounds: list[float], spanners: set[int]) -> list[Cell]:
+def _cells(segs: list[_Seg], bounds: list[float], spanners: set[int], fills: dict | None = None) -> list[Cell]:
+    """The row's cells; `fills` gives a column the text of a cell merged over this row from another
+    (col → (segments, whether the merge began in a row above))."""
     ncols = len(bounds) + 1
     chars: list[list[geo.Char]] = [[] for _ in range(ncols)]
     span_to: list[int] = list(range(ncols))
+    vspan: set[int] = set()
+    for col, (merged, below) in (fills or {}).items():
+        chars[col].extend(c for s in merged for c in s.chars)
+        if below:
+            vspan.add(col)
     for s in segs:
         a = _first_col(s, bounds)
         chars[a].extend(s.chars)
@@ -490,7 +580,7 @@ def _cells(segs: list[_Seg], bounds: list[float], spanners: set[int]) -> list[Ce
             a = covered_by[k]
             cells.append(Cell(texts[a], k + 1, hspan=True, bbox=boxes[a]))
         else:
-            cells.append(Cell(texts[k], k + 1, bbox=boxes[k]))
+            cells.append(Cell(texts[k], k + 1, vspan=k in vspan, bbox=boxes[k]))
     return cells
 
 
@@ -603,11 +693,11 @@ class BorderlessReader:
                 groups = []
                 for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
                     if start or not groups:
-                        groups.append((list(ln.segs), doubt))
+                        groups.append((list(ln.segs), doubt, {}))
                     else:
-                        groups[-1] = (groups[-1][0] + ln.segs, groups[-1][1] or doubt)
-            for segs, doubt in groups:
+                        groups[-1] = (groups[-1][0] + ln.segs, groups[-1][1] or doubt, {})
+            for segs, doubt, fills in groups:
                 row_no += 1
-                out.append(Row(_cells(segs, bounds, spanners), table=table.no, row=row_no, page=page_no))
+                out.append(Row(_cells(segs, bounds, spanners, fills), table=table.no, row=row_no, page=page_no))
                 if doubt:
                     problems[(page_no, table.no, row_no)] = UNSURE_ROW
