@@ -411,14 +411,15 @@ def test_web_pages_link_the_downloads(client):
 
 def test_api_downloads_respect_the_read_permission(client):
     """A project the caller may not read is refused (403); a department selection leaves such projects out."""
-    from jixiao.service.access import set_policy
+    from jixiao.service import access
 
     hidden = parsed(SEEDS[0]).department
-    set_policy(lambda principal, action, department: department != hidden)
+    before = access._policy  # whatever policy this process has installed, put back afterwards
+    access.set_policy(lambda principal, action, department: department != hidden)
     try:
         assert client.get("/api/projects/1/standard-table").status_code == 403
         assert client.get("/api/standard-table", params={"department": hidden}).status_code == 404
         assert client.get("/api/standard-table", params={"department": parsed(SEEDS[2]).department}).status_code == 200
     finally:
-        set_policy(None)
+        access.set_policy(before)
     assert client.get("/api/projects/1/standard-table").status_code == 200
