@@ -216,6 +216,9 @@
     const warnings = findings.filter((f) => f.severity === "warning").length;
     $("counts").textContent = `错误 ${errors} · 警告 ${warnings}` + (dirty ? " · 有未保存的修改" : "");
     $("submit").disabled = !editable() || errors > 0;
+    $("save").disabled = !editable();
+    $("add-row").disabled = !editable();
+    document.querySelectorAll(".add-suggestion").forEach((b) => { b.disabled = !editable(); });
     $("submit").title = errors > 0 ? "还有错误级审核意见，不能提交" : "";
   }
 
@@ -237,6 +240,16 @@
   }
 
   // ---------------------------------------------------------------- save, conflicts, submit
+  const CHANGE = { added: "新增", removed: "删除", renamed: "改名", moved: "移动", raised: "目标提高",
+                   lowered: "目标降低", kind_changed: "指标值改写", changed: "指标值改写", basis: "依据修改" };
+
+  function describe(c) {
+    if (c.change === "field") return c.detail;
+    const ref = c.b || c.a || {};
+    const target = c.target_b ? `（${c.target_b.raw}）` : "";
+    return `${CHANGE[c.change] || c.change}“${ref.name || ""}”${target}` + (c.detail ? `：${c.detail}` : "");
+  }
+
   function showConflict(data) {
     const box = $("conflict");
     box.hidden = false;
@@ -245,7 +258,7 @@
     for (const t of data.theirs || []) {
       const li = el("li", {}, `第 ${t.number} 版 · ${t.author} · ${t.created_at}：${t.summary}`);
       const details = el("ul");
-      for (const c of t.changes || []) details.appendChild(el("li", {}, c.detail || c.change));
+      for (const c of t.changes || []) details.appendChild(el("li", {}, describe(c)));
       li.appendChild(details);
       ul.appendChild(li);
     }
@@ -283,7 +296,7 @@
       say(`已保存第 ${draft.version} 版：${r.data.summary}`, "ok");
       loadRevisions();
     } else if (r.status === 409 && r.data.current) {
-      say(r.data.error, "error");
+      say("保存被拒绝：此草稿已被他人修改，见下方", "error");
       showConflict(r.data);
       loadRevisions();
     } else {
