@@ -42,7 +42,9 @@ _policy: Policy = _allow_all
 
 
 def set_policy(policy: Policy | None) -> None:
-    """Install the permission policy (None: back to allow-all). Called once by the accounts module."""
+    """Install the permission policy (None: back to allow-all). Called once by the accounts module. The
+    policy answers True or False (False: `check` raises Forbidden, 403); it may instead raise its own
+    JixiaoError, e.g. one with status 401 for a visitor who must log in."""
     global _policy
     _policy = policy or _allow_all
 

@@ -14,7 +14,7 @@ from ..errors import NotFound
 from ..model import Document
 from ..store import Filters, document_ids, load_document, query_indicators, query_projects
 from ..store.schema import DocumentRow, IndicatorRow, LibraryEntryRow, ProjectRow
-from .access import LOCAL, Principal, check
+from .access import LOCAL, Principal, check, visible_departments
 
 NO_DEPARTMENT = "（未注明部门）"
 
@@ -86,7 +86,7 @@ def list_documents(engine: Engine, *, year: int | None = None, department: str |
         q = q.where(DocumentRow.year == year)
     if department:
         q = q.where(DocumentRow.department.contains(department, autoescape=True))
-    seen = (principal or LOCAL).departments
+    seen = visible_departments(principal)
     if seen is not None:
         q = q.where(DocumentRow.department.in_(sorted(seen)))
     with engine.connect() as conn:
@@ -172,7 +172,7 @@ def department_list(engine: Engine, principal: Principal | None = LOCAL) -> list
     check(principal, "read")
     with engine.connect() as conn:
         rows = departments(conn)
-    seen = (principal or LOCAL).departments
+    seen = visible_departments(principal)
     return rows if seen is None else [d for d in rows if d["named"] and d["department"] in seen]
 
 
