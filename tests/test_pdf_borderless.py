@@ -49,9 +49,11 @@ def test_borderless_pdf_reads_as_the_ruled_one(path):
     assert s.f1 >= 0.95, (s.precision, s.recall)
     # a value is right or marked: an indicator without a problem states nothing the ruled table does not
     assert not silent_errors(got, ruled)
-    if not path.stem.endswith("_tight"):
-        # rows padded apart leave no line's row open
-        assert not [i.problem for p in got.projects for i in p.indicators if i.problem]
+    problems = {i.problem for p in got.projects for i in p.indicators if i.problem}
+    if not path.stem.endswith(("_tight", "_centre")):
+        assert not problems  # rows padded apart, cells at their tops: nothing is left open
+    if path.stem.endswith("_centre"):
+        assert problems <= {pb.UNSURE_MERGE}  # only whether a centred merged cell covers a free row
 
 
 def test_wrapped_cells_join_their_row():

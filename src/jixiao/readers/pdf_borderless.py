@@ -31,6 +31,7 @@ from .sheet import Cell, Row
 
 BIN = 1.0  # points per slot of the x-projection
 UNSURE_ROW = "无框线表格：此行的续行归属无法从版面确定（行间无留白），已并入上一行，请核对原件"
+UNSURE_MERGE = "无框线表格：居中的合并单元格是否也覆盖此行无法从版面确定，请核对原件"
 
 
 @dataclass(slots=True)
@@ -430,7 +431,8 @@ def _spacing(lines: list[_Line], bounds: list[float], spanners: set[int], h: flo
 
 
 def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: float,
-           line_h: float, breaks: set[int] = frozenset()) -> list[tuple[list[_Seg], bool, dict]]:
+           line_h: float, breaks: set[int] = frozenset(), header: bool = False
+           ) -> list[tuple[list[_Seg], str | None, dict]]:
     """Rows of a table whose rows are padded apart: in each column, lines no further apart than wrapped
     lines are one cell; cells whose heights overlap share a row. However a cell is set in its row (top,
     centre, bottom), it lies within the row's height, and rows do not overlap."""
@@ -460,8 +462,8 @@ def _bands(lines: list[_Line], bounds: list[float], spanners: set[int], inner: f
         else:
             rows.append([top, bottom, [cell]])
     if _alignment(rows, line_h) == "centre":
-        return _centred_merges(rows, len(bounds) + 1, line_h)
-    return [([s for c in cs for s in c[3]], False, {}) for _, _, cs in rows]
+        return _centred_merges(rows, len(bounds) + 1, line_h, header)
+    return [([s for c in cs for s in c[3]], None, {}) for _, _, cs in rows]
 
 
 def _alignment(rows: list[list], line_h: float) -> str:
@@ -483,13 +485,17 @@ def _alignment(rows: list[list], line_h: float) -> str:
     return "centre" if votes["centre"] >= 3 and 3 * votes["centre"] >= 2 * total else "top"
 
 
-def _centred_merges(rows: list[list], ncols: int, line_h: float) -> list[tuple[list[_Seg], bool, dict]]:
+def _centred_merges(rows: list[list], ncols: int, line_h: float,
+                    header: bool = False) -> list[tuple[list[_Seg], str | None, dict]]:
     """In a table whose cells are centred in their rows, a cell merged over several rows prints its text
     once, in the middle of the rows it covers, and the rows above it show nothing in its column. Each
     such text is given to every row it covers (as a ruled table's reader repeats a merged cell): the rows
     are those, from the first row its column leaves free, whose middle is the text's middle. A text set
     between two rows (no row of its own) must be such a cell; a text centred both in its own row and in
-    a larger range of free rows is kept in its row, and the free rows it may cover are marked unsure."""
+    a larger range of free rows is kept in its row, and the free rows it may cover are marked unsure.
+    `header`: the first row is the table's header (first printed, or repeated on this page); a row
+    printed like it further down is a header too."""
+    header_key = _row_key(rows[0][2]) if header else None
     orphan = [0 < i < len(rows) - 1 and all(
         not any(c[2] == cell[2] for c in rows[i - 1][2]) and not any(c[2] == cell[2] for c in rows[i + 1][2])
         for cell in rows[i][2]) for i in range(len(rows))]
@@ -513,10 +519,11 @@ def _centred_merges(rows: list[list], ncols: int, line_h: float) -> list[tuple[l
                         if not others:
                             ranges.append((s, e))
                         break
-            bigger = [r for r in ranges if r != (own, own)]
+            is_header = (header and i == 0) or _row_key(rows[i][2]) == header_key
+            bigger = [] if is_header else [r for r in ranges if r != (own, own)]  # a header merges no row
             if own is not None and (own, own) in ranges:
-                if bigger:
-                    doubt.update(kept[k] for k in range(bigger[0][0], bigger[0][1] + 1))
+                if bigger:  # the free rows it may also cover
+                    doubt.update(kept[k] for k in range(bigger[0][0], bigger[0][1] + 1) if kept[k] != i)
                 free = own + 1
                 continue
             if len(bigger) >= 1:
@@ -529,15 +536,22 @@ def _centred_merges(rows: list[list], ncols: int, line_h: float) -> list[tuple[l
                     dropped.add(i)
                 free = e + 1
             else:
-                doubt.add(i if own is not None else kept[max(last, 0)])
+                # no middle fits: a cell at the top of its own row (a row the page break cut is set from
+                # its top) stays there; anything else is marked
+                if own is None or cell[0] - rows[i][0] > 0.5 * line_h:
+                    doubt.add(i if own is not None else kept[max(last, 0)])
                 free = (own + 1) if own is not None else free
     out = []
     for i, (_, _, cells) in enumerate(rows):
         if orphan[i] and i in dropped and not [c for c in cells if not _moved(c, fills)]:
             continue
         segs = [s for c in cells if not _moved(c, fills) for s in c[3]]
-        out.append((segs, i in doubt, fills.get(i, {})))
+        out.append((segs, UNSURE_MERGE if i in doubt else None, fills.get(i, {})))
     return out
+
+
+def _row_key(cells: list) -> tuple:
+    return tuple(sorted((c[2], "".join(ch.text for s in c[3] for ch in s.chars)) for c in cells))
 
 
 def _moved(cell, fills) -> bool:
@@ -684,7 +698,8 @@ class BorderlessReader:
                 padded = True  # a page without such lines keeps what the table's earlier pages showed
             header = _repeated_header(table, block, starts)
             if padded:
-                groups = _bands(block.lines, bounds, spanners, inner, line_h, done)
+                first = block is table.pieces[0][1] or bool(header)
+                groups = _bands(block.lines, bounds, spanners, inner, line_h, done, first)
             else:
                 if header:
                     # the header printed again on this page: its own row, and the next line begins one
@@ -693,11 +708,13 @@ class BorderlessReader:
                 groups = []
                 for ln, start, doubt in zip(block.lines, starts, unsure, strict=True):
                     if start or not groups:
-                        groups.append((list(ln.segs), doubt, {}))
+                        groups.append((list(ln.segs), UNSURE_ROW if doubt else None, {}))
+                    elif doubt:
+                        groups[-1] = (groups[-1][0] + ln.segs, UNSURE_ROW, {})
                     else:
-                        groups[-1] = (groups[-1][0] + ln.segs, groups[-1][1] or doubt, {})
+                        groups[-1] = (groups[-1][0] + ln.segs, groups[-1][1], {})
             for segs, doubt, fills in groups:
                 row_no += 1
                 out.append(Row(_cells(segs, bounds, spanners, fills), table=table.no, row=row_no, page=page_no))
                 if doubt:
-                    problems[(page_no, table.no, row_no)] = UNSURE_ROW
+                    problems[(page_no, table.no, row_no)] = doubt
