@@ -159,3 +159,28 @@ def test_a_number_alone_on_a_line_inside_a_table_is_a_cell_line_not_a_page_numbe
     rows, _ = _read(chars)
     assert rows[0].cells[1].text == "13020823P000216100013"
     assert all("3" != r.text for r in rows)
+
+
+def test_a_centred_merged_cell_is_given_to_every_row_it_covers():
+    # cells centred in their rows (rows padded apart); 产出指标 is merged over the first two indicator rows
+    # and printed once, between them; 效益指标 covers one row of three lines
+    chars = _page([
+        (40, [(40, "一级指标"), (140, "三级指标"), (240, "指标值")]),
+        (60, [(140, "服务老人人次")]),
+        (65, [(240, "≥5000人次")]),
+        (70, [(140, "（含上门服务）")]),
+        (80, [(40, "产出指标")]),
+        (90, [(140, "服务合格率")]),
+        (95, [(240, "≥95%")]),
+        (100, [(140, "（抽查）")]),
+        (120, [(140, "第一项服务内容按照合同")]),
+        (130, [(40, "效益指标"), (140, "约定完成并通过验收"), (240, "有效")]),
+        (140, [(140, "并通过复核")]),
+    ])
+    rows, problems = _read(chars)
+    assert [r.texts for r in rows] == [["一级指标", "三级指标", "指标值"],
+                                       ["产出指标", "服务老人人次（含上门服务）", "≥5000人次"],
+                                       ["产出指标", "服务合格率（抽查）", "≥95%"],
+                                       ["效益指标", "第一项服务内容按照合同约定完成并通过验收并通过复核", "有效"]]
+    assert [r.cells[0].vspan for r in rows] == [False, False, True, False]
+    assert not problems
