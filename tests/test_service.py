@@ -243,6 +243,7 @@ def test_the_permission_hook_is_asked_by_every_face(engine):
         asked.append((action, department))
         return department != dept
 
+    before = access.current_policy()
     access.set_policy(policy)
     try:
         with pytest.raises(JixiaoError) as denied:
@@ -256,7 +257,7 @@ def test_the_permission_hook_is_asked_by_every_face(engine):
             assert response.status_code == 403 and "没有权限" in response.json()["error"]
             assert client.get(f"/departments/{dept}").status_code == 403
     finally:
-        access.set_policy(None)
+        access.set_policy(before)
     assert ("read", dept) in asked
     assert service.allowed(service.LOCAL, "admin")
 

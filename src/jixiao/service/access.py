@@ -49,6 +49,11 @@ def set_policy(policy: Policy | None) -> None:
     _policy = policy or _allow_all
 
 
+def current_policy() -> Policy:
+    """The installed policy (a test that installs its own puts this one back)."""
+    return _policy
+
+
 def allowed(principal: Principal | None, action: str, department: str | None = None) -> bool:
     """Whether `principal` may do `action` (on `department`'s data; None: not tied to one department)."""
     return _policy(principal or LOCAL, action, department)
