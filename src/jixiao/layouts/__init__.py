@@ -13,6 +13,7 @@ from ..model import Document
 from ..readers.sheet import Sheet
 from .base import Fragment, Region, all_indicators, is_clean, registered_layouts, structural
 from .common import is_title
+from .levels import mend_centred_levels
 
 
 def build_document(sheet: Sheet) -> Document:
@@ -34,7 +35,8 @@ def build_document(sheet: Sheet) -> Document:
     if not chosen:
         assert first_error is not None or not regions
         raise first_error or LayoutError("未识别出绩效目标表：文件里没有表格或文字", sheet.name)
-    return _without_structural_values(_merge(sorted(chosen, key=lambda c: c.region.start)))
+    doc = _merge(sorted(chosen, key=lambda c: c.region.start))
+    return mend_centred_levels(_without_structural_values(doc), sheet)
 
 
 _VALUE_FIELDS = ("annual", "period", "actual", "forecast")

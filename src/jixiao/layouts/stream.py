@@ -17,7 +17,6 @@ from itertools import combinations
 
 from ..model import UNNAMED_PROJECT, Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
 from ..readers.sheet import Row
-from ..taxonomy import level2_parent
 from ..textnorm import ascii_digits, parse_amount, squash, strip_seps
 from ..values import _OP_RE, _UNIT, op_of, parse_target
 from .common import loc_of, split_unit_code, strip_code_suffix, title_text, year_of_heading
@@ -63,7 +62,6 @@ class Draft:
     indicators: list[Indicator] = field(default_factory=list)
     evaluation: dict[str, str] = field(default_factory=dict)
     first_row: int | None = None
-    level1_printed: list[bool] = field(default_factory=list)  # per indicator: its row printed its first level
 
     def started(self) -> bool:
         return bool(self.fields.get("name") or self.indicators)
@@ -460,7 +458,6 @@ class _Reader:
         self.last_level_at = -2
         self.last_level_was2 = False
         self.pending_reason: str | None = None
-        self.level1_row: int | None = None  # the source row that printed the current first level
 
     # -- projects ---------------------------------------------------------------------------------
     def finish(self) -> None:
@@ -500,7 +497,7 @@ class _Reader:
         goal = f.get("goal") or f.get("long_goal")
         row = self.rows[d.first_row] if d.first_row is not None and d.first_row < len(self.rows) else None
         return Project(department=dept, unit=unit, unit_code=unit_code, name=name, code=f.get("code") or code,
-                       content=f.get("content"), budget=budget, goal=goal, indicators=_centred_levels(d.indicators, d.level1_printed),
+                       content=f.get("content"), budget=budget, goal=goal, indicators=d.indicators,
                        execution=execution, result=f.get("result"), evaluation=evaluation,
                        loc=loc_of(row) if row is not None else None)
 
@@ -884,7 +881,6 @@ class _Reader:
                 if as_level1:
                     self.level1, self.level2, self.level2_code = l1, None, None
                     self.level1_points = level_points(text)
-                    self.level1_row = t.row
                     points = _POINTS_PIECE.fullmatch(squash(nxt)) if self.level1_points is None else None
                     if points:  # `产出指标` / `(50)` or `30分)`: the label's points wrapped onto the next line
                         self.level1_points = float(points.group(1) or points.group(2))
@@ -1201,22 +1197,6 @@ class _Reader:
                         deviation=strip_seps(deviation or "") or None, likelihood=likelihood or None,
                         level1_points=self.level1_points, loc=loc, problem=problem)
         self.draft.indicators.append(ind)
-        self.draft.level1_printed.append(self.level1_row == first.row)
-
-
-def _centred_levels(indicators: list[Indicator], printed: list[bool]) -> list[Indicator]:
-    """A merged first-level cell flattened to text prints its label once, on the middle row of its block:
-    rows above the label carry no first level or the block before's. A row that did not print its own
-    first level, whose second level belongs to one first level only (`社会效益指标` → 效益指标), takes the
-    next first level printed below it when that is the one."""
-    for k, ind in enumerate(indicators):
-        parent = level2_parent(ind.level2)
-        if parent is None or ind.level1 == parent or k >= len(printed) or printed[k]:
-            continue
-        below = next((x.level1 for x in indicators[k + 1:] if x.level1 != ind.level1), None)
-        if below == parent:
-            ind.level1 = parent
-    return indicators
 
 
 _NOT_ORG = re.compile(r"[:：]|公章|盖章|填报|年月|绩效|预算项目|^[（(]|^及|^[\d\s.,-]+$")
