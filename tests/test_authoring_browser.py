@@ -213,6 +213,20 @@ def test_concurrent_saves_and_delete_with_confirmation(officer):
     assert _rows(page)[1]["name"] == "执法记录仪购置数量"
     assert "冲突副本" in page.locator("#revisions").inner_text()  # the refused save is kept
 
+    # two revisions diffed on their page, then the first one restored (after a confirmation dialog)
+    page.check('#revisions tr:has(td:text-is("1")) input[name=a]')
+    page.check('#revisions tr:has(td:text-is("2")) input[name=b]')
+    page.click("#compare-revisions")
+    page.wait_for_selector("#diff")
+    assert "执法记录仪购置数量" in page.locator("#diff").inner_text() and "新增" in page.locator("#diff").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "authoring-6-diff.png"), full_page=True)
+    page.go_back()
+    page.wait_for_selector('#revisions tr:has(td:text-is("1")) button.restore')
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click('#revisions tr:has(td:text-is("1")) button.restore')
+    page.wait_for_function("() => document.getElementById('message').textContent.startsWith('已恢复')")
+    assert page.locator("#version").inner_text() == "3" and _rows(page)[1]["name"] == ""
+
     # delete through the confirmation step
     page.click("#delete")
     page.wait_for_selector("#confirm-form")
@@ -223,5 +237,5 @@ def test_concurrent_saves_and_delete_with_confirmation(officer):
     page.fill("#confirm", doc_id)
     page.click("#confirm-button")
     page.wait_for_selector("#done")
-    page.screenshot(path=str(ARTIFACTS / "authoring-6-deleted.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "authoring-7-deleted.png"), full_page=True)
     assert page.goto(f"{url}/drafts/{draft_id}").status == 404
