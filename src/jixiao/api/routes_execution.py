@@ -27,40 +27,19 @@ def _config(request: Request) -> ScoreConfig:
     return ScoreConfig.resolve(getattr(request.app.state, "score_config", None))
 
 
-def _executed(request: Request, doc_id: int) -> Document:
-    """A stored monitoring or self-evaluation table; 404, or 422 with the reason for anything else."""
-    return service.scorable_document(engine(request), doc_id, principal(request))
-
-
 @router.get("/documents/{doc_id}/score", summary="复算自评表：每个指标的表内得分与复算得分、规则、总分与等级")
 def document_score(request: Request, doc_id: Id) -> dict:
-    from ..execution.report import config_dict, score_documents
-
-    cfg = _config(request)
-    doc = _executed(request, doc_id)
-    (report,) = score_documents([doc], cfg)
-    return {"id": doc_id, **report.to_dict(), "config": config_dict(cfg)}
+    return service.score_stored(engine(request), doc_id, _config(request), principal(request))
 
 
 @router.get("/documents/{doc_id}/lights", summary="监控表亮灯：每个指标、预算执行和项目的红黄绿蓝灯")
 def document_lights(request: Request, doc_id: Id) -> dict:
-    from ..execution.lights import light_document
-
-    doc = _executed(request, doc_id)
-    lights = light_document(doc, _config(request))
-    return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "as_of_month": doc.as_of_month,
-            "projects": [pl.to_dict() for pl in lights]}
+    return service.lights_stored(engine(request), doc_id, _config(request), principal(request))
 
 
 @router.get("/documents/{doc_id}/track", summary="与已批复的目标表对照：目标、实际、分值、得分、灯，批复后改动的目标")
 def document_track(request: Request, doc_id: Id) -> dict:
-    from ..execution.link import track_documents
-
-    doc = _executed(request, doc_id)
-    candidates, approved = service.approved_for(engine(request), doc)
-    tracks = track_documents([doc], approved, _config(request))
-    return {"id": doc_id, "document": doc.source.name, "kind": doc.kind, "approved_documents": candidates,
-            "projects": [t.to_dict() for t in tracks]}
+    return service.track_stored(engine(request), doc_id, _config(request), principal(request))
 
 
 TemplateKind = Literal["self_evaluation", "monitoring"]

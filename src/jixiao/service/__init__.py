@@ -7,6 +7,7 @@ itself.
 - `catalog`: documents, departments, projects, indicators, search.
 - `pages`: the department, document-group and project pages' data.
 - `library`: the indicator library and suggestions.
+- `scoring`: scores, lights and tracks of stored monitoring and self-evaluation tables.
 - `compare`, `execution_view`: comparison of years, monitoring and self-evaluation views.
 - `access`: the `Principal` every function takes and the one permission check (`check`).
 - `settings`: review settings and the key their stored findings go under.
@@ -67,6 +68,7 @@ from .ingest import (
 )
 from .library import library_entry, library_page, library_search, rebuild_library, suggest
 from .pages import department_detail, document_group_detail, project_detail, project_page
+from .scoring import lights_stored, score_stored, track_stored
 from .settings import load_settings, settings_key
 
 __all__ = [
@@ -77,7 +79,7 @@ __all__ = [
     "fill_missing", "flush", "finding_rules", "findings_for", "findings_page", "get_document", "iter_documents", "group_execution",
     "indicators", "ingest_bytes", "ingest_files", "library_entry", "library_page", "library_search", "library_tree", "list_documents", "load_settings", "overview",
     "project_detail", "project_execution", "project_page", "project_rows", "projects", "projects_named",
-    "rebuild_library", "refresh", "reports_execution", "review_documents", "same_table", "scorable_document", "search", "search_page", "set_policy",
-    "settings_key", "store_parsed", "store_reviewed", "suggest", "stored_project_for", "twins", "visible_departments",
+    "lights_stored", "rebuild_library", "refresh", "reports_execution", "review_documents", "same_table", "score_stored", "scorable_document", "search", "search_page", "set_policy",
+    "settings_key", "store_parsed", "store_reviewed", "suggest", "track_stored", "stored_project_for", "twins", "visible_departments",
     "years_with_data",
 ]
