@@ -42,6 +42,23 @@ def silent_errors(got, ruled) -> list[tuple]:
                            for k, v in fields.items())]
             if not same:
                 out.append((p.name, i.name, fields))
+    # a project's own fields: a stated goal, code, unit or budget the ruled reading has otherwise
+    seen: dict[str, int] = {}
+    by_name: dict[tuple, object] = {}
+    for p in ruled.projects:
+        seen[p.name] = seen.get(p.name, 0) + 1
+        by_name[(p.name, seen[p.name])] = p
+    seen = {}
+    for p in got.projects:
+        seen[p.name] = seen.get(p.name, 0) + 1
+        w = by_name.get((p.name, seen[p.name]))  # projects of one name paired in order
+        for field in ("goal", "code", "unit", "department"):
+            if w is not None and getattr(p, field) and getattr(p, field) != getattr(w, field):
+                out.append((p.name, field, getattr(p, field)))
+        for field in ("total", "fiscal"):
+            mine = getattr(p.budget, field, None) if p.budget else None
+            if w is not None and mine is not None and mine != (getattr(w.budget, field, None) if w.budget else None):
+                out.append((p.name, field, mine))
     return out
 
 

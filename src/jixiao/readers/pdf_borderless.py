@@ -227,6 +227,18 @@ def blocks(lines: list[_Line], h: float, open_bound: float | None = None,
             while out and out[-1][0] == "text" and cur[0].top - out[-1][1].top < 0.9 * h \
                     and out[-1][1].x1 < first_bound:
                 cur.insert(0, out.pop()[1])
+            # lines set closer than lines of text, side by side, just above: the table's first row, its
+            # cells centred at different heights (a paragraph's lines are never that close)
+            k = len(out)
+            while k > 0 and out[k - 1][0] == "text" and (
+                    (k == len(out) and cur[0].top - out[k - 1][1].top <= 4 * h)
+                    or (k < len(out) and out[k][1].top - out[k - 1][1].top < 0.9 * h)):
+                k -= 1
+            run = [o[1] for o in out[k:]]
+            if len(run) >= 2 and all(b.top - a.top < 0.9 * h for a, b in zip(run, run[1:], strict=False)) \
+                    and max(r.x0 for r in run) - min(r.x0 for r in run) > h:
+                cur[:0] = run
+                del out[k:]
         else:
             out.append(("text", ln))
     if cur:
@@ -240,23 +252,28 @@ def _first_col(s: _Seg, bounds: list[float]) -> int:
     return _col(s.chars[0].x0 + 0.5 * (s.chars[0].x1 - s.chars[0].x0), bounds)
 
 
-def _occupied(ln: _Line, bounds: list[float], spanners: set[int]) -> set[int]:
-    out: set[int] = set()
-    for s in ln.segs:
-        a = _first_col(s, bounds)
-        b = _col(s.x1 - 0.5, bounds) if id(s) in spanners else a
-        out.update(range(a, max(a, b) + 1))
-    return out
-
-
-def _ends(ln: _Line, bounds: list[float], spanners: set[int]) -> dict[int, float]:
-    """Where the line's text ends in each column it writes in (cells spanning columns left out)."""
+def _ends(ln: _Line, bounds: list[float], spanners: set[int], spanning: bool = False) -> dict[int, float]:
+    """Where the line's text ends in each column it begins in (cells spanning columns left out, or with
+    `spanning`, only they)."""
     out: dict[int, float] = {}
     for s in ln.segs:
-        if id(s) not in spanners:
+        if (id(s) in spanners) == spanning:
             k = _first_col(s, bounds)
             out[k] = max(out.get(k, 0.0), s.x1)
     return out
+
+
+def _firsts(ln: _Line, bounds: list[float]) -> set[int]:
+    return {_first_col(s, bounds) for s in ln.segs}
+
+
+def span_edges(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> dict[int, float]:
+    """Where a cell spanning columns from column k breaks its lines: as far as two or more of them reach."""
+    all_ends: dict[int, list[float]] = {}
+    for ln in lines:
+        for k, x in _ends(ln, bounds, spanners, spanning=True).items():
+            all_ends.setdefault(k, []).append(x)
+    return {k: max(xs) for k, xs in all_ends.items() if sum(1 for e in xs if e >= max(xs) - 1.5 * h) >= 2}
 
 
 def wrap_edges(lines: list[_Line], bounds: list[float], spanners: set[int], h: float) -> dict[int, float]:
@@ -301,14 +318,14 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
     inner = min(pitches) if pitches else 0.0
     if not pitches or inner > 1.7 * line_h:
         inner = 1.3 * line_h  # no wrapped line on the page: the usual line spacing
+    span_edges_ = span_edges(lines, bounds, spanners, h)
     padded = not tight and (any(p > inner + 0.5 * line_h for p in pitches) or bool(padded_before))
     starts: list[bool] = [True]
     unsure: list[bool] = [False]
     strong = ended_rows if ended_rows is not None else set()
     for i in range(1, len(lines)):
         ln, above = lines[i], lines[i - 1]
-        occ = _occupied(ln, bounds, spanners)
-        begins = bool(occ - _occupied(above, bounds, spanners))
+        begins = bool(_firsts(ln, bounds) - _firsts(above, bounds))
         if padded:
             gapped = ln.top - above.top > inner + 0.5 * line_h
             starts.append(gapped)
@@ -320,21 +337,23 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             starts.append(True)
             unsure.append(False)
             continue
-        ends_above = _ends(above, bounds, spanners)
+        plain_above = _ends(above, bounds, spanners)
+        span_above = _ends(above, bounds, spanners, spanning=True)
         wrapped: list[int] = []
         ended: list[int] = []
         open_: list[int] = []
-        for k in _ends(ln, bounds, spanners):
-            x = ends_above.get(k)
+        for k in _firsts(ln, bounds):
+            x = plain_above.get(k, span_above.get(k))
             if x is None:
                 continue
-            if k not in edges:
-                ended.append(k)  # a column that never wraps: new text in it is a new cell
+            edge = (span_edges_ if k in span_above and k not in plain_above else edges).get(k)
+            if edge is None:
+                ended.append(k)  # a column (or spanning cell) that never wraps: new text is a new cell
                 continue
             # the line above was broken by the layout when the first word of this line would not have
             # fitted at its end
             reach = x + _lead_width(ln, k, bounds)
-            (wrapped if reach >= edges[k] - 0.5 * h else ended if reach < edges[k] - 2 * h else open_).append(k)
+            (wrapped if reach >= edge - 0.5 * h else ended if reach < edge - 2 * h else open_).append(k)
         if len(ended) >= 2:
             # cells above that were done, each getting new text: a new row (a cell that seems to wrap
             # beside them, or one the width leaves open, makes it unsure)
