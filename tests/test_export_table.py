@@ -34,13 +34,7 @@ PROJECT_FIELDS = ("name", "department", "unit", "unit_code", "code", "content", 
 
 # Where the parser, not the export, loses a field on the way back (reported to the lead). Not strict: the
 # parser is changing under these marks; an XPASS in the summary says a mark can go.
-PARSER_GAPS = {
-    "001_5499713471e0efc3.txt": "layouts/stream.py _unwrap drops a space between two Chinese characters in a "
-                                "项目内容 read from XLSX/DOCX (`批复310万元） 开支内容` → `…）开支内容`); the text "
-                                "reader keeps it",
-    "006.txt": "a target table's 分值 column (no 得分 column) is not read back from XLSX/DOCX by the header "
-               "family (weight 10 → null); passes with the lead's uncommitted layouts changes of this session",
-}
+PARSER_GAPS: dict[str, str] = {}  # file name → the parser gap that keeps it from round-tripping (none left)
 
 
 @cache

@@ -13,10 +13,23 @@ from .base import Fragment, Region
 from .common import title_text, year_of_heading
 from .fields import doc_fields, mark_truncation, units_of
 from .stream import read_stream
+from .vocab import budget_col_role, column_role
 
 # what only the stream reads: monitoring and self-evaluation columns, a 长期 block beside the 年度 one
 _ONLY_STREAM_WORDS = re.compile(r"实际完成|完成值|得分|执行情况|全年预计|自评|监控|偏差原因|未完成原因|实际值|权重|分值"
                                 r"|长期绩效指标|实施期绩效指标")
+
+
+def _names_stream_columns(text: str) -> bool:
+    """A header, title or group label with one of those words (`实际完成值`, `…绩效自评表`, `权重`) — not an
+    indicator that happens to hold one (`异常监控覆盖率`)."""
+    s = squash(text)
+    if not _ONLY_STREAM_WORDS.search(s):
+        return False
+    return (column_role(s) is not None or budget_col_role(s) is not None or "表" in s or "绩效指标" in s
+            or "绩效目标" in s)
+
+
 _WHOLE_DEPARTMENT = re.compile(r"部门整体|整体支出|整体绩效")
 
 
@@ -28,8 +41,8 @@ class StreamLayout:
         family reads), below it elsewhere."""
         if not sheet.rows:
             return []
-        short = "\x00".join(c.text for row in sheet.rows for c in row.cells if len(c.text) <= 30)
-        score = 3.0 if _ONLY_STREAM_WORDS.search(short) else 1.0
+        named = any(_names_stream_columns(c.text) for row in sheet.rows for c in row.cells if len(c.text) <= 30)
+        score = 3.0 if named else 1.0
         return [Region(self.name, 0, len(sheet.rows), score)]
 
     def parse(self, sheet: Sheet, region: Region) -> Fragment:
