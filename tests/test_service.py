@@ -311,3 +311,25 @@ def _cli():
     from jixiao.cli import app
 
     return app
+
+
+def test_review_of_a_store_it_cannot_write_still_answers(tmp_path, monkeypatch):
+    """`jixiao review --db` on a store it cannot write (findings not stored yet) reviews in memory. The write
+    refusal is simulated: the tests run as root, which a read-only file does not stop."""
+    import sqlite3
+
+    import jixiao.store.findings as stored
+
+    db = tmp_path / "ro.db"
+    assert runner.invoke(_cli(), ["ingest", str(SEEDS[0]), "--db", str(db), "--workers", "1"]).exit_code == 0
+    with sqlite3.connect(db) as c:  # as if stored before findings were
+        c.execute("DELETE FROM findings")
+        c.execute("DELETE FROM reviews")
+
+    def refused(*args, **kw):
+        raise OperationalError("INSERT INTO reviews", {}, sqlite3.OperationalError("attempt to write a readonly database"))
+
+    monkeypatch.setattr(stored, "write_findings", refused)
+    result = runner.invoke(_cli(), ["review", "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["findings"]) == len(review_document(parse_path(SEEDS[0])))

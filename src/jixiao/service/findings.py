@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy.exc import IntegrityError, NoResultFound, SQLAlchemyError
 
 from ..errors import JixiaoError
 from ..model import Document
@@ -71,8 +71,16 @@ def refresh(engine: Engine, settings: Settings | None, principal: Principal | No
 
 
 def document_findings(engine: Engine, settings: Settings | None, ids: list[int]) -> dict[int, list[Finding]]:
-    """The findings of these documents (reviewed first where missing), each in the engine's order."""
-    ensure_reviewed(engine, settings, ids)
+    """The findings of these documents (reviewed first where missing), each in the engine's order. A store
+    that cannot be written (a read-only file) is reviewed in memory, as before findings were stored."""
+    try:
+        ensure_reviewed(engine, settings, ids)
+    except SQLAlchemyError:
+        with engine.connect() as conn:
+            missing = set(stored.unreviewed(conn, settings_key(settings), ids))
+            found = stored.findings_by_document(conn, settings_key(settings), [i for i in ids if i not in missing])
+            found.update({i: review_for_store(load_document(conn, i), settings) for i in missing})
+        return {i: found[i] for i in ids}
     with engine.connect() as conn:
         return stored.findings_by_document(conn, settings_key(settings), ids)
 
