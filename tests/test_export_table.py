@@ -417,3 +417,22 @@ def test_api_downloads_respect_the_read_permission(client):
     finally:
         access.set_policy(before)
     assert client.get("/api/projects/1/standard-table").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "import"])
+def test_control_characters_in_stored_text_are_left_out_of_the_export(fmt, tmp_path):
+    """Neither XLSX nor DOCX can carry a control character; a name holding one is still exported, without it."""
+    from jixiao.export.standard_export import write_tables
+
+    doc = parse_path(SEEDS[2])
+    doc.projects[0].name = "某\x0b项\x01目"
+    doc.projects[0].indicators[0].name = "指\x0c标"
+    out = tmp_path / f"t.{fmt}"
+    written = write_tables([(doc, [doc.projects[0]])], fmt, out)
+    assert written.projects == 1 and out.stat().st_size > 0
+    assert doc.projects[0].name == "某\x0b项\x01目"  # the caller's document is not changed
+    if fmt == "xlsx":
+        import openpyxl
+
+        texts = {c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row}
+        assert "某项目" in texts

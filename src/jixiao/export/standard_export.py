@@ -4,6 +4,7 @@ functions, so both select and write the same way."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -70,6 +71,33 @@ def stored_selection(conn, project_id: int | None = None, department: str | None
     return out
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _printable(doc: Document, projects: list[Project] | None) -> tuple[Document, list[Project] | None]:
+    """The document without control characters (a stored name may hold one; neither XLSX nor DOCX can
+    carry them), its selected projects taken from the copy."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return _CONTROL.sub("", value)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    data = doc.model_dump(by_alias=True)
+    cleaned = clean(data)
+    if cleaned == data:
+        return doc, projects
+    copy = Document.model_validate(cleaned)
+    if projects is None:
+        return copy, None
+    index = [next(k for k, q in enumerate(doc.projects) if q is p) for p in projects]
+    return copy, [copy.projects[k] for k in index]
+
+
 def write_tables(selection: Selection, fmt: str, path: Path, framework: str = "keep") -> Written:
     """Write the selection in one of the three forms."""
     from .import_sheet import write_import_sheet
@@ -81,6 +109,7 @@ def write_tables(selection: Selection, fmt: str, path: Path, framework: str = "k
         raise JixiaoError(f"导出格式无效：{fmt}（可用 xlsx、docx、import）")
     if framework not in FRAMEWORKS:
         raise JixiaoError(f"指标框架无效：{framework}（可用 2021、old）")
+    selection = [_printable(doc, ps) for doc, ps in selection]
     n_projects = sum(len(doc.projects if ps is None else ps) for doc, ps in selection)
     if fmt == "import":
         items = [(doc, list(doc.projects) if ps is None else ps) for doc, ps in selection]
