@@ -799,11 +799,11 @@ def main() -> None:
         sys.exit(1)
 
 
-if __name__ == "__main__":
-    main()
-
 from . import cli_score  # noqa: E402, F401, I001  (registers `score` and `track`)
 from . import cli_user  # noqa: E402, F401  (registers `user`)
 from . import cli_export  # noqa: E402, F401  (registers `export-table`)
 from . import cli_workflow  # noqa: E402, F401  (registers `workflow` and `audit`)
 from . import cli_docs  # noqa: E402, F401  (registers `docs delete` and `docs replace`)
+
+if __name__ == "__main__":  # after the registrations above, so `python -m jixiao.cli` has every command
+    main()
