@@ -805,5 +805,9 @@ from . import cli_export  # noqa: E402, F401  (registers `export-table`)
 from . import cli_workflow  # noqa: E402, F401  (registers `workflow` and `audit`)
 from . import cli_docs  # noqa: E402, F401  (registers `docs delete` and `docs replace`)
 
-if __name__ == "__main__":  # after the registrations above, so `python -m jixiao.cli` has every command
-    main()
+if __name__ == "__main__":
+    # run as `python -m jixiao.cli` this file is `__main__`, while the command modules register on
+    # `jixiao.cli`: run that one, which has every command
+    from jixiao.cli import main as _main
+
+    _main()
