@@ -57,11 +57,14 @@ class AuthMiddleware:
 
     def _principal(self, bearer: str | None, sid: str | None) -> Principal | None:
         """The request's principal; None for a bearer token that is not valid."""
-        with self.engine.begin() as conn:
-            if bearer is not None:
+        if bearer is not None:
+            with self.engine.begin() as conn:  # may stamp the token's last use
                 user = user_for_token(conn, bearer)
-                return user.principal(self.public_read) if user else None
-            user = session_user(conn, sid) if sid else None
+            return user.principal(self.public_read) if user else None
+        if not sid:
+            return visitor(self.public_read)  # no cookie session: no database round trip at all
+        with self.engine.connect() as conn:
+            user = session_user(conn, sid)
         return user.principal(self.public_read) if user else visitor(self.public_read)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,9 +14,9 @@ from datetime import timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from .tables import auth_settings, sessions
+from .tables import auth_settings, sessions, user_departments, users
 from .tokens import _aware
-from .users import User, get_user, now
+from .users import User, now
 
 LIFETIME = timedelta(hours=12)
 SECRET_KEY = "session_secret"
@@ -37,14 +37,21 @@ def start_session(conn: Connection, user: User) -> str:
 
 
 def session_user(conn: Connection, sid: str) -> User | None:
-    """The active user of a live session id, or None."""
+    """The active user of a live session id, or None. One query (session, user and departments joined):
+    it runs on every request of a logged-in browser."""
     if not sid or len(sid) > 100:
         return None
-    row = conn.execute(select(sessions.c.user_id, sessions.c.expires_at).where(sessions.c.id == _digest(sid))).first()
-    if row is None or _aware(row.expires_at) < now():
+    rows = conn.execute(
+        select(users.c.id, users.c.name, users.c.role, users.c.active, sessions.c.expires_at,
+               user_departments.c.department)
+        .select_from(sessions.join(users, users.c.id == sessions.c.user_id)
+                     .outerjoin(user_departments, user_departments.c.user_id == users.c.id))
+        .where(sessions.c.id == _digest(sid))).all()
+    if not rows or not rows[0].active or _aware(rows[0].expires_at) < now():
         return None
-    user = get_user(conn, user_id=row.user_id)
-    return user if user and user.active else None
+    first = rows[0]
+    departments = tuple(sorted(r.department for r in rows if r.department is not None))
+    return User(id=first.id, name=first.name, role=first.role, active=True, departments=departments)
 
 
 def end_session(conn: Connection, sid: str) -> None:
