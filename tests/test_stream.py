@@ -465,3 +465,16 @@ def test_a_first_level_keeps_points_printed_without_their_word_or_bracket():
 
     assert [level_points(t) for t in ("产出指标(50)", "效益指标30分)", "满意度指标（10 分）", "成本指标(0-20)分")] == [
         50.0, 30.0, 10.0, None]
+
+
+def test_a_lone_value_with_an_operator_in_a_short_self_evaluation_row_is_the_target():
+    """One cell per line, empty cells dropped: `≤10次` alone after its name, under 年度指标值 | 实际完成值 |
+    分值 | 得分, is the target (what happened carries no bound); a bare `8次` alone stays unplaced."""
+    cells = ["某项目绩效自评表", "项目名称", "某补助项目", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+             "分值", "得分", "产出指标", "数量指标", "科目调整次数", "≤10次", "产出指标", "数量指标", "培训场次", "8次",
+             "产出指标", "时效指标", "按时发放率", "=100%", "产出指标", "质量指标", "验收合格率", "≥95%", "96%", "10", "10"]
+    doc = parse_bytes("\n\n".join(cells).encode(), "blank.txt")
+    got = {i.name: (i.annual.raw if i.annual else None, i.problem is not None) for p in doc.projects for i in p.indicators}
+    assert got["科目调整次数"] == ("≤10次", False)
+    assert got["按时发放率"] == ("=100%", False)
+    assert got["培训场次"] == (None, True)

@@ -42,6 +42,9 @@ _BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
 _STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
                "附件：", "下载", "打印", "关闭"}
+# a value written as a target: an operator before the number (an actual is what happened, not a bound)
+_TARGET_OP = re.compile(r"^\s*(?:≥|≤|>=|<=|≧|≦|＞|＜|>|<|=|＝|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|大于|小于"
+                        r"|高于|低于|超过|少于)\s*\d")
 _POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}(?:\.\d+)?)分")
 _FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
 _PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
@@ -1120,8 +1123,10 @@ class _Reader:
         filled_core = sum(1 for c in core if c in values)
         if data and len(data) < len(core) and not glued and (
                 n_value_cols >= 2 or any(_BARE_NUMBER.match(ascii_digits(x)) for x in data) and any(c in NUMERIC for c in cols)):
-            if not (filled_core == len(data) and all(c in values for c in core[: len(data)])
-                    and not any(c in NUMERIC for c in core[len(data):])):
+            target_only = (len(data) == 1 and core[:1] == ["annual"] and values.get("annual") == data[0]
+                           and _TARGET_OP.match(data[0]) is not None)  # `≤10次`: what happened carries no ≤
+            if not target_only and not (filled_core == len(data) and all(c in values for c in core[: len(data)])
+                                        and not any(c in NUMERIC for c in core[len(data):])):
                 problem = "该行单元格少于表头的列，无法确定各值所在的列：" + " | ".join(texts)
                 values = {}
         if leftover and not problem and any(x for x in leftover if not _FILLER.match(x)):
