@@ -161,7 +161,7 @@ def test_tight_rows_are_told_apart_by_where_lines_break_and_an_open_case_is_mark
 
 
 def test_unsure_row_reaches_its_indicator_as_a_problem():
-    got = parse_path(FORMATS / "borderless" / "002_tight.pdf")
+    got = parse_path(FORMATS / "borderless" / "004_tight.pdf")
     marked = [i for p in got.projects for i in p.indicators if i.problem]
     assert marked and all("无框线表格" in i.problem for i in marked)
 

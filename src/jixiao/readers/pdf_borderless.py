@@ -355,10 +355,11 @@ def row_starts(lines: list[_Line], bounds: list[float], spanners: set[int], h: f
             reach = x + _lead_width(ln, k, bounds)
             (wrapped if reach >= edge - 0.5 * h else ended if reach < edge - 2 * h else open_).append(k)
         if len(ended) >= 2:
-            # cells above that were done, each getting new text: a new row (a cell that seems to wrap
-            # beside them, or one the width leaves open, makes it unsure)
+            # cells above that were done, each getting new text: a new row. A cell that seems to wrap
+            # beside them, or one the width leaves open, makes it unsure, unless the done cells are at
+            # least twice as many (a line break in each of them at once is not how cells are written)
             starts.append(True)
-            unsure.append(bool(wrapped or open_))
+            unsure.append(len(ended) < 2 * len(wrapped + open_))
             if not (wrapped or open_):
                 strong.add(i)
         elif open_ or not (wrapped or ended):
