@@ -333,3 +333,27 @@ def test_review_of_a_store_it_cannot_write_still_answers(tmp_path, monkeypatch):
     result = runner.invoke(_cli(), ["review", "--db", str(db), "-f", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["findings"]) == len(review_document(parse_path(SEEDS[0])))
+
+
+def test_lists_narrow_to_the_departments_a_principal_may_read(engine):
+    from jixiao.service import access
+    from jixiao.store import Filters
+
+    names = service.department_names(engine)
+    mine = frozenset(names[:1])
+    who = service.Principal("科员", role="officer", departments=mine)
+    projects = service.projects(engine, Filters(limit=None), who)
+    assert projects and {p["department"] for p in projects} == set(mine)
+    assert len(projects) < len(service.projects(engine, Filters(limit=None)))
+    everything = service.findings_page(engine, limit=None)[1]
+    assert {r["department"] for r in service.findings_page(engine, limit=None, principal=who)[1]} == set(mine)
+    word = next(r["indicator"] for r in everything if r["indicator"] and r["department"] not in mine)[:2]
+    found = service.search(engine, word, limit=1000, principal=who)
+    assert all(p["department"] in mine for p in found["projects"] + found["indicators"])
+    assert service.department_names(engine, who) == sorted(mine)
+    before = access.current_scope()
+    access.set_scope(lambda p: p.departments)  # the hook the accounts module installs
+    try:
+        assert service.visible_departments(who) == mine
+    finally:
+        access.set_scope(before)

@@ -77,6 +77,11 @@ def set_scope(scope: Scope | None) -> None:
     _scope = scope
 
 
+def current_scope() -> Scope | None:
+    """The installed scope function (a test that installs its own puts this one back)."""
+    return _scope
+
+
 def visible_departments(principal: Principal | None) -> frozenset[str] | None:
     """The departments whose data `principal` may read (None: all). Lists filter by it in SQL."""
     if _scope is not None:

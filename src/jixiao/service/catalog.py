@@ -6,6 +6,7 @@ to them in SQL. Substring filters escape `%`, `_` and `\\` (a department named `
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, func, select
@@ -97,15 +98,21 @@ def list_documents(engine: Engine, *, year: int | None = None, department: str |
 
 
 def document_ids_matching(engine: Engine, filters: Filters, principal: Principal | None = LOCAL) -> list[int]:
-    """Documents holding a project that matches the filters (all when none is set)."""
-    check(principal, "read", filters.department)
+    """Documents holding a project that matches the filters (all when none is set), of the departments the
+    principal may read."""
     with engine.connect() as conn:
-        return document_ids(conn, filters)
+        return document_ids(conn, _narrow(filters, principal))
 
 
 def _narrow(filters: Filters, principal: Principal | None) -> Filters:
+    """The filters, checked and narrowed to the departments the principal may read."""
     check(principal, "read", filters.department)
-    return filters
+    seen = visible_departments(principal)
+    if seen is None:
+        return filters
+    if filters.departments is not None:
+        seen = seen & filters.departments
+    return replace(filters, departments=frozenset(seen))
 
 
 def projects(engine: Engine, filters: Filters, principal: Principal | None = LOCAL) -> list[dict]:
@@ -120,10 +127,9 @@ def indicators(engine: Engine, filters: Filters, principal: Principal | None = L
 
 def search(engine: Engine, q: str, limit: int = 20, offset: int = 0, principal: Principal | None = LOCAL) -> dict:
     """Projects and indicators whose text holds the term (two-character words too)."""
-    check(principal, "read")
+    f = _narrow(Filters(text=q, limit=limit, offset=offset), principal)
     with engine.connect() as conn:
-        return {"q": q, "projects": query_projects(conn, Filters(text=q, limit=limit, offset=offset)),
-                "indicators": query_indicators(conn, Filters(text=q, limit=limit, offset=offset))}
+        return {"q": q, "projects": query_projects(conn, f), "indicators": query_indicators(conn, f)}
 
 
 def search_page(engine: Engine, q: str, principal: Principal | None = LOCAL) -> dict:
@@ -132,8 +138,8 @@ def search_page(engine: Engine, q: str, principal: Principal | None = LOCAL) -> 
     if not q.strip():
         return {"projects": [], "indicators": [], "total": 0}
     with engine.connect() as conn:
-        direct = query_projects(conn, Filters(text=q, limit=200))
-        found = query_indicators(conn, Filters(text=q, limit=5000))
+        direct = query_projects(conn, _narrow(Filters(text=q, limit=200), principal))
+        found = query_indicators(conn, _narrow(Filters(text=q, limit=5000), principal))
         by_project: dict[int, list[str]] = {}
         for i in found:
             if i["project_id"] is not None:
@@ -194,19 +200,38 @@ def overview(engine: Engine, principal: Principal | None = LOCAL) -> dict:
     return {"counts": c, "departments": department_list(engine, principal)}
 
 
-def years_with_data(conn: Connection, department: str | None = None) -> list[int]:
-    """The budget years that have documents (of one department, with the department page's grouping)."""
+def documents_in(departments: frozenset[str]):
+    """A `SELECT id` of the documents holding data of these departments."""
+    return (select(DocumentRow.id).select_from(_with_projects()).where(owner().in_(sorted(departments)))
+            .distinct())
+
+
+def years_with_data(conn: Connection, department: str | None = None,
+                    departments: frozenset[str] | None = None) -> list[int]:
+    """The budget years that have documents (of one department, with the department page's grouping; of the
+    departments a principal may read)."""
     q = select(DocumentRow.year).where(DocumentRow.year.is_not(None)).distinct()
     if department:
         q = q.where(DocumentRow.id.in_(department_documents_query(department)))
+    if departments is not None:
+        q = q.where(DocumentRow.id.in_(documents_in(departments)))
     return sorted(conn.execute(q).scalars())
 
 
-def documents_of(conn: Connection, year: int, department: str | None = None) -> list[int]:
+def documents_of(conn: Connection, year: int, department: str | None = None,
+                 departments: frozenset[str] | None = None) -> list[int]:
     q = select(DocumentRow.id).where(DocumentRow.year == year).order_by(DocumentRow.id)
     if department:
         q = q.where(DocumentRow.id.in_(department_documents_query(department)))
+    if departments is not None:
+        q = q.where(DocumentRow.id.in_(documents_in(departments)))
     return list(conn.execute(q).scalars())
+
+
+def visible_project_names(conn: Connection, departments: frozenset[str]) -> set[str]:
+    """Names of the projects of these departments (to keep other departments' names out of a result)."""
+    return set(conn.execute(select(ProjectRow.name).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
+                            .where(owner().in_(sorted(departments))).distinct()).scalars())
 
 
 def library_tree(conn: Connection, per_level: int = 12) -> list[dict]:

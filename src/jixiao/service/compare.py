@@ -6,8 +6,15 @@ from sqlalchemy import Engine
 
 from ..errors import JixiaoError, NotFound
 from ..store import Filters, document_ids, load_document
-from .access import LOCAL, Principal, check
-from .catalog import departments, document_exists, documents_of, years_with_data
+from .access import LOCAL, Principal, check, visible_departments
+from .catalog import (
+    _narrow,
+    department_list,
+    document_department,
+    document_exists,
+    documents_of,
+    years_with_data,
+)
 
 
 def compare_stored(engine: Engine, *, a_year: int | None = None, b_year: int | None = None,
@@ -22,8 +29,10 @@ def compare_stored(engine: Engine, *, a_year: int | None = None, b_year: int | N
         for year, doc in ((a_year, a_document), (b_year, b_document)):
             if doc is not None:
                 ids = [doc] if document_exists(conn, doc) else []
+                for i in ids:
+                    check(principal, "read", document_department(conn, i))
             elif year is not None:
-                ids = document_ids(conn, Filters(year=year, department=department))
+                ids = document_ids(conn, _narrow(Filters(year=year, department=department), principal))
             else:
                 raise JixiaoError("请给出 a_year 和 b_year，或 a_document 和 b_document")
             if not ids:
@@ -39,14 +48,15 @@ def compare_years(engine: Engine, department: str | None = None, a: int | None =
     from ..compare import compare_documents
 
     check(principal, "read", department)
+    seen = visible_departments(principal)
     result = None
+    depts = [d["department"] for d in department_list(engine, principal) if d["named"]]
     with engine.connect() as conn:
-        depts = [d["department"] for d in departments(conn) if d["named"]]
-        years = years_with_data(conn, department)
+        years = years_with_data(conn, department, seen)
         if a is None and b is None and len(years) >= 2:
             a, b = years[-2], years[-1]
         if a is not None and b is not None:
-            sides = [[load_document(conn, i) for i in documents_of(conn, y, department)] for y in (a, b)]
+            sides = [[load_document(conn, i) for i in documents_of(conn, y, department, seen)] for y in (a, b)]
             if all(sides):
                 result = compare_documents(*sides)
     return {"departments": depts, "years": years, "a": a, "b": b, "result": result}

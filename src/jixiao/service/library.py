@@ -7,8 +7,26 @@ from sqlalchemy import Engine
 
 from ..errors import NotFound
 from ..store import Filters, query_indicators
-from .access import LOCAL, Principal, check
-from .catalog import library_tree, projects_named
+from .access import LOCAL, Principal, check, visible_departments
+from .catalog import _narrow, library_tree, projects_named, visible_project_names
+
+
+def _names_shown(conn, principal: Principal | None) -> set[str] | None:
+    """The project names a principal may see in library answers (None: all)."""
+    seen = visible_departments(principal)
+    return None if seen is None else visible_project_names(conn, seen)
+
+
+def _keep_sources(rows: list[dict], names: set[str] | None) -> list[dict]:
+    """Suggestions with only the source projects the principal may see; one with none left is dropped."""
+    if names is None:
+        return rows
+    out = []
+    for r in rows:
+        sources = [s for s in r["from_projects"] if s[0] in names]
+        if sources:
+            out.append({**r, "from_projects": sources})
+    return out
 
 
 def library_search(engine: Engine, q: str, limit: int = 20, principal: Principal | None = LOCAL) -> list[dict]:
@@ -28,8 +46,11 @@ def library_entry(engine: Engine, entry: str, principal: Principal | None = LOCA
     with engine.begin() as conn:
         ensure_library(conn)
         data = show_entry(conn, entry)
+        names = _names_shown(conn, principal)
     if data is None:
         raise NotFound(f"指标库中没有条目 {entry}")
+    if names is not None:
+        data["projects"] = [p for p in data.get("projects", []) if p["name"] in names]
     return data
 
 
@@ -39,7 +60,7 @@ def suggest(engine: Engine, q: str, limit: int = 10, principal: Principal | None
     check(principal, "read")
     with engine.begin() as conn:
         ensure_library(conn)
-        return Suggester.from_store(conn).suggest(q, limit=limit)
+        return _keep_sources(Suggester.from_store(conn).suggest(q, limit=limit), _names_shown(conn, principal))
 
 
 def rebuild_library(engine: Engine, principal: Principal | None = LOCAL) -> int:
@@ -61,9 +82,10 @@ def library_page(engine: Engine, q: str | None, project: str | None, principal: 
         ensure_library(conn)
         if q:
             entries = search_library(conn, q, 50)
-            hits = query_indicators(conn, Filters(text=q, limit=20))
+            hits = query_indicators(conn, _narrow(Filters(text=q, limit=20), principal))
         if project:
-            suggestions = Suggester.from_store(conn).suggest(project, limit=10)
+            suggestions = _keep_sources(Suggester.from_store(conn).suggest(project, limit=10),
+                                        _names_shown(conn, principal))
             named = projects_named(conn, [n for s in suggestions for n, _ in s["from_projects"][:3]])
             for s in suggestions:
                 s["sources"] = [(named.get(n) or [{"name": n, "id": None, "department": None, "year": None}])[0]

@@ -20,12 +20,14 @@ class Filters:
     kind: str | None = None  # value kind of the annual target
     text: str | None = None  # full-text search term
     document: str | None = None  # source file name
+    departments: frozenset[str] | None = None  # only rows of these departments (a principal's scope); None: all
     limit: int | None = None
     offset: int = 0
 
 
 def _only_text(f: Filters) -> bool:
-    return bool(f.limit) and not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.document))
+    return bool(f.limit) and f.departments is None and not any((f.department, f.unit, f.year, f.level1, f.level2,
+                                                                   f.kind, f.document))
 
 
 def _like(column, value: str):
@@ -58,6 +60,8 @@ def _project_filters(q: Select, f: Filters, owners=_PROJECT_OWNERS) -> Select:
         q = q.where(DocumentRow.year == f.year)
     if f.document:
         q = q.where(DocumentRow.source_name == f.document)
+    if f.departments is not None:
+        q = q.where(func.coalesce(ProjectRow.department, DocumentRow.department).in_(sorted(f.departments)))
     return q
 
 
@@ -127,7 +131,8 @@ def _run(conn: Connection, q: Select, f: Filters, id_column, kind: str) -> list[
 
 def document_ids(conn: Connection, f: Filters) -> list[int]:
     """Documents that hold at least one project matching the filters (all documents when none is set)."""
-    if not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.text, f.document)):
+    if f.departments is None and not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.text,
+                                          f.document)):
         return list(conn.execute(select(DocumentRow.id).order_by(DocumentRow.id)).scalars())
     ids = {r["id"] for r in query_projects(conn, Filters(**{**f.__dict__, "limit": None, "offset": 0}))}
     if not ids:
@@ -135,7 +140,8 @@ def document_ids(conn: Connection, f: Filters) -> list[int]:
         q = q.where(DocumentRow.year == f.year) if f.year is not None else q
         q = q.where(_like(DocumentRow.department, f.department)) if f.department else q
         q = q.where(DocumentRow.source_name == f.document) if f.document else q
-        if f.year is None and not f.department and not f.document:
+        q = q.where(DocumentRow.department.in_(sorted(f.departments))) if f.departments is not None else q
+        if f.year is None and not f.department and not f.document and f.departments is None:
             return []
         return list(conn.execute(q.order_by(DocumentRow.id)).scalars())
     return list(conn.execute(select(ProjectRow.document_id).where(ProjectRow.id.in_(ids)).distinct()
