@@ -760,8 +760,9 @@ def serve(db: str | None = DB_OPTION, host: str = typer.Option("127.0.0.1", "--h
     if workers > 1:  # each worker process builds its own app from the environment (api.app.create_app_from_env)
         os.environ.update(JIXIAO_DB=db or os.environ.get("JIXIAO_DB") or "", JIXIAO_AUTH="1" if auth else "0",
                           JIXIAO_PUBLIC_READ="1" if public_read else "0")
-        uvicorn.run("jixiao.api.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False, proxy_headers=True)
+        from .api.app import serve_workers
+
+        serve_workers(host, port, workers, log_level="warning", access_log=False, proxy_headers=True)
         return
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=True)
 
