@@ -342,18 +342,18 @@ def test_lists_narrow_to_the_departments_a_principal_may_read(engine):
     names = service.department_names(engine)
     mine = frozenset(names[:1])
     who = service.Principal("科员", role="officer", departments=mine)
-    projects = service.projects(engine, Filters(limit=None), who)
-    assert projects and {p["department"] for p in projects} == set(mine)
-    assert len(projects) < len(service.projects(engine, Filters(limit=None)))
-    everything = service.findings_page(engine, limit=None)[1]
-    assert {r["department"] for r in service.findings_page(engine, limit=None, principal=who)[1]} == set(mine)
-    word = next(r["indicator"] for r in everything if r["indicator"] and r["department"] not in mine)[:2]
-    found = service.search(engine, word, limit=1000, principal=who)
-    assert all(p["department"] in mine for p in found["projects"] + found["indicators"])
-    assert service.department_names(engine, who) == sorted(mine)
-    before = access.current_scope()
-    access.set_scope(lambda p: p.departments)  # the hook the accounts module installs
+    before = access.current_scope()  # whatever this process installed (the accounts module's), put back after
+    access.set_scope(lambda p: p.departments)  # a principal sees its own departments
     try:
-        assert service.visible_departments(who) == mine
+        assert service.visible_departments(who) == mine and service.visible_departments(service.LOCAL) is None
+        projects = service.projects(engine, Filters(limit=None), who)
+        assert projects and {p["department"] for p in projects} == set(mine)
+        assert len(projects) < len(service.projects(engine, Filters(limit=None)))
+        everything = service.findings_page(engine, limit=None)[1]
+        assert {r["department"] for r in service.findings_page(engine, limit=None, principal=who)[1]} == set(mine)
+        word = next(r["indicator"] for r in everything if r["indicator"] and r["department"] not in mine)[:2]
+        found = service.search(engine, word, limit=1000, principal=who)
+        assert all(p["department"] in mine for p in found["projects"] + found["indicators"])
+        assert service.department_names(engine, who) == sorted(mine)
     finally:
         access.set_scope(before)
