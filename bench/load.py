@@ -1,6 +1,7 @@
 """Load test of a shared server: 50 people browsing and 5 uploading, on PostgreSQL, with accounts on.
 
     .venv/bin/python bench/load.py [--documents 300] [--workers 3] [--seconds 120] [--browsers 50] [--uploaders 5]
+                                   [--no-library]
 
 1. starts the test suite's PostgreSQL (tests/pg.py: apt-get installs it when missing) and fills a store with
    distinct documents made from the seeds (bench/store.py's generator), each stored with its findings;
@@ -150,25 +151,33 @@ def pct(values: list[float], p: float) -> float:
 def report(times: list, seconds: float) -> dict:
     kinds = defaultdict(list)
     errors = defaultdict(int)
-    for _method, name, ms, status, failed in times:
+    # steady state: from 10 s after the last login (every user in, the logins' argon2 work done)
+    logins = [t[5] for t in times if t[1] == "POST /login"]
+    settled = (max(logins) + 10) if logins else 0
+    for _method, name, ms, status, failed, at in times:
+        if not ("login" in name or name.startswith("upload")) and at >= settled:
+            kinds["page, steady"].append(ms)
         kind = "login" if "login" in name else "upload" if name.startswith("upload") else "page"
         kinds[kind].append(ms)
         if failed or status >= 400 or status == 0:
             errors[f"{name} → {status or 'no answer'}"] += 1
+    if logins:
+        first = min(t[5] for t in times)
+        print(f"steady state: from {settled - first:.0f} s after the first request (10 s after the last login)")
     summary = {}
-    for kind in ("page", "upload", "login"):
+    for kind in ("page", "page, steady", "upload", "login"):
         values = kinds.get(kind, [])
         summary[kind] = {"requests": len(values), "p50": pct(values, 50), "p95": pct(values, 95),
                          "p99": pct(values, 99), "max": max(values) if values else float("nan")}
-        print(f"{kind:7s} {len(values):6d} requests  p50 {summary[kind]['p50']:7.0f} ms  "
+        print(f"{kind:12s} {len(values):6d} requests  p50 {summary[kind]['p50']:7.0f} ms  "
               f"p95 {summary[kind]['p95']:7.0f} ms  p99 {summary[kind]['p99']:7.0f} ms  "
               f"max {summary[kind]['max']:7.0f} ms")
     per_name = defaultdict(list)
-    for _, name, ms, _, _ in times:
+    for _, name, ms, _, _, _ in times:
         per_name[name].append(ms)
     for name, values in sorted(per_name.items()):
         print(f"    {name:28s} {len(values):6d}  p50 {pct(values, 50):6.0f}  p95 {pct(values, 95):6.0f} ms")
-    total = sum(len(v) for v in kinds.values())
+    total = len(times)
     print(f"throughput: {total / seconds:.1f} requests/s over {seconds:.0f} s")
     print(f"errors: {sum(errors.values())}" + "".join(f"\n    {k}: {v}" for k, v in errors.items()))
     summary["errors"] = dict(errors)
@@ -182,6 +191,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=120)
     ap.add_argument("--browsers", type=int, default=50)
     ap.add_argument("--uploaders", type=int, default=5)
+    ap.add_argument("--no-library", action="store_true", help="browsers skip the library page")
     args = ap.parse_args()
 
     from pg import Server
@@ -210,7 +220,8 @@ def main() -> None:
                 time.sleep(0.5)
         baseline(host, plan)
         env = dict(os.environ, JIXIAO_LOAD_PLAN=str(tmp / "plan.json"), JIXIAO_LOAD_OUT=str(tmp / "times.json"),
-                   JIXIAO_LOAD_BROWSERS=str(args.browsers), JIXIAO_LOAD_UPLOADERS=str(args.uploaders))
+                   JIXIAO_LOAD_BROWSERS=str(args.browsers), JIXIAO_LOAD_UPLOADERS=str(args.uploaders),
+                   JIXIAO_LOAD_LIBRARY="0" if args.no_library else "1")
         users = args.browsers + args.uploaders
         print(f"locust: {args.browsers} browsing + {args.uploaders} uploading, {args.workers} uvicorn workers, "
               f"{args.seconds} s", flush=True)

@@ -11,12 +11,13 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["JIXIAO_LOAD_PLAN"], encoding="utf-8").read())
-_times: list[tuple[str, str, float, int, bool]] = []
+_times: list[tuple[str, str, float, int, bool, float]] = []
 _lock = threading.Lock()
 _officers = iter(range(1_000_000))
 
@@ -25,7 +26,7 @@ _officers = iter(range(1_000_000))
 def _record(request_type, name, response_time, response_length, response=None, exception=None, **_):
     status = getattr(response, "status_code", 0) or 0
     with _lock:
-        _times.append((request_type, name, response_time, status, exception is not None))
+        _times.append((request_type, name, response_time, status, exception is not None, time.time()))
 
 
 @events.quitting.add_listener
@@ -100,9 +101,10 @@ class Browser(_LoggedIn):
     def search(self):
         self.page(f"/search?q={random.choice(PLAN['terms'])}", "/search")
 
-    @task(1)
-    def library(self):
-        self.page(f"/library?q={random.choice(PLAN['terms'])}", "/library")
+    if os.environ.get("JIXIAO_LOAD_LIBRARY", "1") == "1":  # bench/load.py --no-library leaves it out
+        @task(1)
+        def library(self):
+            self.page(f"/library?q={random.choice(PLAN['terms'])}", "/library")
 
     @task(1)
     def api_projects(self):
