@@ -208,3 +208,16 @@ def test_an_older_store_is_carried_over(store_url):
             assert ensure_first_admin(conn)[0] == "admin"
     finally:
         engine.dispose()
+
+
+def test_policy_judges_other_principal_types_by_their_role():
+    """The service's and the workflow's own principal objects are judged by their role and departments,
+    also outside a request (a service test, a CLI acting for a named user)."""
+    from jixiao.service.access import Principal as ServicePrincipal
+
+    officer = ServicePrincipal("li", role="officer", departments=frozenset({A}))
+    assert perm.policy(officer, "read", A) and not perm.policy(officer, "read", B)
+    assert perm.list_scope(officer) == frozenset({A})
+    assert perm.policy(ServicePrincipal("boss", role="administrator"), "admin")
+    assert not perm.policy(ServicePrincipal("an", role="analyst"), "ingest", A)
+    assert perm.policy(ServicePrincipal("本机用户"), "admin")  # the service's local user

@@ -194,10 +194,23 @@ def policy(principal, action: str, department: str | None = None, status: str | 
 
 
 def _resolve(principal) -> Principal | None:
-    """This module's principal for what the service passed; None for the local owner outside a request."""
-    role = getattr(principal, "role", None)
-    if isinstance(principal, Principal) and role in (ADMIN, REVIEWER, OFFICER, ANALYST, VISITOR):
+    """This module's principal for what the service passed (any object with a known `role`, e.g. the
+    service's or the workflow's own principal types); None for the local owner outside a request."""
+    from .roles import parse_role
+
+    if isinstance(principal, Principal) and principal.role in (ADMIN, REVIEWER, OFFICER, ANALYST, VISITOR):
         return principal
+    role = getattr(principal, "role", None)
+    role = VISITOR if role == VISITOR else (parse_role(str(role)) if role else None)
+    if role is not None:
+        depts = getattr(principal, "departments", None)
+        if role in (REVIEWER, OFFICER) and depts is not None:
+            depts = frozenset(depts) if (depts or role == OFFICER) else None  # a reviewer with none: all
+        else:
+            depts = None
+        return Principal(role=role, name=str(getattr(principal, "name", "")), departments=depts,
+                         user_id=getattr(principal, "user_id", None),
+                         public_read=bool(getattr(principal, "public_read", False)))
     who = current()
     return None if who is LOCAL else who
 
