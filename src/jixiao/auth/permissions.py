@@ -167,7 +167,8 @@ def filter_rows(rows: Iterable[dict], principal: Principal | None = None, depart
 
 # the service layer's action names (jixiao.service.access) in this module's terms
 _SERVICE_ACTIONS = {"read": READ, "ingest": WRITE, "author": WRITE, "write": WRITE, "submit": SUBMIT,
-                    "review": REVIEW, "approve": REVIEW, "comment": REVIEW, "admin": ADMINISTER}
+                    "review": REVIEW, "approve": REVIEW, "comment": REVIEW, "return": REVIEW, "letter": REVIEW,
+                    "admin": ADMINISTER}
 
 
 def policy(principal, action: str, department: str | None = None, status: str | None = None) -> bool:
