@@ -40,9 +40,11 @@ def install_policy() -> None:
         from ..service import access
     except ImportError:
         return
-    from .permissions import policy
+    from .permissions import list_scope, policy
 
     access.set_policy(policy)
+    if hasattr(access, "set_scope"):
+        access.set_scope(list_scope)
 
 
 def install_template_globals(env) -> None:
