@@ -357,3 +357,17 @@ def test_lists_narrow_to_the_departments_a_principal_may_read(engine):
         assert service.department_names(engine, who) == sorted(mine)
     finally:
         access.set_scope(before)
+
+
+def test_a_stored_file_is_published_unless_a_department_officer_hands_it_in(tmp_path):
+    """`jixiao ingest` and an administrator's upload store tables read from published sources (public,
+    outside the workflow); a department officer's upload enters review as `submitted`."""
+    from jixiao.service.access import Principal
+
+    engine = open_engine(f"sqlite:///{tmp_path / 's.db'}")
+    local = service.ingest_bytes(engine, SEEDS[0].read_bytes(), SEEDS[0].name)
+    officer = Principal("经办甲", role="officer", departments=None)
+    handed_in = service.ingest_bytes(engine, SEEDS[2].read_bytes(), SEEDS[2].name, principal=officer)
+    with engine.connect() as conn:
+        status = dict(conn.execute(select(DocumentRow.id, DocumentRow.status)).all())
+    assert (status[local.document_id], status[handed_in.document_id]) == ("published", "submitted")

@@ -299,7 +299,9 @@ def test_a_store_at_the_previous_revision_is_carried_over(store_url):
                        "has_evaluation) VALUES (:d, 0, '旧项目', false, false, false, false)"), {"d": doc_id})
     old.dispose()
     engine = open_engine(store_url)
-    assert _status(engine, doc_id) == "submitted"  # 0007's default for a table that came in as a file
+    assert _status(engine, doc_id) == "published"  # 0007's default: a table read from a published file
+    with engine.begin() as conn:
+        assert set_status(conn, doc_id, "submitted", expected="published")  # handed in for review
     facade.comment(engine, REVIEWER, doc_id, project_index=0, opinion_code=9, text="请增加产出指标")
     facade.move(engine, REVIEWER, doc_id, "return")
     assert _status(engine, doc_id) == "returned"
@@ -349,6 +351,8 @@ def test_a_table_naming_no_department_answers_to_its_projects_department(store_u
         for d in (shared, mixed):
             store_document(conn, d)
         ids = [r[0] for r in conn.execute(text("SELECT id FROM documents ORDER BY id"))]
+        for i in ids:
+            set_status(conn, i, "submitted")  # handed in for review (a stored file is `published`)
         assert [document_info(conn, i)["department"] for i in ids] == [DEPT, None]
         assert [(r["id"], r["department"]) for r in documents_in(conn, ("submitted",))] == [(ids[1], None),
                                                                                           (ids[0], DEPT)]

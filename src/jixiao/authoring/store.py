@@ -36,7 +36,7 @@ from .tables import STATUSES, DraftRow, RevisionRow
 from .who import principal, require, visible
 
 EDITABLE = ("draft", "returned")
-STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已批复"}
+STATUS_ZH = {"draft": "草稿", "submitted": "已提交", "returned": "已退回", "approved": "已批复", "published": "已公开"}
 
 
 class Conflict(JixiaoError):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..store.schema import Base
 
-STATUSES = ("draft", "submitted", "returned", "approved")
+STATUSES = ("draft", "submitted", "returned", "approved", "published")
 
 
 class DraftRow(Base):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
 from ..errors import JixiaoError, describe
 from ..ingest import FileResult, IngestSummary, parse_bytes
@@ -28,17 +28,27 @@ def document_owner(doc: Document) -> str | None:
     return doc.department or next((p.department for p in doc.projects if p.department), None)
 
 
+def arrival_status(principal: Principal | None) -> str:
+    """The workflow status of a table that reaches the store as a file: a department officer's upload is
+    handed in for review (`submitted`); anything else — `jixiao ingest`, an administrator's or reviewer's
+    upload — is a table read from a published source (`published`: public, outside the workflow)."""
+    return "submitted" if principal is not None and principal.role == "officer" else "published"
+
+
 def store_reviewed(conn: Connection, doc: Document, replace: bool = False, settings: Settings | None = None,
-                   findings=None) -> tuple[Status, int]:
+                   findings=None, status: str | None = None) -> tuple[Status, int]:
     """Store a document and its findings inside the caller's transaction: both or neither. An unchanged
-    document keeps its stored findings."""
+    document keeps its stored findings. `status`: the new row's workflow status (the store's default,
+    `published`, when None)."""
     if findings is None:
         findings = review_for_store(doc, settings)
-    status = writer.store_document(conn, doc, replace)  # through the module: tests stand a failing writer in
+    stored = writer.store_document(conn, doc, replace)  # through the module: tests stand a failing writer in
     doc_id = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == doc.source.sha256)).scalar_one()
-    if status != "unchanged":
+    if stored != "unchanged":
         store_review(conn, doc_id, doc, settings, findings)
-    return status, doc_id
+        if status is not None:
+            conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(status=status))
+    return stored, doc_id
 
 
 def ingest_files(engine: Engine, paths: Iterable[str | Path], *, workers: int | None = None, replace: bool = False,
@@ -85,7 +95,7 @@ def store_parsed(engine: Engine, doc: Document, *, replace: bool = False, settin
     check(principal, "ingest", document_owner(doc))
     findings = review_for_store(doc, settings)  # before the transaction: the write lock is held briefly
     with engine.begin() as conn:
-        status, doc_id = store_reviewed(conn, doc, replace, settings, findings)
+        status, doc_id = store_reviewed(conn, doc, replace, settings, findings, arrival_status(principal))
         twin = same_table(conn, doc, doc_id)
     if flush:
         flush_search(engine)

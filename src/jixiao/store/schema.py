@@ -94,7 +94,7 @@ class DocumentRow(BudgetColumns, ExecutionColumns, Base):
     n_projects: Mapped[int] = mapped_column(Integer, default=0)
     n_indicators: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(16), default="target", index=True)  # target | monitoring | self_evaluation
-    status: Mapped[str] = mapped_column(String(16), server_default="submitted", index=True)  # authoring/workflow (0007)
+    status: Mapped[str] = mapped_column(String(16), server_default="published", index=True)  # authoring/workflow (0007)
     as_of_month: Mapped[int | None] = mapped_column(Integer)
     ingested_at: Mapped[object] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

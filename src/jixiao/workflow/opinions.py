@@ -49,8 +49,10 @@ def opinion(code: int | str | None) -> Opinion | None:
     return found
 
 
-STATUSES = ("draft", "submitted", "returned", "approved")
-STATUS_ZH = {"draft": "草稿", "submitted": "已报送", "returned": "已退回", "approved": "已审核通过", None: "未进入流程"}
+# `published`: read from a file published elsewhere (what `jixiao ingest` stores): public, outside the flow
+STATUSES = ("draft", "submitted", "returned", "approved", "published")
+STATUS_ZH = {"draft": "草稿", "submitted": "已报送", "returned": "已退回", "approved": "已审核通过",
+             "published": "已公开（未进入流程）", None: "未进入流程"}
 ACTION_ZH = {"submit": "报送", "return": "退回修改", "approve": "审核通过", "comment": "填写审核意见",
              "comment.delete": "删除审核意见",
              "workflow.comment.delete": "删除审核意见"}

@@ -7,8 +7,9 @@ Create Date: 2026-12-01 16:00:00
 Authoring (src/jixiao/authoring/tables.py): `drafts` holds the officer's working copy of one project's table
 with a version number for optimistic locking; `revisions` records every save (who, when, what changed, the
 content), restores and refused concurrent saves. `documents.status` (draft | submitted | returned |
-approved) is what the workflow moves; a table that reached the store as a file was handed in, so existing
-rows (and files ingested later) are `submitted`. Existing rows keep every value.
+approved | published) is what the workflow moves; a table that reached the store as a file read from a
+published source is `published` (outside the workflow, public), so existing rows (and files ingested
+later) are `published`; a department officer's upload is `submitted`. Existing rows keep every value.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,8 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # plain ADD COLUMN with a server default: no table rebuild, every stored document gets `submitted`
-    op.add_column("documents", sa.Column("status", sa.String(16), nullable=False, server_default="submitted"))
+    # plain ADD COLUMN with a server default: no table rebuild, every stored document gets `published`
+    op.add_column("documents", sa.Column("status", sa.String(16), nullable=False, server_default="published"))
     op.create_index("ix_documents_status", "documents", ["status"])
     op.create_table(
         "drafts",
