@@ -488,3 +488,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _SCHEMA_APP).exclude(
 def test_no_server_errors_with_accounts_on(case):
     """schemathesis as a department officer with an API token: whatever it sends, never a 5xx."""
     case.call_and_validate(headers=_OFFICER, checks=[not_a_server_error])
+
+
+def test_a_server_without_accounts_refuses_cross_site_posts(tmp_path):
+    """`jixiao serve --no-auth`: a page on another site cannot post to the local server."""
+    client = TestClient(create_app(str(tmp_path / "local.db")))
+    text = "项目名称\t绩效目标\t绩效指标\n本机项目\t目标\t1、产出指标: 数量, 年度指标值: ≥5台。\n"
+    assert client.post("/paste", data={"text": text}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert client.post("/paste", data={"text": text}, headers={"Referer": "http://evil.example/x"}).status_code == 403
+    assert client.post("/paste", data={"text": text}, headers={"Origin": "http://testserver"}).status_code == 200
+    assert client.post("/paste", data={"text": text}).status_code == 200  # scripts send no Origin
+    assert client.get("/", headers={"Origin": "http://evil.example"}).status_code == 200  # reads are not refused

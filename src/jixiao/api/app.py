@@ -60,6 +60,10 @@ def create_app(db: str | None = None, max_upload_bytes: int = DEFAULT_MAX_BYTES,
         from ..auth.setup import install
 
         install(app, public_read=public_read)  # added before the access log below, so the log stays outermost
+    else:
+        from ..auth.middleware import SameOriginMiddleware
+
+        app.add_middleware(SameOriginMiddleware)  # no accounts: at least no cross-site posts
 
     @app.middleware("http")
     async def log_request(request: Request, call_next):

@@ -11,7 +11,7 @@ Pure ASGI (no BaseHTTPMiddleware), inside Starlette's SessionMiddleware:
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from anyio import to_thread
 from starlette.datastructures import Headers
@@ -152,3 +152,25 @@ class AuthMiddleware:
         except Exception:  # noqa: BLE001 - a body that does not parse has no token; the route reports it
             given = None
         return replay, given
+
+
+class SameOriginMiddleware:
+    """For a server without accounts (`jixiao serve --no-auth`): a state-changing request that a browser
+    says comes from another site (its Origin, else its Referer, names another host) is refused, so a web
+    page the user happens to open cannot post to the jixiao on their machine. Scripts and the test client
+    send neither header and pass."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in csrf.UNSAFE:
+            headers = Headers(scope=scope)
+            source = headers.get("origin") or headers.get("referer")
+            if source and source != "null" and urlsplit(source).netloc != headers.get("host", ""):
+                await _send_json(send, 403, "拒绝来自其他网站的请求（来源与本服务器不同）")
+                return
+            if source == "null":
+                await _send_json(send, 403, "拒绝来源不明的请求")
+                return
+        await self.app(scope, receive, send)
