@@ -15,13 +15,14 @@ LEVEL2_BY_LEVEL1: dict[str, tuple[str, ...]] = {
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
 }
 LEVEL2 = tuple(dict.fromkeys(n for names in LEVEL2_BY_LEVEL1.values() for n in names))
+_LEVEL2_PARENT = {n: l1 for l1, names in LEVEL2_BY_LEVEL1.items() for n in names
+                  if sum(n in others for others in LEVEL2_BY_LEVEL1.values()) == 1}
 
 
 def level2_parent(level2: str | None) -> str | None:
     """The one first level a canonical second level belongs to; None where it has two (服务对象满意度指标
     is under 效益指标 in the older framework, 满意度指标 in the 2021 one) or is unknown."""
-    parents = [l1 for l1, names in LEVEL2_BY_LEVEL1.items() if level2 in names]
-    return parents[0] if len(parents) == 1 else None
+    return _LEVEL2_PARENT.get(level2) if level2 else None
 
 _LEVEL1_SYNONYMS = {
     "产出": "产出指标",

@@ -49,7 +49,7 @@ def _without_structural_values(doc: Document) -> Document:
     for ind in all_indicators(doc):
         for attr in _VALUE_FIELDS:
             target = getattr(ind, attr)
-            if target is not None and (structural(target.raw) or is_title(target.raw)):
+            if target is not None and (structural(target.raw) or "表" in target.raw and is_title(target.raw)):
                 setattr(ind, attr, None)
                 note = f"值列中读到的是表头、级别名称或表名（{target.raw}），未作为指标值"
                 ind.problem = f"{ind.problem}；{note}" if ind.problem else note

@@ -23,8 +23,11 @@ def doc_fields(rows: list[Row]) -> tuple[str | None, str | None, str | None, int
         if title is None and is_title(text) and (row.is_text or len(row.nonempty()) == 1):
             title = title_text(row.nonempty()[0].text)
         for cell in row.nonempty():
-            department = department or department_in(cell.text)
-            money_unit = money_unit or money_unit_in(cell.text) or _label_money_unit(cell.text)
+            t = cell.text
+            if department is None and "部门" in t:  # every department label names 部门
+                department = department_in(t)
+            if money_unit is None and "元" in t:  # 万元, 元, 亿元, 千元
+                money_unit = money_unit_in(t) or _label_money_unit(t)
         if (heading_year is None and row.is_text and len(text) <= 60 and "绩效目标" in text
                 and not is_title(text) and not re.match(r"^\s*(?:[一二三四五六七八九十（(]|\d+\s*[.、．])", text)):
             heading_year = year_of_heading(text)  # `2024年部门预算项目绩效目标` heads a table without a 表 title

@@ -15,13 +15,19 @@ from ..taxonomy import canonical_level1, level2_parent
 def mend_centred_levels(doc: Document, sheet: Sheet) -> Document:
     """A row that did not print a first level of its own, whose second level belongs to one first level
     only (`社会效益指标` → 效益指标), takes the next first level printed below it when that is the one."""
+    groups = [p.indicators for p in doc.projects] + [s.indicators for s in (doc.overall.sections if doc.overall
+                                                                              else [])]
+    if not any(_misplaced(ind) for group in groups for ind in group):
+        return doc  # the common case: every second level sits under its first level; no rows to scan
     printed = _level1_rows(sheet)
-    for project in doc.projects:
-        _mend(project.indicators, printed)
-    if doc.overall:
-        for section in doc.overall.sections:
-            _mend(section.indicators, printed)
+    for group in groups:
+        _mend(group, printed)
     return doc
+
+
+def _misplaced(ind: Indicator) -> bool:
+    parent = level2_parent(ind.level2)
+    return parent is not None and ind.level1 != parent
 
 
 def _mend(indicators: list[Indicator], printed: set) -> None:

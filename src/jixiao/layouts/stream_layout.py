@@ -41,7 +41,8 @@ class StreamLayout:
         family reads), below it elsewhere."""
         if not sheet.rows:
             return []
-        named = any(_names_stream_columns(c.text) for row in sheet.rows for c in row.cells if len(c.text) <= 30)
+        short = [c.text for row in sheet.rows for c in row.cells if len(c.text) <= 30]
+        named = bool(_ONLY_STREAM_WORDS.search("\x00".join(short))) and any(map(_names_stream_columns, short))
         score = 3.0 if named else 1.0
         return [Region(self.name, 0, len(sheet.rows), score)]
 
