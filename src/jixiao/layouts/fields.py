@@ -19,10 +19,11 @@ def doc_fields(rows: list[Row]) -> tuple[str | None, str | None, str | None, int
     money_unit = None
     heading_year = None
     for row in rows:
-        text = row.text
-        if title is None and is_title(text) and (row.is_text or len(row.nonempty()) == 1):
-            title = title_text(row.nonempty()[0].text)
-        for cell in row.nonempty():
+        cells = row.nonempty()
+        text = cells[0].text if len(cells) == 1 else row.text
+        if title is None and "表" in text and (row.is_text or len(cells) == 1) and is_title(text):
+            title = title_text(cells[0].text)
+        for cell in cells:
             t = cell.text
             if department is None and "部门" in t:  # every department label names 部门
                 department = department_in(t)
@@ -31,7 +32,7 @@ def doc_fields(rows: list[Row]) -> tuple[str | None, str | None, str | None, int
         if (heading_year is None and row.is_text and len(text) <= 60 and "绩效目标" in text
                 and not is_title(text) and not re.match(r"^\s*(?:[一二三四五六七八九十（(]|\d+\s*[.、．])", text)):
             heading_year = year_of_heading(text)  # `2024年部门预算项目绩效目标` heads a table without a 表 title
-        if heading_year is None and len(row.nonempty()) == 1 and re.fullmatch(
+        if heading_year is None and len(cells) == 1 and "年" in text and re.fullmatch(
                 r"\s*[（(]\s*(?:19|20)\d{2}\s*年(?:度|\s*\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月)?\s*[)）]\s*", text):
             heading_year = year_of_heading(text)  # `(2022年度)`, `（2025年1-7月）` under the title
     return title, department, money_unit, heading_year
