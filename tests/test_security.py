@@ -68,6 +68,14 @@ class Server:
         self.doc_x = _upload(client, admin, "x.txt", _table("北区绿化养护", "绿化达标", "养护面积"), DEPT_X)
         self.project_b = self._projects(client, self.doc_b)[0]
         self.project_a = self._projects(client, self.doc_a)[0]
+        self.draft_a = self._draft(client, "officer_a", "东区新项目草稿", DEPT_A)
+        self.draft_b = self._draft(client, "officer_b", f"{MARK_B}草稿", DEPT_B)
+
+    def _draft(self, client: TestClient, user: str, name: str, department: str) -> int:
+        response = client.post("/api/drafts", headers=self.bearer(user),
+                               json={"fields": {"name": name, "department": department}})
+        assert response.status_code in (200, 201), response.text
+        return response.json()["id"]
 
     def _projects(self, client: TestClient, doc_id: int) -> list[int]:
         doc = client.get(f"/api/documents/{doc_id}", headers=self.bearer("admin")).json()
@@ -159,8 +167,8 @@ def request_for(server: Server, method: str, path: str, target: str) -> dict:
     """Keyword arguments for the test client: path and query parameters pointing at `target`'s department
     (A or B) where the spec has them, a valid body where it takes one."""
     op = SPEC["paths"][path][method.lower()]
-    doc, project, dept = ((server.doc_b, server.project_b, DEPT_B) if target == "B"
-                          else (server.doc_a, server.project_a, DEPT_A))
+    doc, project, draft, dept = ((server.doc_b, server.project_b, server.draft_b, DEPT_B) if target == "B"
+                                 else (server.doc_a, server.project_a, server.draft_a, DEPT_A))
     url, params, aimed = path, {}, None
     for p in op.get("parameters", []):
         schema = _resolve(p.get("schema", {}))
@@ -170,6 +178,8 @@ def request_for(server: Server, method: str, path: str, target: str) -> dict:
                 value, aimed = doc, "path"
             elif "project" in name:
                 value, aimed = project, "path"
+            elif "draft" in name:
+                value, aimed = draft, "path"
             elif name in ("name", "department"):
                 value, aimed = quote(dept, safe=""), "path"
             else:
@@ -203,9 +213,20 @@ def test_a_visitor_gets_401_on_every_api_route(server, method, path):
     assert response.json()["error"]
 
 
-@pytest.mark.parametrize("method,path", OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+# draft routes that, on 2026-12-01 17:45, still answered another department's officer (200 with the
+# revisions) or looked up the revision or validated the body before checking the department (404/422):
+# AUTHORING's to fix. strict: once a route refuses with 403 the mark fails and must go.
+KNOWN_DRAFT_LEAKS = {("POST", "/api/drafts/{draft_id}/submit"), ("GET", "/api/drafts/{draft_id}/revisions"),
+                     ("GET", "/api/drafts/{draft_id}/revisions/{revision_id}"), ("GET", "/api/drafts/{draft_id}/diff"),
+                     ("POST", "/api/drafts/{draft_id}/restore")}
+AIMED_CASES = [pytest.param(m, p, id=f"{m} {p}", marks=pytest.mark.xfail(
+    strict=True, reason="draft route checks the department after the lookup, or not at all (AUTHORING)"))
+    if (m, p) in KNOWN_DRAFT_LEAKS else pytest.param(m, p, id=f"{m} {p}") for m, p in OPERATIONS]
+
+
+@pytest.mark.parametrize("method,path", AIMED_CASES)
 def test_an_officer_never_reaches_another_departments_data(server, method, path):
-    """Aimed at department B's document, project or name in the path: officer A gets 403. A list filtered by
+    """Aimed at department B's document, project, draft or name in the path: officer A gets 403. A list filtered by
     `department=B`, or a route not aimed at a department: a 403, or an answer that never holds B's rows."""
     kwargs = request_for(server, method, path, "B")
     aimed = kwargs.pop("aimed")
