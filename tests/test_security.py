@@ -216,9 +216,8 @@ def test_a_visitor_gets_401_on_every_api_route(server, method, path):
 # draft routes that, on 2026-12-01 17:45, still answered another department's officer (200 with the
 # revisions) or looked up the revision or validated the body before checking the department (404/422):
 # AUTHORING's to fix. strict: once a route refuses with 403 the mark fails and must go.
-KNOWN_DRAFT_LEAKS = {("POST", "/api/drafts/{draft_id}/submit"), ("GET", "/api/drafts/{draft_id}/revisions"),
-                     ("GET", "/api/drafts/{draft_id}/revisions/{revision_id}"), ("GET", "/api/drafts/{draft_id}/diff"),
-                     ("POST", "/api/drafts/{draft_id}/restore")}
+KNOWN_DRAFT_LEAKS: set[tuple[str, str]] = set()  # (method, path) of a route that still leaks; none left
+
 AIMED_CASES = [pytest.param(m, p, id=f"{m} {p}", marks=pytest.mark.xfail(
     strict=True, reason="draft route checks the department after the lookup, or not at all (AUTHORING)"))
     if (m, p) in KNOWN_DRAFT_LEAKS else pytest.param(m, p, id=f"{m} {p}") for m, p in OPERATIONS]

@@ -149,6 +149,14 @@ def _row(conn: Connection, draft_id: int):
     return d
 
 
+def _checked_row(conn: Connection, draft_id: int, action: str):
+    """The draft's row, once the caller may `action` it: checked before anything else is looked up, so
+    another department's draft answers 403 whatever else the request holds."""
+    d = _row(conn, draft_id)
+    require(action, d.department, document_status(conn, d.document_id) if d.document_id else "draft")
+    return d
+
+
 def get_draft(conn: Connection, draft_id: int) -> dict:
     d = _draft_dict(conn, _row(conn, draft_id))
     require("read", d["department"], d["status"])
@@ -327,7 +335,7 @@ def check(content: Content) -> dict:
 def submit_draft(engine: Engine, draft_id: int, base_version: int, author: str) -> dict:
     """draft (or returned) → submitted, only when no error-severity finding is left."""
     with engine.begin() as conn:
-        d = _row(conn, draft_id)
+        d = _checked_row(conn, draft_id, "submit")
         if d.version != base_version:
             theirs = _revisions_since(conn, draft_id, base_version)
             raise Conflict(f"提交被拒绝：此草稿已被他人修改（你看到的是第 {base_version} 版，现为第 {d.version} 版），"
@@ -359,13 +367,14 @@ def _submit(conn: Connection, doc_id: int, department: str | None, status: str) 
 # ---------------------------------------------------------------- revisions
 
 def list_revisions(conn: Connection, draft_id: int) -> list[dict]:
-    _row(conn, draft_id)
+    _checked_row(conn, draft_id, "read")
     rows = conn.execute(select(RevisionRow.__table__).where(RevisionRow.draft_id == draft_id)
                         .order_by(RevisionRow.id.desc()))
     return [_revision_dict(r) for r in rows]
 
 
 def get_revision(conn: Connection, draft_id: int, revision_id: int) -> dict:
+    _checked_row(conn, draft_id, "read")
     r = conn.execute(select(RevisionRow.__table__).where(RevisionRow.id == revision_id,
                                                        RevisionRow.draft_id == draft_id)).first()
     if r is None:
@@ -386,6 +395,7 @@ def diff_revisions(conn: Connection, draft_id: int, a: int, b: int) -> dict:
 
 def restore_revision(engine: Engine, draft_id: int, revision_id: int, base_version: int, author: str) -> dict:
     with engine.connect() as conn:
+        _checked_row(conn, draft_id, "write")
         r = get_revision(conn, draft_id, revision_id)
     label = f"第 {r['number']} 版" if r["number"] else f"修订 {r['id']}"
     return save_draft(engine, draft_id, Content.model_validate(r["content"]), base_version, author, action="restore",
