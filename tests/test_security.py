@@ -519,3 +519,22 @@ def test_a_server_without_accounts_refuses_cross_site_posts(tmp_path):
     assert client.post("/paste", data={"text": text}, headers={"Origin": "http://testserver"}).status_code == 200
     assert client.post("/paste", data={"text": text}).status_code == 200  # scripts send no Origin
     assert client.get("/", headers={"Origin": "http://evil.example"}).status_code == 200  # reads are not refused
+
+
+def test_an_analyst_lists_published_tables_only(server):
+    """Drafts (and tables handed in but not approved) are not published: an analyst's lists leave them out,
+    while an administrator's show them."""
+    def names(user: str) -> set[str]:
+        items = TestClient(server.app).get("/api/projects", params={"limit": 1000},
+                                           headers=server.bearer(user)).json()["items"]
+        return {p["name"] for p in items}
+
+    drafts = {"东区新项目草稿", f"{MARK_B}草稿"}
+    assert drafts <= names("admin")
+    seen = names("analyst")
+    assert not drafts & seen and "北区绿化养护" in seen
+    def documents(user: str) -> set[int]:
+        docs = TestClient(server.app).get("/api/documents", headers=server.bearer(user)).json()
+        return {d["id"] for d in (docs["items"] if isinstance(docs, dict) else docs)}
+
+    assert documents("analyst") == {server.doc_a, server.doc_b, server.doc_x} < documents("admin")

@@ -216,6 +216,16 @@ def _resolve(principal) -> Principal | None:
     return None if who is LOCAL else who
 
 
+PUBLISHED_STATUSES = frozenset({"published", "approved"})
+
+
+def list_statuses(principal) -> frozenset[str] | None:
+    """The hook installed with `access.set_status_scope`: an analyst or a visitor lists published tables
+    only (None: every status; departments are narrowed by `list_scope`)."""
+    who = _resolve(principal)
+    return PUBLISHED_STATUSES if who is not None and who.role in (ANALYST, VISITOR) else None
+
+
 def list_scope(principal) -> frozenset[str] | None:
     """The hook installed with `access.set_scope`: the departments a principal may list (None: all)."""
     who = _resolve(principal)

@@ -40,11 +40,13 @@ def install_policy() -> None:
         from ..service import access
     except ImportError:
         return
-    from .permissions import list_scope, policy
+    from .permissions import list_scope, list_statuses, policy
 
     access.set_policy(policy)
     if hasattr(access, "set_scope"):
         access.set_scope(list_scope)
+    if hasattr(access, "set_status_scope"):
+        access.set_status_scope(list_statuses)
 
 
 def install_template_globals(env) -> None:

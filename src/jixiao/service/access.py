@@ -89,5 +89,21 @@ def visible_departments(principal: Principal | None) -> frozenset[str] | None:
     return (principal or LOCAL).departments
 
 
+StatusScope = Callable[[Principal], "frozenset[str] | None"]
+_status_scope: StatusScope | None = None
+
+
+def set_status_scope(scope: StatusScope | None) -> None:
+    """Install the function that says which document statuses a principal may list (None: every status):
+    an analyst or a visitor lists published tables only. Called by the accounts module beside `set_scope`."""
+    global _status_scope
+    _status_scope = scope
+
+
+def visible_statuses(principal: Principal | None) -> frozenset[str] | None:
+    """The document statuses whose tables `principal` may list (None: all). Lists filter by it in SQL."""
+    return _status_scope(principal or LOCAL) if _status_scope is not None else None
+
+
 _ACTION_ZH = {"read": "查看", "ingest": "上传", "review": "审核", "author": "编辑", "submit": "提交",
               "approve": "批准", "admin": "管理"}

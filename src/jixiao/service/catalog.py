@@ -15,7 +15,7 @@ from ..errors import NotFound
 from ..model import Document
 from ..store import Filters, document_ids, load_document, query_indicators, query_projects
 from ..store.schema import DocumentRow, IndicatorRow, LibraryEntryRow, ProjectRow
-from .access import LOCAL, Principal, check, visible_departments
+from .access import LOCAL, Principal, check, visible_departments, visible_statuses
 
 NO_DEPARTMENT = "（未注明部门）"
 
@@ -90,6 +90,9 @@ def list_documents(engine: Engine, *, year: int | None = None, department: str |
     seen = visible_departments(principal)
     if seen is not None:
         q = q.where(DocumentRow.department.in_(sorted(seen)))
+    statuses = visible_statuses(principal)
+    if statuses is not None:
+        q = q.where(DocumentRow.status.in_(sorted(statuses)))
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(q.subquery())).scalar()
         q = q.order_by(DocumentRow.id).offset(offset)
@@ -107,6 +110,9 @@ def document_ids_matching(engine: Engine, filters: Filters, principal: Principal
 def _narrow(filters: Filters, principal: Principal | None) -> Filters:
     """The filters, checked and narrowed to the departments the principal may read."""
     check(principal, "read", filters.department)
+    statuses = visible_statuses(principal)
+    if statuses is not None:
+        filters = replace(filters, statuses=statuses if filters.statuses is None else filters.statuses & statuses)
     seen = visible_departments(principal)
     if seen is None:
         return filters

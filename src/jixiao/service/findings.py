@@ -18,7 +18,7 @@ from ..model import Document
 from ..review import Finding, Settings, review_document
 from ..store import findings as stored
 from ..store.reader import load_document
-from .access import LOCAL, Principal, check, visible_departments
+from .access import LOCAL, Principal, check, visible_departments, visible_statuses
 from .settings import rules_digest, settings_key
 
 log = logging.getLogger("jixiao.service")
@@ -86,7 +86,8 @@ def document_findings(engine: Engine, settings: Settings | None, ids: list[int])
 
 
 def findings_filter(settings: Settings | None, principal: Principal | None = LOCAL, **kw) -> stored.FindingFilter:
-    return stored.FindingFilter(key=settings_key(settings), departments=visible_departments(principal), **kw)
+    return stored.FindingFilter(key=settings_key(settings), departments=visible_departments(principal),
+                                statuses=visible_statuses(principal), **kw)
 
 
 def findings_page(engine: Engine, settings: Settings | None = None, *, department: str | None = None,

@@ -111,6 +111,7 @@ class FindingFilter:
     rule: str | None = None
     in_documents: object = None
     departments: frozenset[str] | None = None
+    statuses: frozenset[str] | None = None  # only findings of documents in these statuses
 
 
 def _where(q: Select, f: FindingFilter, rule_and_severity: bool = True) -> Select:
@@ -125,6 +126,8 @@ def _where(q: Select, f: FindingFilter, rule_and_severity: bool = True) -> Selec
         q = q.where(FindingRow.document_id.in_(select(DocumentRow.id).where(DocumentRow.year == f.year)))
     if f.departments is not None:
         q = q.where(FindingRow.department.in_(sorted(f.departments)))
+    if f.statuses is not None:
+        q = q.where(FindingRow.document_id.in_(select(DocumentRow.id).where(DocumentRow.status.in_(sorted(f.statuses)))))
     if rule_and_severity:
         if f.severity:
             q = q.where(FindingRow.severity == f.severity)

@@ -21,13 +21,14 @@ class Filters:
     text: str | None = None  # full-text search term
     document: str | None = None  # source file name
     departments: frozenset[str] | None = None  # only rows of these departments (a principal's scope); None: all
+    statuses: frozenset[str] | None = None  # only documents in these workflow statuses (an analyst's: published)
     limit: int | None = None
     offset: int = 0
 
 
 def _only_text(f: Filters) -> bool:
-    return bool(f.limit) and f.departments is None and not any((f.department, f.unit, f.year, f.level1, f.level2,
-                                                                   f.kind, f.document))
+    return bool(f.limit) and f.departments is None and f.statuses is None and not any((
+        f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.document))
 
 
 def _like(column, value: str):
@@ -62,6 +63,8 @@ def _project_filters(q: Select, f: Filters, owners=_PROJECT_OWNERS) -> Select:
         q = q.where(DocumentRow.source_name == f.document)
     if f.departments is not None:
         q = q.where(func.coalesce(ProjectRow.department, DocumentRow.department).in_(sorted(f.departments)))
+    if f.statuses is not None:
+        q = q.where(owners[2].in_(select(DocumentRow.id).where(DocumentRow.status.in_(sorted(f.statuses)))))
     return q
 
 
@@ -133,7 +136,9 @@ def document_ids(conn: Connection, f: Filters) -> list[int]:
     """Documents that hold at least one project matching the filters (all documents when none is set)."""
     if f.departments is None and not any((f.department, f.unit, f.year, f.level1, f.level2, f.kind, f.text,
                                           f.document)):
-        return list(conn.execute(select(DocumentRow.id).order_by(DocumentRow.id)).scalars())
+        q = select(DocumentRow.id).order_by(DocumentRow.id)
+        q = q.where(DocumentRow.status.in_(sorted(f.statuses))) if f.statuses is not None else q
+        return list(conn.execute(q).scalars())
     ids = {r["id"] for r in query_projects(conn, Filters(**{**f.__dict__, "limit": None, "offset": 0}))}
     if not ids:
         q = select(DocumentRow.id)
@@ -141,6 +146,7 @@ def document_ids(conn: Connection, f: Filters) -> list[int]:
         q = q.where(_like(DocumentRow.department, f.department)) if f.department else q
         q = q.where(DocumentRow.source_name == f.document) if f.document else q
         q = q.where(DocumentRow.department.in_(sorted(f.departments))) if f.departments is not None else q
+        q = q.where(DocumentRow.status.in_(sorted(f.statuses))) if f.statuses is not None else q
         if f.year is None and not f.department and not f.document and f.departments is None:
             return []
         return list(conn.execute(q.order_by(DocumentRow.id)).scalars())
