@@ -436,3 +436,19 @@ def test_control_characters_in_stored_text_are_left_out_of_the_export(fmt, tmp_p
 
         texts = {c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row}
         assert "某项目" in texts
+
+
+def test_a_draft_export_leaves_control_characters_out():
+    """The editor's XLSX download goes through the same entry point (schemathesis found a draft whose
+    field held a control character)."""
+    import io
+
+    import openpyxl
+
+    from jixiao.authoring.export import xlsx_bytes
+
+    doc = parse_path(SEEDS[2])
+    doc.projects[0].name = "单位：\x0bj"
+    data, writer = xlsx_bytes(doc)
+    texts = {c.value for ws in openpyxl.load_workbook(io.BytesIO(data)) for row in ws.iter_rows() for c in row}
+    assert writer == "standard" and "单位：j" in texts
