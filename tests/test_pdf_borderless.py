@@ -14,48 +14,12 @@ import pytest
 from jixiao.ingest import parse_path
 from jixiao.readers import pdf_borderless as pb
 from jixiao.readers.pdf_geometry import Char
-from jixiao.slots import score
+from jixiao.slots import score, silent_errors
 
 FORMATS = Path(__file__).parent / "data" / "formats"
 BORDERLESS = sorted((FORMATS / "borderless").glob("*.pdf"))
 
 
-def silent_errors(got, ruled) -> list[tuple]:
-    """Indicators without a problem whose project and name, level or annual value the ruled reading does
-    not have (a value left out is a miss, not a wrong value)."""
-    want: dict[tuple, list] = {}
-    for p in ruled.projects:
-        for i in p.indicators:
-            want.setdefault((p.name, i.name), []).append(i)
-    out = []
-    for p in got.projects:
-        for i in p.indicators:
-            if i.problem:
-                continue
-            fields = {"level1": i.level1, "level2": i.level2, "annual": i.annual.raw if i.annual else None}
-            same = [w for w in want.get((p.name, i.name), [])
-                    if all(v is None or v == (w.annual.raw if k == "annual" and w.annual else getattr(w, k, None))
-                           for k, v in fields.items())]
-            if not same:
-                out.append((p.name, i.name, fields))
-    # a project's own fields: a stated goal, code, unit or budget the ruled reading has otherwise
-    seen: dict[str, int] = {}
-    by_name: dict[tuple, object] = {}
-    for p in ruled.projects:
-        seen[p.name] = seen.get(p.name, 0) + 1
-        by_name[(p.name, seen[p.name])] = p
-    seen = {}
-    for p in got.projects:
-        seen[p.name] = seen.get(p.name, 0) + 1
-        w = by_name.get((p.name, seen[p.name]))  # projects of one name paired in order
-        for field in ("goal", "code", "unit", "department"):
-            if w is not None and getattr(p, field) and getattr(p, field) != getattr(w, field):
-                out.append((p.name, field, getattr(p, field)))
-        for field in ("total", "fiscal"):
-            mine = getattr(p.budget, field, None) if p.budget else None
-            if w is not None and mine is not None and mine != (getattr(w.budget, field, None) if w.budget else None):
-                out.append((p.name, field, mine))
-    return out
 
 
 @pytest.mark.parametrize("path", BORDERLESS, ids=[p.stem for p in BORDERLESS])
