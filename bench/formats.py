@@ -12,16 +12,14 @@ second, once each. DOCX, XLSX and HTML in files per second (read and parse)."""
 from __future__ import annotations
 
 import argparse
-import re
 import time
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 from rich.progress import Progress
 
 from jixiao.ingest import parse_path
 from jixiao.readers import read_path
+from jixiao.slots import leaf_f1
 
 FORMATS = Path(__file__).resolve().parent.parent / "tests" / "data" / "formats"
 
@@ -39,27 +37,6 @@ def _pdfplumber_tables(path: Path) -> None:
         for page in pdf.pages:
             page.extract_tables()
             page.flush_cache()
-
-
-def _slots(obj, path: str = "") -> Counter:
-    """A document's leaves as (path, value); text without whitespace, full-width punctuation as ASCII."""
-    out: Counter = Counter()
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if k not in ("loc", "source", "problems", "problem"):
-                out += _slots(v, f"{path}.{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out += _slots(v, f"{path}[{i}]")
-    elif obj is not None:
-        out[(path, re.sub(r"\s+", "", unicodedata.normalize("NFKC", obj)) if isinstance(obj, str) else obj)] += 1
-    return out
-
-
-def _f1(got: dict, expected: dict) -> float:
-    g, e = _slots(got), _slots(expected)
-    hit = sum((g & e).values())
-    return 0.0 if not hit else 2 * hit / (sum(g.values()) + sum(e.values()))
 
 
 def render_check(stems: list[str], dpi: int = 150) -> None:
@@ -80,7 +57,7 @@ def render_check(stems: list[str], dpi: int = 150) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         got = parse_bytes(buf.getvalue(), f"{stem}_scan.pdf")
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        f1 = _f1(got.to_json_dict(), parse_path(FORMATS / f"{stem}.pdf").to_json_dict())
+        f1 = leaf_f1(got.to_json_dict(), parse_path(FORMATS / f"{stem}.pdf").to_json_dict())
         marked = sum(1 for p in got.projects for i in p.indicators if i.problem)
         print(f"OCR {stem}: {len(images)} pages at {dpi} dpi, {wall:.1f} s wall ({len(images) / wall:.2f} pages/s), "
               f"{cpu:.1f} s CPU; slot F1 against the text PDF {f1:.3f}; indicators with a problem: {marked}")

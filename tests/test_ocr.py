@@ -7,15 +7,14 @@ parse to its text version's document with slot F1 ≥ 0.95, and every indicator 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
-from collections import Counter
 
 import pytest
 from conftest import DATA
 
 from jixiao.errors import JixiaoError
 from jixiao.ingest import parse_bytes, parse_path
+from jixiao.slots import leaf_f1
+from jixiao.slots import leaf_text as _norm
 
 FORMATS = DATA / "formats"
 SCANS = [
@@ -28,33 +27,7 @@ SCANS = [
 ]
 
 
-def _norm(text: str) -> str:
-    """Text as compared: no whitespace, full-width punctuation as ASCII (OCR reads `,` in Chinese as `，`)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def _slots(obj, path: str = "") -> Counter:
-    """Every leaf of a document as (path, value), text normalised by _norm; loc/source/problems left out."""
-    out: Counter = Counter()
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if k not in ("loc", "source", "problems", "problem"):
-                out += _slots(v, f"{path}.{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out += _slots(v, f"{path}[{i}]")
-    elif obj is not None:
-        out[(path, _norm(obj) if isinstance(obj, str) else obj)] += 1
-    return out
-
-
-def slot_f1(got: dict, expected: dict) -> float:
-    g, e = _slots(got), _slots(expected)
-    hit = sum((g & e).values())
-    if not hit:
-        return 0.0
-    precision, recall = hit / sum(g.values()), hit / sum(e.values())
-    return 2 * precision * recall / (precision + recall)
+slot_f1 = leaf_f1
 
 
 def test_slot_f1_helper():

@@ -8,6 +8,9 @@ non-null slots the parse emitted, recall the non-null slots of the golden docume
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.fuzz import ratio
@@ -175,3 +178,32 @@ def silent_errors(got: Document, ruled: Document) -> list[tuple]:
             if w is not None and mine is not None and mine != (getattr(w.budget, field, None) if w.budget else None):
                 out.append((p.name, field, mine))
     return out
+
+
+def leaf_text(text: str) -> str:
+    """Text as compared leaf by leaf: no whitespace, full-width punctuation as ASCII (OCR reads `,` as `，`)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _leaves(obj, path: str = "") -> Counter:
+    """Every leaf of a document's JSON as (path, value); loc, source and problems left out."""
+    out: Counter = Counter()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k not in ("loc", "source", "problems", "problem"):
+                out += _leaves(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _leaves(v, f"{path}[{i}]")
+    elif obj is not None:
+        out[(path, leaf_text(obj) if isinstance(obj, str) else obj)] += 1
+    return out
+
+
+def leaf_f1(got: dict, expected: dict) -> float:
+    """F1 of the documents' leaves at the same JSON path: for readings of one table in two formats (a scan
+    and its text), where the rows line up and no pairing by name is needed."""
+    g, e = _leaves(got), _leaves(expected)
+    hit = sum((g & e).values())
+    return 0.0 if not hit else 2 * hit / (sum(g.values()) + sum(e.values()))
+
