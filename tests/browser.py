@@ -64,3 +64,18 @@ def served_store(tmp: Path, files: list[str], auth: bool = False):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@contextlib.contextmanager
+def chromium(artifacts: Path):
+    """Debian's chromium launched headless through Playwright, with the screenshot folder made."""
+    from playwright.sync_api import sync_playwright
+
+    artifacts.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=ensure_chromium(), args=FLAGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+

@@ -35,14 +35,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import FLAGS, ensure_chromium
-    from playwright.sync_api import sync_playwright
+    from browser import chromium
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=ensure_chromium(), args=FLAGS, headless=True)
+    with chromium(ARTIFACTS) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
