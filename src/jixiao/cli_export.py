@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from . import cli_zh
 from .cli import DB_OPTION, DEPT, TEXT, YEAR, _engine, _expand, _fail, app, err
-from .errors import JixiaoError
+from .errors import JixiaoError, describe
 
 
 class TableFormat(StrEnum):
@@ -100,13 +100,9 @@ def _from_files(paths: list[Path]):
     for path in _expand(paths):
         try:
             docs = read_documents(path)
-        except JixiaoError as exc:
+        except Exception as exc:  # noqa: BLE001 - a bad file (or a bug) is one line naming it: the one policy
             failed += 1
-            _fail(path, exc.message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - a bug must still be one line naming the file
-            failed += 1
-            _fail(path, f"无法读取：{type(exc).__name__}，请报告此文件")
+            _fail(path, describe(exc).message)
             continue
         for doc in docs:
             if not doc.projects and (doc.overall is None or not (doc.overall.sections or doc.overall.goal)):
