@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import Document, Indicator
 from ..readers.sheet import Row, Sheet
-from ..taxonomy import canonical_level1, level2_parent
+from ..taxonomy import LEVEL1, canonical_level1, level2_parent
 
 
 def mend_centred_levels(doc: Document, sheet: Sheet) -> Document:
@@ -63,4 +63,4 @@ def _level1_rows(sheet: Sheet) -> set:
 
 def _prints_level1(row: Row) -> bool:
     return any(len(c.text) <= 30 and canonical_level1(c.text) is not None for c in row.cells) or (
-        row.is_text and any(name in row.text for name in ("产出指标", "效益指标", "满意度指标", "成本指标")))
+        row.is_text and any(name in row.text for name in LEVEL1))

@@ -43,8 +43,7 @@ _OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
 _STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
                "附件：", "下载", "打印", "关闭"}
 # a value written as a target: an operator before the number (an actual is what happened, not a bound)
-_TARGET_OP = re.compile(r"^\s*(?:≥|≤|>=|<=|≧|≦|＞|＜|>|<|=|＝|大于等于|小于等于|不低于|不少于|不高于|不超过|不多于|大于|小于"
-                        r"|高于|低于|超过|少于)\s*\d")
+_TARGET_OP = re.compile(rf"^\s*(?:{_OP_RE})\s*\d")  # the value grammar's operator spellings
 _POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}(?:\.\d+)?)分")
 _FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
 _PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
