@@ -61,3 +61,46 @@ def test_ingest_on_a_cluster_survives_a_killed_worker(cluster, pg_server):
     assert all(n == 1 for _, n in stored)  # nothing doubled
     again = ingest(engine, FILES, executor=address)  # idempotent: the second run stores nothing
     assert again.count("unchanged") == len(FILES)
+
+
+def _flaky_parse(marker_dir: str, fail_times: int):
+    """A task that raises on the cluster (as a lost result or a killed worker does) its first `fail_times`
+    runs for the first file, counting runs in files so the count holds whichever worker runs it."""
+    from pathlib import Path
+
+    from jixiao.dask_executor import _parse_remote as real
+
+    def flaky(args, known):
+        if args[0] == str(FILES[4]):
+            runs = Path(marker_dir)
+            n = len(list(runs.iterdir()))
+            if n < fail_times:
+                (runs / f"run{n}").touch()
+                raise RuntimeError("result lost with its worker")
+        return real(args, known)
+
+    return flaky
+
+
+@pytest.mark.parametrize("fail_times", [2, 5])
+def test_a_task_the_cluster_fails_is_run_again_a_bounded_number_of_times(tmp_path, monkeypatch, fail_times):
+    from distributed import LocalCluster
+
+    from jixiao import dask_executor
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setattr(dask_executor, "_parse_remote", _flaky_parse(str(runs), fail_times))
+    tasks = [(str(p), 10**8, False) for p in FILES[4:7]]
+    with LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as c:
+        got = {r[0]: r for r in dask_executor.parse_on_dask(c.scheduler_address.replace("tcp://", "dask://"),
+                                                             tasks, set())}
+    assert sorted(got) == sorted(t[0] for t in tasks)  # each file once
+    assert all(got[t[0]][1] is not None for t in tasks[1:])
+    flaky = got[tasks[0][0]]
+    if fail_times < dask_executor.MAX_TRIES:  # failed twice, the third run read it
+        assert flaky[1] is not None and flaky[3] is None
+        assert len(list(runs.iterdir())) == fail_times
+    else:  # failed on every try: reported, not retried for ever
+        assert flaky[1] is None and "集群上解析失败" in flaky[3] and "result lost" in flaky[3]
+        assert len(list(runs.iterdir())) == dask_executor.MAX_TRIES

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from .errors import JixiaoError
 
 SCHEME = "dask://"
+MAX_TRIES = 3  # a file whose task fails this often on the cluster is reported failed, not retried again
 
 
 def is_dask(executor: str | None) -> bool:
@@ -54,14 +55,28 @@ def parse_on_dask(executor: str, tasks: list[tuple[str, int, bool]],
     try:
         # one copy of the stored hashes on every worker (a list: scatter would spread a set item by item)
         [known_f] = client.scatter([frozenset(known)], broadcast=True, hash=False)
-        futures = client.map(_parse_remote, tasks, known=known_f, pure=False, key=[f"jixiao-parse-{i}-{t[0]}"
-                                                                                     for i, t in enumerate(tasks)])
-        for future in as_completed(futures):
+        futures = client.map(_parse_remote, tasks, known=known_f, pure=False,
+                             key=[f"jixiao-parse-{i}-{t[0]}" for i, t in enumerate(tasks)])
+        task_of = {f.key: i for i, f in enumerate(futures)}
+        tries = dict.fromkeys(range(len(tasks)), 1)
+        # this client's own loop: the default client may be another one in the same process, and futures
+        # waited on from a loop that is not their client's fail with 'bound to a different event loop'
+        pending = as_completed(futures, loop=client.loop)
+        for future in pending:
+            i = task_of.pop(future.key)
             try:
                 yield future.result()
-            except Exception as exc:  # noqa: BLE001 - a task that failed on every worker it was tried on
-                path = tasks[futures.index(future)][0]
-                yield path, None, None, f"集群上解析失败（{type(exc).__name__}: {exc}）"
+            except Exception as exc:  # noqa: BLE001 - the task itself never raises (_parse_one words every
+                # error), so this is the cluster: a worker killed too often, or a result lost while a dead
+                # worker's tasks were moved. Run the file again under a fresh key, a bounded number of times.
+                if tries[i] < MAX_TRIES:
+                    tries[i] += 1
+                    again = client.submit(_parse_remote, tasks[i], known=known_f, pure=False,
+                                          key=f"jixiao-parse-{i}-try{tries[i]}-{tasks[i][0]}")
+                    task_of[again.key] = i
+                    pending.add(again)
+                else:
+                    yield tasks[i][0], None, None, f"集群上解析失败（{type(exc).__name__}: {exc}）"
             future.release()
     finally:
         client.close()
