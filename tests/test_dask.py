@@ -98,7 +98,7 @@ def test_a_task_the_cluster_fails_is_run_again_a_bounded_number_of_times(tmp_pat
     assert sorted(got) == sorted(t[0] for t in tasks)  # each file once
     assert all(got[t[0]][1] is not None for t in tasks[1:])
     flaky = got[tasks[0][0]]
-    if fail_times < dask_executor.MAX_TRIES:  # failed twice, the third run read it
+    if fail_times == 2:  # failed twice (a lost result, then a killed worker): the third run reads it
         assert flaky[1] is not None and flaky[3] is None
         assert len(list(runs.iterdir())) == fail_times
     else:  # failed on every try: reported, not retried for ever
