@@ -132,10 +132,12 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
+    from . import library_sync
     from .service.ingest import store_reviewed
     from .store import search, writer
     from .store.db import refresh_statistics
     from .store.schema import DocumentRow
+    from .workflow import audit
 
     files = expand_paths(paths)
     with engine.connect() as conn:
@@ -157,6 +159,8 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
                     if findings is None:  # its review failed: the document is stored, its review is retried later
                         status = writer.store_document(conn, doc, replace=replace)
                         doc_id = None
+                        audit.stored_file(conn, doc, status)  # (store_reviewed writes it otherwise)
+                        library_sync.sync(conn)  # its indicators join the library (every document's are checked)
                     else:
                         status, doc_id = store_reviewed(conn, doc, replace, settings, findings)
                 result = FileResult(path, status, "", len(doc.projects), n_ind, doc_id)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, select
 
 from .compare import indicator_key
 from .store.schema import (
@@ -119,6 +119,10 @@ def group(rows: list[tuple[int, str, str | None, str | None, str | None, int | N
     return sorted(entries.values(), key=lambda e: (-len(e.members), e.key))
 
 
+# the statuses of a table that is public and so feeds the library and its suggestions: read from a published
+# file outside the workflow, or approved by the reviewer (not a draft, nor one submitted or returned)
+PUBLIC_STATUSES = ("published", "approved")
+
 _SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
 
 
@@ -129,29 +133,11 @@ def _target_label(kind: str | None, op: str | None, value: float | None, unit: s
 
 
 def build_library(conn: Connection) -> int:
-    """Rebuild the library tables from every indicator in the store; returns the number of entries."""
-    q = (select(IndicatorRow.id, IndicatorRow.name, IndicatorRow.level1, IndicatorRow.level2, TargetRow.kind,
-                TargetRow.op, TargetRow.value, TargetRow.unit, TargetRow.raw, IndicatorRow.project_id)
-         .outerjoin(TargetRow, (TargetRow.indicator_id == IndicatorRow.id) & (TargetRow.which == "annual")))
-    parts: dict[str, dict] = {}  # label → its kind, op, number and unit
-    rows = []
-    for r in conn.execute(q):
-        label = _target_label(r.kind, r.op, r.value, r.unit, r.raw)
-        if label and label not in parts:
-            parts[label] = {"kind": r.kind, "op": r.op, "value": r.value, "unit": r.unit}
-        rows.append((r.id, r.name, r.level1, r.level2, label, r.project_id))
-    entries = group(rows)
-    conn.execute(delete(LibraryMemberRow))
-    conn.execute(delete(LibraryEntryRow))
-    for n, e in enumerate(entries, start=1):
-        conn.execute(insert(LibraryEntryRow).values(
-            id=n, key=e.key, name=e.name, count=len(e.members), n_projects=len(e.projects),
-            variants=[{"name": k, "count": v, "evidence": e.evidence.get(k, "")} for k, v in e.names.most_common()],
-            placements=[{"level": k, "count": v} for k, v in e.placements.most_common()],
-            targets=[{"target": k, "count": v, **parts.get(k, {})} for k, v in e.targets.most_common(20)]))
-        if e.members:
-            conn.execute(insert(LibraryMemberRow), [{"entry_id": n, "indicator_id": i} for i in e.members])
-    return len(entries)
+    """Regroup the whole library from every published indicator; returns the number of entries. Writers keep
+    the library up to date (`library_sync.sync`), so this is for `jixiao library build` and migration 0009."""
+    from .library_sync import rebuild
+
+    return rebuild(conn)
 
 
 def search_library(conn: Connection, term: str, limit: int = 20) -> list[dict]:
@@ -366,7 +352,7 @@ class Suggester:
         projects = conn.execute(select(ProjectRow.id, ProjectRow.name, ProjectRow.content, ProjectRow.goal,
                                        department, ProjectRow.budget_total)
                                 .join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
-                                .order_by(ProjectRow.id)).all()
+                                .where(DocumentRow.status.in_(PUBLIC_STATUSES)).order_by(ProjectRow.id)).all()
         members = conn.execute(
             select(IndicatorRow.project_id, LibraryMemberRow.entry_id, TargetRow.kind, TargetRow.op,
                    TargetRow.value, TargetRow.unit, TargetRow.raw)
@@ -655,10 +641,5 @@ def score_folds(folds: list[Fold], k: int = 10, weights: Weights | None = None) 
 
 
 def ensure_library(conn: Connection) -> None:
-    """Rebuild the library when the store holds indicators it has not grouped yet (after an ingest)."""
-    from sqlalchemy import func
-
-    n_ind = conn.execute(select(func.count()).select_from(IndicatorRow)).scalar()
-    n_lib = conn.execute(select(func.count()).select_from(LibraryMemberRow)).scalar()
-    if n_ind != n_lib:
-        build_library(conn)
+    """Nothing to do: the library is kept up to date by every write (`library_sync.sync`) and an older store's
+    is built once by migration 0009, so no read regroups it. Kept for the callers that still ask."""

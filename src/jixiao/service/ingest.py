@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from ..errors import JixiaoError, describe
 from ..ingest import FileResult, IngestSummary, parse_bytes
+from ..library_sync import sync as sync_library
 from ..model import Document
 from ..readers import DEFAULT_MAX_BYTES
 from ..review import Settings
@@ -48,6 +49,7 @@ def store_reviewed(conn: Connection, doc: Document, replace: bool = False, setti
         store_review(conn, doc_id, doc, settings, findings)
         if status is not None:
             conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(status=status))
+    sync_library(conn, [doc_id])  # a published table's indicators join the library in this transaction
     return stored, doc_id
 
 

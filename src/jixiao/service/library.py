@@ -1,12 +1,16 @@
-"""The indicator library and suggestions as the faces ask for them (the library is rebuilt on first use
-after an ingest)."""
+"""The indicator library and suggestions as the faces ask for them. Reads only read: the library is kept up to
+date by the writes themselves (`library_sync`), and the built `Suggester` is kept per process until the
+library's version moves."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import threading
+
+from sqlalchemy import Connection, Engine
 
 from ..errors import NotFound
 from ..store import Filters, query_indicators
+from ..workflow import audit
 from .access import LOCAL, Principal, check, visible_departments
 from .catalog import _narrow, library_tree, projects_named, visible_project_names
 
@@ -29,22 +33,43 @@ def _keep_sources(rows: list[dict], names: set[str] | None) -> list[dict]:
     return out
 
 
+# one built Suggester per store and process, with the library version it was built at: building it (TF-IDF
+# over every public project) costs far more than a suggestion
+_SUGGESTERS: dict[str, tuple[int, object]] = {}
+_BUILDING = threading.Lock()
+
+
+def cached_suggester(conn: Connection):
+    """The store's `Suggester`, built again only when the library changed since (its version moved)."""
+    from ..library import Suggester
+    from ..library_sync import version
+
+    key = conn.engine.url.render_as_string(hide_password=False)
+    now = version(conn)
+    hit = _SUGGESTERS.get(key)
+    if hit is None or hit[0] != now:
+        with _BUILDING:
+            hit = _SUGGESTERS.get(key)
+            if hit is None or hit[0] != now:
+                hit = (now, Suggester.from_store(conn))
+                _SUGGESTERS[key] = hit
+    return hit[1]
+
+
 def library_search(engine: Engine, q: str, limit: int = 20, principal: Principal | None = LOCAL) -> list[dict]:
-    from ..library import ensure_library, search_library
+    from ..library import search_library
 
     check(principal, "read")
-    with engine.begin() as conn:
-        ensure_library(conn)
+    with engine.connect() as conn:
         return search_library(conn, q, limit)
 
 
 def library_entry(engine: Engine, entry: str, principal: Principal | None = LOCAL) -> dict:
     """One library entry by number or name; NotFound when there is none."""
-    from ..library import ensure_library, show_entry
+    from ..library import show_entry
 
     check(principal, "read")
-    with engine.begin() as conn:
-        ensure_library(conn)
+    with engine.connect() as conn:
         data = show_entry(conn, entry)
         names = _names_shown(conn, principal)
     if data is None:
@@ -55,12 +80,9 @@ def library_entry(engine: Engine, entry: str, principal: Principal | None = LOCA
 
 
 def suggest(engine: Engine, q: str, limit: int = 10, principal: Principal | None = LOCAL) -> list[dict]:
-    from ..library import Suggester, ensure_library
-
     check(principal, "read")
-    with engine.begin() as conn:
-        ensure_library(conn)
-        return _keep_sources(Suggester.from_store(conn).suggest(q, limit=limit), _names_shown(conn, principal))
+    with engine.connect() as conn:
+        return _keep_sources(cached_suggester(conn).suggest(q, limit=limit), _names_shown(conn, principal))
 
 
 def rebuild_library(engine: Engine, principal: Principal | None = LOCAL) -> int:
@@ -68,23 +90,23 @@ def rebuild_library(engine: Engine, principal: Principal | None = LOCAL) -> int:
 
     check(principal, "admin")
     with engine.begin() as conn:
+        audit.record(conn, principal, "library.rebuild", "library")  # in the rebuild's transaction
         return build_library(conn)
 
 
 def library_page(engine: Engine, q: str | None, project: str | None, principal: Principal | None = LOCAL) -> dict:
     """The library page: entries and indicators matching `q`, suggestions for a new `project` with the
     projects they come from, or (neither given) the tree of levels."""
-    from ..library import Suggester, ensure_library, search_library
+    from ..library import search_library
 
     check(principal, "read")
     entries, suggestions, hits, tree = [], [], [], []
-    with engine.begin() as conn:
-        ensure_library(conn)
+    with engine.connect() as conn:
         if q:
             entries = search_library(conn, q, 50)
             hits = query_indicators(conn, _narrow(Filters(text=q, limit=20), principal))
         if project:
-            suggestions = _keep_sources(Suggester.from_store(conn).suggest(project, limit=10),
+            suggestions = _keep_sources(cached_suggester(conn).suggest(project, limit=10),
                                         _names_shown(conn, principal))
             named = projects_named(conn, [n for s in suggestions for n, _ in s["from_projects"][:3]])
             for s in suggestions:

@@ -242,6 +242,17 @@ class LibraryMemberRow(Base):
                                               index=True)
 
 
+class LibraryKeyRow(Base):
+    """Every library key (an indicator name's `entry_key`) and the entry it belongs to, so an indicator stored
+    later joins its entry without regrouping the library (`library_sync`, migration 0009). `suffix` is the
+    key's last three characters: the grouping compares a new key only with roots ending alike."""
+
+    __tablename__ = "library_keys"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("library_entries.id", ondelete="CASCADE"), index=True)
+    suffix: Mapped[str] = mapped_column(Text, index=True)
+
+
 class ReviewRow(Base):
     """A document reviewed under one set of review settings (`settings_key`: the rules' code and the
     settings, hashed). Its findings hang off it: deleting it deletes them."""

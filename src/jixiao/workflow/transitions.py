@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, select
 
 from ..errors import JixiaoError
+from ..library_sync import sync as sync_library
 from . import audit
 from .actor import as_actor
 from .comments import add_comment, current_round
@@ -61,6 +62,7 @@ def _move(conn: Connection, principal, doc_id: int, action: str, note: str | Non
         raise TransitionError(f"文档 {doc_id} 退回前须至少填写一条审核意见（或在退回时写明退回理由）")
     if not set_status(conn, doc_id, move.target, expected=before):
         raise TransitionError(f"文档 {doc_id} 的状态刚被他人改变，请刷新后再{ACTION_ZH[move.action]}")
+    sync_library(conn, [doc_id])  # approved: its indicators join the library; otherwise they leave it
     # the round this move belongs to: a return closes it, a resubmission (after the return) opens the next
     after = {"status": move.target, "round": current_round(conn, doc_id)}
     entry = audit.record(conn, principal, f"workflow.{action}", f"document:{doc_id}", {"status": before}, after,
