@@ -29,9 +29,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_library_keys_entry_id", "library_keys", ["entry_id"])
     op.create_index("ix_library_keys_suffix", "library_keys", ["suffix"])
-    from jixiao.library_sync import rebuild
+    conn = op.get_bind()
+    if conn.execute(sa.text("SELECT 1 FROM indicators LIMIT 1")).first() is not None:  # a new store has nothing
+        from jixiao.library_sync import rebuild
 
-    rebuild(op.get_bind())
+        rebuild(conn)
 
 
 def downgrade() -> None:
