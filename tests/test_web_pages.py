@@ -181,3 +181,22 @@ def test_search_finds_projects_through_their_indicators(client):
     api = client.get("/api/indicators", params={"q": "满意", "limit": 1000}).json()["items"]
     assert indicators == len(api)
     assert projects >= len({i["project_id"] for i in api if i["project_id"]}) > 1
+
+
+def test_search_pages_hold_every_matching_project_once(client):
+    first = client.get("/search", params={"q": "满意"}).text
+    total = int(re.search(r"<h2>项目（(\d+)）</h2>", first).group(1))
+    pages = int(re.search(r"第 1 / (\d+) 页", first).group(1))
+    assert pages == -(-total // 50) > 1
+    seen = []
+    for n in range(1, pages + 1):
+        page = client.get("/search", params={"q": "满意", "page": n}).text
+        seen += [int(i) for i in re.findall(r'<tr><td><a href="/projects/(\d+)">', page)]
+    direct = {p["id"] for p in client.get("/api/projects", params={"q": "满意", "limit": 1000}).json()["items"]}
+    via = {i["project_id"] for i in client.get("/api/indicators", params={"q": "满意", "limit": 1000}).json()["items"]
+           if i["project_id"]}
+    assert len(seen) == len(set(seen)) == total  # each once
+    assert set(seen) == direct | via
+    assert seen[:len(direct)] == sorted(direct)  # name or goal matches first
+    last = client.get("/search", params={"q": "满意", "page": 10_000}).text  # past the end: the last page
+    assert f"第 {pages} / {pages} 页" in last

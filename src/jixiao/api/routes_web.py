@@ -68,8 +68,13 @@ def _group_page(detail: dict) -> HTMLResponse:
     return _page("department.html", d=detail, chart=_script_json(chart), light_zh=service.LIGHT_LABEL)
 
 
-@router.get("/departments/{name}", response_class=HTMLResponse)
-def department(request: Request, name: str) -> HTMLResponse:
+@router.get("/departments/{name:path}", response_class=HTMLResponse)
+def department(request: Request, name: str) -> Response:
+    """A department's page. `:path` because a department's name may hold "/" (教育局/基础教育科): links carry it
+    as %2F and the server hands the route the decoded path. Coming first, this route also takes the
+    department's findings export, whose name may hold "/" as well."""
+    if name.endswith("/findings.xlsx"):
+        return department_export(request, name.removesuffix("/findings.xlsx"))
     detail = service.department_detail(engine(request), name, score_config(request), review_settings(request),
                                        principal(request))
     detail["export"] = f"/departments/{quote(name, safe='')}/findings.xlsx"
@@ -187,7 +192,8 @@ def library(request: Request, q: Annotated[str | None, Query(max_length=200)] = 
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+def search(request: Request, q: Annotated[str, Query(max_length=200)] = "",
+           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     """Projects whose name or goal matches, then projects found through their matching indicators."""
-    data = service.search_page(engine(request), q, principal(request))
-    return _page("search.html", q=q, projects=data["projects"], indicators=data["indicators"], total=data["total"])
+    data = service.search_page(engine(request), q, principal(request), page)
+    return _page("search.html", q=q, **data)

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, func, select
 
-from ..errors import NotFound
 from ..model import Document
 from ..store import Filters, document_ids, load_document, query_indicators, query_projects
+from ..store.queries import indicator_hits, project_ids
 from ..store.schema import DocumentRow, IndicatorRow, LibraryEntryRow, ProjectRow
-from .access import LOCAL, Principal, check, visible_departments, visible_statuses
+from .access import LOCAL, DocumentRef, Principal, check, document_ref, visible_departments, visible_statuses
 
 NO_DEPARTMENT = "（未注明部门）"
 
@@ -48,16 +48,10 @@ def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar() is not None
 
 
-def document_department(conn: Connection, doc_id: int) -> str | None:
-    """The department a document's data belongs to, for the permission check (its own, else its first
-    project's)."""
-    row = conn.execute(select(DocumentRow.department).where(DocumentRow.id == doc_id)).first()
-    if row is None:
-        raise NotFound(f"没有编号为 {doc_id} 的文档")
-    if row.department:
-        return row.department
-    return conn.execute(select(ProjectRow.department).where(ProjectRow.document_id == doc_id)
-                        .order_by(ProjectRow.position).limit(1)).scalar()
+def document_department(conn: Connection, doc_id: int) -> DocumentRef:
+    """The department a document's data belongs to (its own, else its first project's) and its status, for
+    the permission check: `access.document_ref` (a document naming no department is not open to all)."""
+    return document_ref(conn, doc_id)
 
 
 def get_document(engine: Engine, doc_id: int, principal: Principal | None = LOCAL) -> Document:
@@ -138,23 +132,34 @@ def search(engine: Engine, q: str, limit: int = 20, offset: int = 0, principal: 
         return {"q": q, "projects": query_projects(conn, f), "indicators": query_indicators(conn, f)}
 
 
-def search_page(engine: Engine, q: str, principal: Principal | None = LOCAL) -> dict:
-    """The search page: projects whose name or goal matches, then projects found through their indicators."""
+SEARCH_PAGE = 50  # projects per search page
+
+
+def search_page(engine: Engine, q: str, principal: Principal | None = LOCAL, page: int = 1) -> dict:
+    """The search page: projects whose name or goal matches, then projects found through their indicators,
+    `SEARCH_PAGE` a page. Only ids and names are read for every match (a common word matches thousands of
+    indicators); whole rows are built for the page shown and the first 100 indicators."""
     check(principal, "read")
     if not q.strip():
-        return {"projects": [], "indicators": [], "total": 0}
+        return {"projects": [], "project_total": 0, "page": 1, "pages": 1, "indicators": [], "total": 0}
+    f = _narrow(Filters(text=q), principal)
     with engine.connect() as conn:
-        direct = query_projects(conn, _narrow(Filters(text=q, limit=200), principal))
-        found = query_indicators(conn, _narrow(Filters(text=q, limit=5000), principal))
+        direct = project_ids(conn, f)
+        hits = indicator_hits(conn, f)
         by_project: dict[int, list[str]] = {}
-        for i in found:
-            if i["project_id"] is not None:
-                by_project.setdefault(i["project_id"], []).append(i["name"])
-        seen = {p["id"] for p in direct}
-        rows = [dict(p, via="名称或目标", matched=by_project.get(p["id"], [])) for p in direct]
-        rows += [dict(p, via="指标", matched=by_project[p["id"]])
-                 for p in project_rows(conn, [i for i in by_project if i not in seen])]
-    return {"projects": rows, "indicators": found[:200], "total": len(found)}
+        for project_id, name in hits:
+            if project_id is not None:
+                by_project.setdefault(project_id, []).append(name)
+        seen = set(direct)
+        order = [(i, "名称或目标") for i in direct] + [(i, "指标") for i in by_project if i not in seen]
+        pages = max(1, -(-len(order) // SEARCH_PAGE))
+        page = min(max(1, page), pages)
+        via = dict(order[(page - 1) * SEARCH_PAGE:page * SEARCH_PAGE])
+        rows = [dict(p, via=via[p["id"]], matched=by_project.get(p["id"], []))
+                for p in project_rows(conn, list(via))]
+        indicators = query_indicators(conn, replace(f, limit=100))
+    return {"projects": rows, "project_total": len(order), "page": page, "pages": pages, "indicators": indicators,
+            "total": len(hits)}
 
 
 def departments(conn: Connection) -> list[dict]:

@@ -68,14 +68,17 @@ def _project_filters(q: Select, f: Filters, owners=_PROJECT_OWNERS) -> Select:
     return q
 
 
-def query_projects(conn: Connection, f: Filters) -> list[dict]:
-    n_ind = (select(func.count(IndicatorRow.id)).where(IndicatorRow.project_id == ProjectRow.id)
-             .correlate(ProjectRow).scalar_subquery())
-    q = (select(ProjectRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
-                func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
-                ProjectRow.unit, ProjectRow.name, ProjectRow.code, ProjectRow.budget_total, ProjectRow.goal,
-                n_ind.label("indicators"))
-         .join(DocumentRow, DocumentRow.id == ProjectRow.document_id))
+def _projects_select(f: Filters, columns: list | None = None) -> Select:
+    """The projects matching the filters other than the text and the page, with these columns (default:
+    what a project list shows)."""
+    if columns is None:
+        n_ind = (select(func.count(IndicatorRow.id)).where(IndicatorRow.project_id == ProjectRow.id)
+                 .correlate(ProjectRow).scalar_subquery())
+        columns = [ProjectRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
+                   func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
+                   ProjectRow.unit, ProjectRow.name, ProjectRow.code, ProjectRow.budget_total, ProjectRow.goal,
+                   n_ind.label("indicators")]
+    q = select(*columns).join(DocumentRow, DocumentRow.id == ProjectRow.document_id)
     q = _project_filters(q, f)
     if f.level1 or f.level2 or f.kind:
         sub = select(IndicatorRow.project_id).outerjoin(
@@ -87,23 +90,41 @@ def query_projects(conn: Connection, f: Filters) -> list[dict]:
         if f.kind:
             sub = sub.where(TargetRow.kind == f.kind)
         q = q.where(ProjectRow.id.in_(sub))
-    return _run(conn, q, f, ProjectRow.id, "project")
+    return q
 
 
-def query_indicators(conn: Connection, f: Filters) -> list[dict]:
+def query_projects(conn: Connection, f: Filters) -> list[dict]:
+    return _run(conn, _projects_select(f), f, ProjectRow.id, "project")
+
+
+def project_ids(conn: Connection, f: Filters) -> list[int]:
+    """Only the ids of `query_projects`, in the same order: cheap enough to count and page a frequent term."""
+    return [r["id"] for r in _run(conn, _projects_select(f, [ProjectRow.id]), f, ProjectRow.id, "project")]
+
+
+def _indicators_select(f: Filters, columns: list | None = None) -> Select:
+    """The indicators matching the filters other than the text and the page, with these columns (default:
+    what an indicator list shows)."""
     annual = TargetRow.__table__.alias("annual")
     period = TargetRow.__table__.alias("period")
-    q = (select(IndicatorRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
-                func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
-                ProjectRow.unit, ProjectRow.id.label("project_id"), ProjectRow.name.label("project"), IndicatorRow.seq,
-                IndicatorRow.level1,
-                IndicatorRow.level2, IndicatorRow.name, IndicatorRow.description,
-                annual.c.raw.label("annual"), annual.c.kind.label("kind"), annual.c.op, annual.c.value,
-                annual.c.high, annual.c.unit.label("value_unit"), period.c.raw.label("period"), IndicatorRow.basis)
-         .join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
-         .outerjoin(ProjectRow, ProjectRow.id == IndicatorRow.project_id)
-         .outerjoin(annual, and_(annual.c.indicator_id == IndicatorRow.id, annual.c.which == "annual"))
-         .outerjoin(period, and_(period.c.indicator_id == IndicatorRow.id, period.c.which == "period")))
+    full = columns is None
+    if full:
+        columns = [IndicatorRow.id, DocumentRow.source_name.label("document"), DocumentRow.year,
+                   func.coalesce(ProjectRow.department, DocumentRow.department).label("department"),
+                   ProjectRow.unit, ProjectRow.id.label("project_id"), ProjectRow.name.label("project"),
+                   IndicatorRow.seq, IndicatorRow.level1, IndicatorRow.level2, IndicatorRow.name,
+                   IndicatorRow.description, annual.c.raw.label("annual"), annual.c.kind.label("kind"), annual.c.op,
+                   annual.c.value, annual.c.high, annual.c.unit.label("value_unit"), period.c.raw.label("period"),
+                   IndicatorRow.basis]
+    q = select(*columns).select_from(IndicatorRow)
+    if full or f.year is not None or f.document or f.departments is not None:
+        q = q.join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
+    if full or f.unit or f.departments is not None:  # (only what the filters read: a join costs per match)
+        q = q.outerjoin(ProjectRow, ProjectRow.id == IndicatorRow.project_id)
+    if full or f.kind:
+        q = q.outerjoin(annual, and_(annual.c.indicator_id == IndicatorRow.id, annual.c.which == "annual"))
+    if full:
+        q = q.outerjoin(period, and_(period.c.indicator_id == IndicatorRow.id, period.c.which == "period"))
     q = _project_filters(q, f, _INDICATOR_OWNERS)
     if f.level1:
         q = q.where(IndicatorRow.level1 == f.level1)
@@ -111,7 +132,19 @@ def query_indicators(conn: Connection, f: Filters) -> list[dict]:
         q = q.where(IndicatorRow.level2 == f.level2)
     if f.kind:
         q = q.where(annual.c.kind == f.kind)
-    return _run(conn, q, f, IndicatorRow.id, "indicator_name")
+    return q
+
+
+def query_indicators(conn: Connection, f: Filters) -> list[dict]:
+    return _run(conn, _indicators_select(f), f, IndicatorRow.id, "indicator_name")
+
+
+def indicator_hits(conn: Connection, f: Filters) -> list[tuple[int | None, str]]:
+    """(project id, name) of every indicator `query_indicators` would list, in the same order: what a page
+    needs to count the matches and find their projects without building each row."""
+    rows = _run(conn, _indicators_select(f, [IndicatorRow.id, IndicatorRow.project_id, IndicatorRow.name]), f,
+                IndicatorRow.id, "indicator_name")
+    return [(r["project_id"], r["name"]) for r in rows]
 
 
 def _run(conn: Connection, q: Select, f: Filters, id_column, kind: str) -> list[dict]:
