@@ -137,6 +137,7 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     from .store import search, writer
     from .store.db import refresh_statistics
     from .store.schema import DocumentRow
+    from .workflow import audit
 
     files = expand_paths(paths)
     with engine.connect() as conn:
@@ -158,6 +159,7 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
                     if findings is None:  # its review failed: the document is stored, its review is retried later
                         status = writer.store_document(conn, doc, replace=replace)
                         doc_id = None
+                        audit.stored_file(conn, doc, status)  # (store_reviewed writes it otherwise)
                         library_sync.sync(conn)  # its indicators join the library (every document's are checked)
                     else:
                         status, doc_id = store_reviewed(conn, doc, replace, settings, findings)

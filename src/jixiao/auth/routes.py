@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
+from ..workflow import audit
 from . import csrf
 from .middleware import SID
 from .permissions import current
@@ -50,6 +51,8 @@ def login(request: Request, name: Annotated[str, Form(max_length=100)] = "",
     client = _client(request)
     wait = limiter.retry_after(name, client)
     if wait:
+        audit.record(request.app.state.engine, audit.acting(), "auth.login.blocked", f"user:{name[:100]}", None,
+                     {"client": client, "retry_after": wait})
         return _render("login.html", status_code=429, next=_safe_next(next), login_name=name, user=current(),
                        error=f"登录失败次数过多，请 {wait} 秒后再试")
     with request.app.state.engine.begin() as conn:
@@ -78,6 +81,7 @@ def logout(request: Request):
     if sid:
         with request.app.state.engine.begin() as conn:
             end_session(conn, sid)
+            audit.record(conn, current(), "auth.logout", f"user:{current().name}", None, {"client": _client(request)})
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

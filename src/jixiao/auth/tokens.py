@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from ..workflow import audit
 from .tables import api_tokens, users
 from .users import AccountError, User, _require, get_user, now
 
@@ -43,6 +44,8 @@ def create_token(conn: Connection, user_name: str, name: str = "script") -> tupl
     token_id = conn.execute(insert(api_tokens).values(
         user_id=user.id, name=name, prefix=token[:10], token_hash=_digest(token), created_at=now())
         .returning(api_tokens.c.id)).scalar_one()
+    audit.record(conn, audit.acting(), "token.create", f"token:{token_id}", None,
+                 {"user": user.name, "name": name, "prefix": token[:10]})  # never the token itself
     return token_id, token
 
 
@@ -60,6 +63,7 @@ def revoke_token(conn: Connection, token_id: int) -> None:
                         .values(revoked_at=now())).rowcount
     if not done:
         raise AccountError(f"没有编号为 {token_id} 的有效令牌")
+    audit.record(conn, audit.acting(), "token.revoke", f"token:{token_id}", {"revoked": False}, {"revoked": True})
 
 
 def user_for_token(conn: Connection, token: str) -> User | None:

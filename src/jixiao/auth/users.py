@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..errors import JixiaoError
+from ..workflow import audit
 from .passwords import dummy_hash, hash_password, make_password, verify_password, weak_reason
 from .permissions import Principal
 from .roles import ADMIN, OFFICER, REVIEWER, ROLE_ZH, ROLES
@@ -80,6 +81,7 @@ def add_user(conn: Connection, name: str, role: str, departments: list[str] | No
                                                 active=True, created_at=now()).returning(users.c.id)).scalar_one()
     if departments:
         conn.execute(insert(user_departments), [{"user_id": user_id, "department": d} for d in departments])
+    audit.record(conn, audit.acting(), "user.add", f"user:{name}", None, {"role": role, "departments": departments})
     return get_user(conn, name), password
 
 
@@ -125,6 +127,8 @@ def set_active(conn: Connection, name: str, active: bool) -> User:
     conn.execute(update(users).where(users.c.id == user.id).values(active=active))
     if not active:
         end_user_sessions(conn, user.id)
+    audit.record(conn, audit.acting(), "user.enable" if active else "user.disable", f"user:{name}",
+                 {"active": user.active}, {"active": active})
     return _require(conn, name)
 
 
@@ -141,6 +145,8 @@ def set_role(conn: Connection, name: str, role: str, departments: list[str] | No
     conn.execute(delete(user_departments).where(user_departments.c.user_id == user.id))
     if departments:
         conn.execute(insert(user_departments), [{"user_id": user.id, "department": d} for d in departments])
+    audit.record(conn, audit.acting(), "user.set_role", f"user:{name}",
+                 {"role": user.role, "departments": list(user.departments)}, {"role": role, "departments": departments})
     return _require(conn, name)
 
 
@@ -148,6 +154,7 @@ def set_password(conn: Connection, name: str, password: str | None = None) -> st
     user = _require(conn, name)
     if password is not None and (reason := weak_reason(password)):
         raise AccountError(reason)
+    audit.record(conn, audit.acting(), "user.password", f"user:{name}", None, {"generated": password is None})
     password = password or make_password()
     conn.execute(update(users).where(users.c.id == user.id).values(password_hash=hash_password(password)))
     return password
@@ -162,9 +169,12 @@ def authenticate(conn: Connection, name: str, password: str, client: str = "-") 
     if not (row and ok and row.active):
         reason = "no such user" if row is None else ("disabled" if ok else "wrong password")
         log.warning("login failed user=%r client=%s reason=%s", name[:100], client, reason)
+        audit.record(conn, audit.acting(), "auth.login.failed", f"user:{name[:100]}", None,
+                     {"client": client, "reason": reason})  # the name tried, never the password
         return None
     conn.execute(update(users).where(users.c.id == row.id).values(last_login_at=now()))
     log.info("login user=%r client=%s", name, client)
+    audit.record(conn, get_user(conn, user_id=row.id), "auth.login", f"user:{name}", None, {"client": client})
     return get_user(conn, user_id=row.id)
 
 

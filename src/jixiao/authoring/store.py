@@ -197,6 +197,8 @@ def create_draft(engine: Engine, content: Content, author: str, origin: str = "�
         conn.execute(update(DraftRow).where(DraftRow.id == draft_id).values(document_id=doc_id))
         _add_revision(conn, draft_id, 1, "create", author, [], f"{origin}（{len(indicators_of(content))} 个指标）",
                       content)
+        _audit(conn, "draft.create", f"draft:{draft_id}", None, {"name": f.name.strip(), "year": f.year, "version": 1,
+               "document_id": doc_id, "origin": origin}, f.department.strip() or None)
         return get_draft(conn, draft_id)
 
 
@@ -313,6 +315,9 @@ def save_draft(engine: Engine, draft_id: int, content: Content, base_version: in
             if d.document_id is None:
                 conn.execute(update(DraftRow).where(DraftRow.id == draft_id).values(document_id=doc_id))
                 conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(status="draft"))
+            _audit(conn, f"draft.{action}", f"draft:{draft_id}", {"version": base_version, "department": d.department},
+                   {"version": version, "revision": rev, "summary": text, "changes": len(changes),
+                    "document_id": doc_id}, f.department.strip() or d.department)
             return {"draft": get_draft(conn, draft_id), "revision": rev, "changes": changes, "summary": text}
     # another save came first: keep this one as a conflict copy, then tell the caller what the other changed
     with engine.begin() as conn:
@@ -321,6 +326,8 @@ def save_draft(engine: Engine, draft_id: int, content: Content, base_version: in
         mine = diff_contents(Content.model_validate(current["content"]), content)
         kept = _add_revision(conn, draft_id, None, "conflict", author, mine,
                              f"未保存的并发修改（基于第 {base_version} 版）：{summary(mine)}", content)
+        _audit(conn, "draft.conflict", f"draft:{draft_id}", {"version": base_version},
+               {"revision": kept, "current_version": current["version"]}, current["department"])
     who = "；".join(f"{t['author']} 于 {t['created_at']} 保存第 {t['number']} 版：{t['summary']}" for t in theirs) or "另一次保存"
     raise Conflict(f"保存被拒绝：此草稿已被他人修改（你基于第 {base_version} 版，现为第 {current['version']} 版）。"
                    f"{who}。你的修改已另存为冲突副本（修订 {kept}），请在最新版本上重新修改后再保存。",

@@ -18,6 +18,7 @@ from ..model import Document
 from ..review import Finding, Settings, review_document
 from ..store import findings as stored
 from ..store.reader import load_document
+from ..workflow import audit
 from .access import LOCAL, Principal, check, visible_departments, visible_statuses
 from .settings import rules_digest, settings_key
 
@@ -67,6 +68,7 @@ def refresh(engine: Engine, settings: Settings | None, principal: Principal | No
     check(principal, "review")
     with engine.begin() as conn:
         stored.forget(conn)
+        audit.record(conn, principal, "review.refresh", "reviews", None, {"settings": settings_key(settings)})
     return ensure_reviewed(engine, settings)
 
 

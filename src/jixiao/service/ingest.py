@@ -20,7 +20,8 @@ from ..store.reader import load_document
 from ..store.schema import DocumentRow
 from ..store.search import flush as flush_search
 from ..store.writer import Status
-from .access import LOCAL, Principal, check
+from ..workflow import audit
+from .access import FROM_FILE, LOCAL, Principal, check
 from .findings import review_for_store, store_review
 
 
@@ -49,6 +50,7 @@ def store_reviewed(conn: Connection, doc: Document, replace: bool = False, setti
         store_review(conn, doc_id, doc, settings, findings)
         if status is not None:
             conn.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(status=status))
+    audit.stored_file(conn, doc, stored, doc_id)  # who stored which file, in this transaction
     sync_library(conn, [doc_id])  # a published table's indicators join the library in this transaction
     return stored, doc_id
 
@@ -111,7 +113,7 @@ def ingest_bytes(engine: Engine, data: bytes, name: str, *, replace: bool = Fals
                  principal: Principal | None = LOCAL, flush: bool = True) -> Stored:
     """Parse and store one uploaded file; a file that cannot be read is a `failed` result with the reason,
     never an exception, so one bad file in a batch does not fail the others."""
-    check(principal, "ingest", department)
+    check(principal, "ingest", department or FROM_FILE)  # none given: the file's own, checked in store_parsed
     try:
         doc = parse_bytes(data, name, max_bytes=max_bytes)
     except Exception as exc:  # noqa: BLE001 - the one error policy words it

@@ -12,7 +12,7 @@ from ..review import Settings
 from ..review.report import DepartmentReport, build_report
 from ..store import findings as stored
 from ..store.reader import load_document
-from .access import LOCAL, Principal, check
+from .access import LOCAL, DocumentRef, Principal, check
 from .catalog import (
     department_documents,
     document_department,
@@ -119,9 +119,10 @@ def _project(engine: Engine, project_id: int, settings: Settings | None, princip
         if row is None:
             raise NotFound(f"没有编号为 {project_id} 的项目")
         doc = load_document(conn, row.document_id)
+        ref = document_department(conn, row.document_id)  # its status; its owner when the project names none
     project = doc.projects[row.position]
     department = project.department or doc.department
-    check(principal, "read", department)
+    check(principal, "read", DocumentRef(department, ref.status) if department else ref)
     ensure_reviewed(engine, settings, [row.document_id])
     with engine.connect() as conn:
         mine = stored.project_findings(conn, settings_key(settings), row.document_id, row.position, project.name,

@@ -2,8 +2,17 @@
 
 `record(conn, actor, action, target, before, after)` is the one call every part makes (workflow transitions
 and comments here; uploads, edits, deletes and user changes from the service, authoring and auth parts). It
-writes in the caller's transaction, so an action and its entry are stored together or not at all. An actor
-is AUTH's principal, an `Actor`, a plain name, or None for the system itself.
+writes in the caller's transaction, so an action and its entry are stored together or not at all: a change
+that rolls back takes its entry with it, and an entry that cannot be written fails the change. An actor is
+AUTH's principal, an `Actor`, a plain name, or None for the system itself; the all-seeing local user (the
+CLI, a server without accounts) is named by `acting`.
+
+The actions recorded (see tests/test_audit*.py, which check every state-changing route and command):
+document.ingest (every stored file: stored, replaced or unchanged), document.replace, document.delete,
+draft.create, draft.save, draft.restore, draft.conflict, draft.delete, workflow.submit|return|approve,
+workflow.comment, workflow.comment.delete, user.add, user.disable, user.enable, user.set_role,
+user.password, token.create, token.revoke, auth.login, auth.login.failed, auth.login.blocked, auth.logout,
+library.rebuild, review.refresh.
 
     from jixiao.workflow import audit
     with engine.begin() as conn:
@@ -14,6 +23,7 @@ is AUTH's principal, an `Actor`, a plain name, or None for the system itself.
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 from dataclasses import dataclass
@@ -21,7 +31,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from .actor import as_actor
+from .actor import Actor, as_actor
 from .tables import AuditRow
 
 COLUMNS = ("id", "at", "actor", "actor_role", "action", "target", "department", "before", "after")
@@ -47,16 +57,65 @@ def _default(value):
     return str(value)
 
 
+def _local(principal) -> bool:
+    """The all-seeing local user: the service layer's (role "local") or AUTH's (`permissions.LOCAL`)."""
+    if getattr(principal, "role", None) == "local":
+        return True
+    try:
+        from ..auth.permissions import LOCAL
+    except ImportError:
+        return False
+    return principal is LOCAL
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "本机用户"
+
+
+def acting(principal=None):
+    """Who acts, for an entry: `principal` when it names a user; else the principal of the request being
+    served (a logged-in user, or a visitor); else, outside a request (the CLI, a server without accounts),
+    the machine's login name as an administrator, as `jixiao workflow --actor` defaults. Service functions
+    that get no principal of their own (a batch ingest stores through `store_reviewed`) call this."""
+    if principal is not None and not _local(principal):
+        return principal
+    try:
+        from ..auth.permissions import LOCAL, current
+    except ImportError:
+        return Actor(login_name(), "administrator")
+    who = current()
+    return who if who is not LOCAL else Actor(login_name(), "administrator")
+
+
 def record(conn: Connection | Engine, actor, action: str, target: str, before=None, after=None,
            department: str | None = None) -> int:
-    """Write one entry and return its id. `target` names the object, e.g. "document:12" or "user:alice"."""
+    """Write one entry and return its id. `target` names the object, e.g. "document:12" or "user:alice".
+    The local user is named by `acting` (the request's user, else the login name)."""
     if isinstance(conn, Engine):
         with conn.begin() as c:
             return record(c, actor, action, target, before, after, department)
-    who = as_actor(actor)
+    who = as_actor(acting(actor) if actor is not None and _local(actor) else actor)
     values = {"at": datetime.now(UTC), "actor": who.name, "actor_role": who.role, "action": action,
               "target": target, "department": department, "before": _jsonable(before), "after": _jsonable(after)}
     return conn.execute(insert(AuditRow).values(**values).returning(AuditRow.id)).scalar_one()
+
+
+def stored_file(conn: Connection, doc, status: str, doc_id: int | None = None, actor=None) -> int:
+    """The entry of one stored file (`document.ingest`): who, the file's name and SHA-256, whether it was
+    stored, replaced or unchanged, and what it holds. One short row per file: a batch of thousands stays
+    fast (docs/benchmarks.md, "audit")."""
+    if doc_id is None:
+        from ..store.schema import DocumentRow
+
+        doc_id = conn.execute(select(DocumentRow.id).where(DocumentRow.sha256 == doc.source.sha256)).scalar()
+    department = doc.department or next((p.department for p in doc.projects if p.department), None)
+    after = {"file": doc.source.name, "sha256": doc.source.sha256, "status": status, "format": doc.source.format,
+             "year": doc.year, "projects": len(doc.projects),
+             "indicators": sum(len(p.indicators) for p in doc.projects)}
+    return record(conn, acting(actor), "document.ingest", f"document:{doc_id}", None, after, department)
 
 
 @dataclass
