@@ -154,6 +154,10 @@ def allowed(principal: Principal | None, action: str, department: str | Document
 def check(principal: Principal | None, action: str, department: str | DocumentRef | None = None) -> None:
     """Raise Forbidden (403) unless `principal` may do `action` on `department`'s data."""
     if not allowed(principal, action, department):
+        if getattr(principal, "logged_in", True) is False:  # a visitor (AUTH's principal): logging in may help
+            refused = Forbidden("请先登录")
+            refused.status = 401
+            raise refused
         who = (principal or LOCAL).name
         name = department.department if isinstance(department, DocumentRef) else department
         if action == "ingest" and department is not FROM_FILE:
