@@ -28,6 +28,7 @@ from jixiao.store import (
     query_projects,
     search,
 )
+from jixiao.store.reader import load_project_document
 from jixiao.store.schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
 from jixiao.store.writer import store_document
 
@@ -49,6 +50,11 @@ def test_round_trip_every_field(store_url):
             back = load_document(conn, doc_id)
             source = next(p for p in files if p.name == back.source.name)
             assert back.to_json_dict() == parse_path(source).to_json_dict()
+            for position, project in enumerate(back.projects):  # a project page reads only its project
+                narrow = load_project_document(conn, doc_id, position)
+                assert [p.model_dump() for p in narrow.projects] == [project.model_dump()]
+                assert narrow.model_dump(exclude={"projects", "overall"}) == back.model_dump(
+                    exclude={"projects", "overall"}) and narrow.overall is None
     # document-level problems, with and without a place
     doc = parse_path(SEEDS[0])
     doc.source.sha256 = "f" * 64

@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..review import Settings
 from ..review.report import DepartmentReport, build_report
 from ..store import findings as stored
-from ..store.reader import load_document
+from ..store.reader import load_document, load_project_document
 from .access import LOCAL, DocumentRef, Principal, check
 from .catalog import (
     department_documents,
@@ -118,9 +118,9 @@ def _project(engine: Engine, project_id: int, settings: Settings | None, princip
         row = project_position(conn, project_id)
         if row is None:
             raise NotFound(f"没有编号为 {project_id} 的项目")
-        doc = load_document(conn, row.document_id)
+        doc = load_project_document(conn, row.document_id, row.position)
         ref = document_department(conn, row.document_id)  # its status; its owner when the project names none
-    project = doc.projects[row.position]
+    project = doc.projects[0]
     department = project.department or doc.department
     check(principal, "read", DocumentRef(department, ref.status) if department else ref)
     ensure_reviewed(engine, settings, [row.document_id])
@@ -129,4 +129,4 @@ def _project(engine: Engine, project_id: int, settings: Settings | None, princip
                                        project.unit)
     return {"id": project_id, "document": doc.source.name, "document_id": row.document_id, "year": doc.year,
             "department": department, "money_unit": doc.money_unit,
-            "project": project.model_dump(mode="json"), "findings": mine}, doc, row.position
+            "project": project.model_dump(mode="json"), "findings": mine}, doc, 0

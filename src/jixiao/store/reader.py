@@ -76,16 +76,31 @@ def load_documents(conn: Connection, ids: list[int]) -> Iterator[Document]:
 
 
 def load_document(conn: Connection, doc_id: int) -> Document:
+    return _load(conn, doc_id)
+
+
+def load_project_document(conn: Connection, doc_id: int, position: int) -> Document:
+    """The document narrowed to its project at `position` (its only project, no overall targets): what a
+    project page shows, without rebuilding the document's other projects."""
+    return _load(conn, doc_id, position)
+
+
+def _load(conn: Connection, doc_id: int, position: int | None = None) -> Document:
     d = conn.execute(select(DocumentRow).where(DocumentRow.id == doc_id)).one()
     problems = conn.execute(select(ProblemRow).where(ProblemRow.document_id == doc_id)
                             .order_by(ProblemRow.position)).all()
     units = conn.execute(select(UnitRow).where(UnitRow.document_id == doc_id).order_by(UnitRow.position)).all()
-    projects = conn.execute(select(ProjectRow).where(ProjectRow.document_id == doc_id)
-                            .order_by(ProjectRow.position)).all()
-    sections = conn.execute(select(SectionRow).where(SectionRow.document_id == doc_id)
-                            .order_by(SectionRow.position)).all()
-    indicators = conn.execute(select(IndicatorRow).where(IndicatorRow.document_id == doc_id)
-                              .order_by(IndicatorRow.position)).all()
+    q = select(ProjectRow).where(ProjectRow.document_id == doc_id).order_by(ProjectRow.position)
+    projects = conn.execute(q if position is None else q.where(ProjectRow.position == position)).all()
+    if position is None:
+        sections = conn.execute(select(SectionRow).where(SectionRow.document_id == doc_id)
+                                .order_by(SectionRow.position)).all()
+        indicators = conn.execute(select(IndicatorRow).where(IndicatorRow.document_id == doc_id)
+                                  .order_by(IndicatorRow.position)).all()
+    else:
+        sections = []
+        indicators = conn.execute(select(IndicatorRow).where(IndicatorRow.project_id.in_([p.id for p in projects]))
+                                  .order_by(IndicatorRow.position)).all() if projects else []
     ind_ids = [i.id for i in indicators]
     targets = conn.execute(select(TargetRow).where(TargetRow.indicator_id.in_(ind_ids))).all() if ind_ids else []
     t_ids = [t.id for t in targets if t.kind == "compound"]
@@ -111,7 +126,7 @@ def load_document(conn: Connection, doc_id: int) -> Document:
                         loc=_loc(i))
         (by_project[i.project_id] if i.project_id is not None else by_section[i.section_id]).append(ind)
     overall = None
-    if d.has_overall:
+    if d.has_overall and position is None:
         overall = Overall(goal=d.overall_goal, sections=[
             Section(title=s.title, goal=s.goal, indicators=by_section.get(s.id, [])) for s in sections],
             **_execution(d))
