@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, select, text, update
@@ -75,22 +75,39 @@ def _members(conn: Connection, q) -> list[Member]:
                    (r.kind, r.op, r.value, r.unit), r.project_id) for r in conn.execute(q)]
 
 
-def entry_columns(key: str, members: list[Member]) -> dict:
-    """An entry's stored columns (name, count, projects, variants with evidence, placements, targets) from
-    its members, taken in indicator order so ties fall the same way however the entry was filled."""
-    names: Counter = Counter()
-    placements: Counter = Counter()
-    targets: Counter = Counter()
-    parts: dict[str, tuple] = {}
-    projects = set()
+@dataclass
+class Tally:
+    """What an entry's columns are computed from: its names, placements and target labels with their counts,
+    each in the order of first use (the lowest indicator id), so ties fall the same way however it was
+    counted."""
+
+    count: int = 0
+    projects: int = 0
+    names: Counter = field(default_factory=Counter)
+    placements: Counter = field(default_factory=Counter)
+    targets: Counter = field(default_factory=Counter)
+    parts: dict[str, tuple] = field(default_factory=dict)  # target label → kind, op, value, unit
+
+
+def _placement(level1: str | None, level2: str | None) -> str:
+    return f"{level1 or '—'}/{level2 or '—'}"
+
+
+def tally(members: list[Member]) -> Tally:
+    """Count members in memory (a rebuild)."""
+    t = Tally(count=len(members), projects=len({m.project_id for m in members if m.project_id is not None}))
     for m in sorted(members, key=lambda m: m.id):
-        names[m.name] += 1
-        placements[f"{m.level1 or '—'}/{m.level2 or '—'}"] += 1
+        t.names[m.name] += 1
+        t.placements[_placement(m.level1, m.level2)] += 1
         if m.target:
-            targets[m.target] += 1
-            parts.setdefault(m.target, m.parts)
-        if m.project_id is not None:
-            projects.add(m.project_id)
+            t.targets[m.target] += 1
+            t.parts.setdefault(m.target, m.parts)
+    return t
+
+
+def entry_columns(key: str, t: Tally) -> dict:
+    """An entry's stored columns: name, count, projects, variants with evidence, placements, targets."""
+    names = t.names
     clean = [n for n in names if not _NAME_NOISE.search(n)]
     name = max(clean or names, key=lambda n: names[n])
     most = names.most_common(1)[0][1]
@@ -104,10 +121,43 @@ def entry_columns(key: str, members: list[Member]) -> dict:
         else:
             why = similar_keys(k, key) or "相近名称"
         variants.append({"name": n, "count": c, "evidence": why})
-    return {"name": name, "count": len(members), "n_projects": len(projects), "variants": variants,
-            "placements": [{"level": k, "count": v} for k, v in placements.most_common()],
-            "targets": [{"target": k, "count": v, **dict(zip(("kind", "op", "value", "unit"), parts[k], strict=True))}
-                        for k, v in targets.most_common(20)]}
+    return {"name": name, "count": t.count, "n_projects": t.projects, "variants": variants,
+            "placements": [{"level": k, "count": v} for k, v in t.placements.most_common()],
+            "targets": [{"target": k, "count": v, **dict(zip(("kind", "op", "value", "unit"), t.parts[k], strict=True))}
+                        for k, v in t.targets.most_common(20)]}
+
+
+def _tallies(conn: Connection, ids: list[int]) -> dict[int, Tally]:
+    """Count the members of these entries in SQL (grouped, so a popular entry's thousands of members are
+    not fetched one by one); the same tallies as `tally` of their members."""
+    out: dict[int, Tally] = defaultdict(Tally)
+    member = (LibraryMemberRow.__table__.join(IndicatorRow.__table__, IndicatorRow.id == LibraryMemberRow.indicator_id))
+    mine = LibraryMemberRow.entry_id.in_(ids)
+    for eid, n, projects in conn.execute(select(LibraryMemberRow.entry_id, func.count(),
+                                                func.count(func.distinct(IndicatorRow.project_id)))
+                                         .select_from(member).where(mine).group_by(LibraryMemberRow.entry_id)):
+        out[eid].count, out[eid].projects = n, projects
+    first = func.min(IndicatorRow.id)
+    groups = conn.execute(select(LibraryMemberRow.entry_id, IndicatorRow.name, func.count(), first)
+                          .select_from(member).where(mine).group_by(LibraryMemberRow.entry_id, IndicatorRow.name))
+    for eid, name, n, _ in sorted(groups, key=lambda r: r[3]):
+        out[eid].names[name] += n
+    groups = conn.execute(select(LibraryMemberRow.entry_id, IndicatorRow.level1, IndicatorRow.level2, func.count(),
+                                 first).select_from(member).where(mine)
+                          .group_by(LibraryMemberRow.entry_id, IndicatorRow.level1, IndicatorRow.level2))
+    for eid, level1, level2, n, _ in sorted(groups, key=lambda r: r[4]):
+        out[eid].placements[_placement(level1, level2)] += n
+    cols = (TargetRow.kind, TargetRow.op, TargetRow.value, TargetRow.unit, TargetRow.raw)
+    groups = conn.execute(select(LibraryMemberRow.entry_id, *cols, func.count(), first)
+                          .select_from(member.join(TargetRow.__table__, (TargetRow.indicator_id == IndicatorRow.id)
+                                                   & (TargetRow.which == "annual")))
+                          .where(mine).group_by(LibraryMemberRow.entry_id, *cols))
+    for eid, kind, op, value, unit, raw, n, _ in sorted(groups, key=lambda r: r[7]):
+        label = _target_label(kind, op, value, unit, raw)
+        if label:
+            out[eid].targets[label] += n
+            out[eid].parts.setdefault(label, (kind, op, value, unit))
+    return out
 
 
 def _public():
@@ -141,7 +191,7 @@ def rebuild(conn: Connection) -> int:
     keys = []
     for n, e in enumerate(entries, start=1):
         members = [by_id[i] for i in e.members]
-        conn.execute(insert(LibraryEntryRow).values(id=n, key=e.key, **entry_columns(e.key, members)))
+        conn.execute(insert(LibraryEntryRow).values(id=n, key=e.key, **entry_columns(e.key, tally(members))))
         conn.execute(insert(LibraryMemberRow), [{"entry_id": n, "indicator_id": i} for i in e.members])
         keys.extend({"key": k, "entry_id": n, "suffix": k[-3:]} for k in {e.key, *(_key(m.name) for m in members)})
     for i in range(0, len(keys), _CHUNK):
@@ -253,25 +303,18 @@ def _refresh(conn: Connection, touched: set[int]) -> None:
         chunk = ids[i:i + _CHUNK]
         roots = dict(conn.execute(select(LibraryEntryRow.id, LibraryEntryRow.key)
                                   .where(LibraryEntryRow.id.in_(chunk))).all())
-        members: dict[int, list[Member]] = defaultdict(list)
-        q = (_member_query().add_columns(LibraryMemberRow.entry_id)
-             .join(LibraryMemberRow, LibraryMemberRow.indicator_id == IndicatorRow.id)
-             .where(LibraryMemberRow.entry_id.in_(chunk)).order_by(IndicatorRow.id))
-        for r in conn.execute(q):
-            members[r.entry_id].append(Member(r.id, r.name, r.level1, r.level2,
-                                              _target_label(r.kind, r.op, r.value, r.unit, r.raw),
-                                              (r.kind, r.op, r.value, r.unit), r.project_id))
+        tallies = _tallies(conn, chunk)
         keys: dict[int, set[str]] = defaultdict(set)
         for key, eid in conn.execute(select(LibraryKeyRow.key, LibraryKeyRow.entry_id)
                                      .where(LibraryKeyRow.entry_id.in_(chunk))):
             keys[eid].add(key)
-        empty = [eid for eid in roots if not members.get(eid)]
+        empty = [eid for eid in roots if eid not in tallies]
         if empty:
             conn.execute(delete(LibraryKeyRow).where(LibraryKeyRow.entry_id.in_(empty)))
             conn.execute(delete(LibraryEntryRow).where(LibraryEntryRow.id.in_(empty)))
-        for eid, ms in members.items():
+        for eid, t in tallies.items():
             root = roots[eid]
-            conn.execute(update(LibraryEntryRow).where(LibraryEntryRow.id == eid).values(**entry_columns(root, ms)))
-            gone = keys[eid] - {root} - {_key(m.name) for m in ms}
+            conn.execute(update(LibraryEntryRow).where(LibraryEntryRow.id == eid).values(**entry_columns(root, t)))
+            gone = keys[eid] - {root} - {_key(n) for n in t.names}
             if gone:
                 conn.execute(delete(LibraryKeyRow).where(LibraryKeyRow.key.in_(sorted(gone))))
