@@ -29,12 +29,17 @@ def _address(executor: str) -> str:
     return rest if "://" in rest else f"tcp://{rest}"
 
 
+_installed: frozenset[str] | None = None  # on a worker: the broadcast set of stored hashes last copied in
+
+
 def _parse_remote(args: tuple[str, int, bool], known: frozenset[str]):
     """On a worker: the same per-file parse as a local worker process."""
     from . import ingest
 
-    if ingest._KNOWN is not known:  # the broadcast set, installed once per worker
-        ingest._KNOWN = known  # type: ignore[assignment]
+    global _installed
+    if _installed is not known:  # the broadcast set, copied in once per worker (not per task)
+        ingest._init_worker(known)
+        _installed = known
     return ingest._parse_one(args)
 
 
