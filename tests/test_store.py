@@ -13,7 +13,7 @@ import time
 
 import pytest
 from conftest import DATA, ROOT, SEEDS
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from typer.testing import CliRunner
 
 from jixiao.cli import app
@@ -28,7 +28,7 @@ from jixiao.store import (
     query_projects,
     search,
 )
-from jixiao.store.reader import load_project_document
+from jixiao.store.reader import load_documents_shared, load_project_document
 from jixiao.store.schema import DocumentRow, IndicatorRow, ProjectRow, TargetRow
 from jixiao.store.writer import store_document
 
@@ -327,3 +327,20 @@ def test_review_from_the_store_matches_review_of_the_files(store_url):
     assert sorted(map(json.dumps, from_store)) == sorted(map(json.dumps, from_files))
     only_2023 = json.loads(runner.invoke(app, ["review", "--db", store_url, "--year", "2023", "-f", "json"]).stdout)
     assert {f["document"] for f in only_2023["findings"]} == {SEEDS[1].name}
+
+
+def test_shared_documents_are_the_stored_ones_and_never_stale(store_url):
+    engine = open_engine(store_url)
+    ingest(engine, SEEDS[:3], workers=1)
+    with engine.connect() as conn:
+        ids = document_ids(conn, Filters())
+        shared = load_documents_shared(conn, ids)
+        assert {i: d.to_json_dict() for i, d in shared.items()} == {i: load_document(conn, i).to_json_dict()
+                                                                    for i in ids}
+        again = load_documents_shared(conn, ids)
+        assert all(again[i] is shared[i] for i in ids)  # read once, then shared
+    with engine.begin() as conn:  # the row changes (an upload filling a department, an edit): read afresh
+        conn.execute(update(DocumentRow).where(DocumentRow.id == ids[0]).values(department="另一个部门"))
+    with engine.connect() as conn:
+        fresh = load_documents_shared(conn, ids)
+    assert fresh[ids[0]].department == "另一个部门" and fresh[ids[1]] is shared[ids[1]]

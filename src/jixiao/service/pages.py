@@ -11,7 +11,7 @@ from ..errors import NotFound
 from ..review import Settings
 from ..review.report import DepartmentReport, build_report
 from ..store import findings as stored
-from ..store.reader import load_document, load_project_document
+from ..store.reader import load_documents_shared, load_project_document
 from .access import LOCAL, DocumentRef, Principal, check
 from .catalog import (
     department_documents,
@@ -62,8 +62,9 @@ def _group_detail(engine: Engine, name: str, ids: list[int], keep_project, keep_
     projects, mix, years, overall, executed = [], Counter(), set(), [], []
     with engine.connect() as conn:
         project_ids = project_ids_of(conn, ids)
+        docs = load_documents_shared(conn, ids)  # read-only below
         for doc_id in ids:
-            doc, findings = load_document(conn, doc_id), found[doc_id]
+            doc, findings = docs[doc_id], found[doc_id]
             years.add(doc.year)
             mine = keep_document(doc)
             if reports_execution(doc):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection, select
@@ -77,6 +78,43 @@ def load_documents(conn: Connection, ids: list[int]) -> Iterator[Document]:
 
 def load_document(conn: Connection, doc_id: int) -> Document:
     return _load(conn, doc_id)
+
+
+_SHARED: OrderedDict[tuple, Document] = OrderedDict()
+_SHARED_SIZE = 512  # documents kept per process (a seed-sized document is about 100 kB of objects)
+_SHARED_LOCK = threading.Lock()
+# what identifies one stored state of a document: its row, its content hash, when the row was written (to the
+# second on SQLite), and the fields an upload may fill in for a file that lacks them
+_SHARED_KEY = (DocumentRow.id, DocumentRow.sha256, DocumentRow.ingested_at, DocumentRow.department, DocumentRow.year,
+               DocumentRow.title, DocumentRow.n_projects, DocumentRow.n_indicators)
+
+
+def load_documents_shared(conn: Connection, ids: list[int]) -> dict[int, Document]:
+    """The documents with these ids, from a per-process cache when this very stored row was read before.
+
+    Read-only: the same objects are handed to every caller, so a page that only reads them (the department
+    and document pages) skips rebuilding each document from ten queries per request. A row is identified by
+    the store and `_SHARED_KEY`: a replaced document, a file stored again with another department filled in,
+    or an edited draft (whose hash changes with each revision) is a new key, so nothing stale is returned."""
+    if not ids:
+        return {}
+    store = conn.engine.url.render_as_string(hide_password=True)
+    rows = conn.execute(select(*_SHARED_KEY).where(DocumentRow.id.in_(ids))).all()
+    out: dict[int, Document] = {}
+    for r in rows:
+        key = (store, *r)
+        with _SHARED_LOCK:
+            doc = _SHARED.get(key)
+            if doc is not None:
+                _SHARED.move_to_end(key)
+        if doc is None:
+            doc = _load(conn, r.id)
+            with _SHARED_LOCK:
+                _SHARED[key] = doc
+                while len(_SHARED) > _SHARED_SIZE:
+                    _SHARED.popitem(last=False)
+        out[r.id] = doc
+    return out
 
 
 def load_project_document(conn: Connection, doc_id: int, position: int) -> Document:
