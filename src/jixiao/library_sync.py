@@ -29,7 +29,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    null,
+    select,
+    text,
+    update,
+)
 
 from .library import _NAME_NOISE, PUBLIC_STATUSES, _target_label, entry_key, group, similar_keys
 from .store.schema import (
@@ -147,7 +160,9 @@ def _tallies(conn: Connection, ids: list[int]) -> dict[int, Tally]:
                           .group_by(LibraryMemberRow.entry_id, IndicatorRow.level1, IndicatorRow.level2))
     for eid, level1, level2, n, _ in sorted(groups, key=lambda r: r[4]):
         out[eid].placements[_placement(level1, level2)] += n
-    cols = (TargetRow.kind, TargetRow.op, TargetRow.value, TargetRow.unit, TargetRow.raw)
+    # a number's label does not depend on how it was written: `≥95%` and `不低于95%` are counted together
+    raw = case((and_(TargetRow.kind == "number", TargetRow.value.is_not(None)), null()), else_=TargetRow.raw)
+    cols = (TargetRow.kind, TargetRow.op, TargetRow.value, TargetRow.unit, raw)
     groups = conn.execute(select(LibraryMemberRow.entry_id, *cols, func.count(), first)
                           .select_from(member.join(TargetRow.__table__, (TargetRow.indicator_id == IndicatorRow.id)
                                                    & (TargetRow.which == "annual")))
@@ -219,11 +234,19 @@ def _plan(conn: Connection, doc_ids: list[int] | None) -> _Plan:
                                .join(IndicatorRow, IndicatorRow.id == LibraryMemberRow.indicator_id)
                                .join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
                                .where(~_public()))).all()
+    return _Plan(add, [tuple(r) for r in remove], _stale(conn))
+
+
+def _stale(conn: Connection) -> set[int]:
+    """Entries that lost members by cascade: their counts no longer add up to the members left. Every write
+    keeps the sum of counts equal to the number of members, so one comparison of totals usually suffices."""
+    total = conn.execute(select(func.coalesce(func.sum(LibraryEntryRow.count), 0))).scalar()
+    if total == conn.execute(select(func.count()).select_from(LibraryMemberRow)).scalar():
+        return set()
     counts = (select(LibraryMemberRow.entry_id, func.count().label("n")).group_by(LibraryMemberRow.entry_id)
               .subquery())
-    stale = conn.execute(select(LibraryEntryRow.id).outerjoin(counts, counts.c.entry_id == LibraryEntryRow.id)
-                         .where(LibraryEntryRow.count != func.coalesce(counts.c.n, 0))).scalars()
-    return _Plan(add, [tuple(r) for r in remove], set(stale))
+    return set(conn.execute(select(LibraryEntryRow.id).outerjoin(counts, counts.c.entry_id == LibraryEntryRow.id)
+                            .where(LibraryEntryRow.count != func.coalesce(counts.c.n, 0))).scalars())
 
 
 def sync(conn: Connection, doc_ids: Iterable[int] | None = None) -> bool:
@@ -312,9 +335,12 @@ def _refresh(conn: Connection, touched: set[int]) -> None:
         if empty:
             conn.execute(delete(LibraryKeyRow).where(LibraryKeyRow.entry_id.in_(empty)))
             conn.execute(delete(LibraryEntryRow).where(LibraryEntryRow.id.in_(empty)))
+        rows, gone = [], set()
         for eid, t in tallies.items():
-            root = roots[eid]
-            conn.execute(update(LibraryEntryRow).where(LibraryEntryRow.id == eid).values(**entry_columns(root, t)))
-            gone = keys[eid] - {root} - {_key(n) for n in t.names}
-            if gone:
-                conn.execute(delete(LibraryKeyRow).where(LibraryKeyRow.key.in_(sorted(gone))))
+            rows.append({"eid": eid, **entry_columns(roots[eid], t)})
+            gone |= keys[eid] - {roots[eid]} - {_key(n) for n in t.names}
+        if rows:  # one statement for all (executemany): a round trip per entry cost more than the counting
+            conn.execute(update(LibraryEntryRow).where(LibraryEntryRow.id == bindparam("eid"))
+                         .values({c: bindparam(c) for c in rows[0] if c != "eid"}), rows)
+        if gone:
+            conn.execute(delete(LibraryKeyRow).where(LibraryKeyRow.key.in_(sorted(gone))))
