@@ -662,7 +662,7 @@ app.add_typer(library_app, name="library")
 
 @library_app.command("build")
 def library_build(db: str | None = DB_OPTION) -> None:
-    """重建指标库（入库后会在检索时自动重建）。"""
+    """重建指标库（入库、替换、删除与审核通过时指标库已随之更新；此命令从头重新归并）。"""
     from .service import rebuild_library
 
     n = rebuild_library(_engine(db))
