@@ -340,6 +340,7 @@ def test_lists_narrow_to_the_departments_a_principal_may_read(engine):
     from jixiao.store import Filters
 
     names = service.department_names(engine)
+    assert len(names) > 1 and names == [d["department"] for d in service.department_list(engine) if d["named"]]
     mine = frozenset(names[:1])
     who = service.Principal("科员", role="officer", departments=mine)
     before = access.current_scope()  # whatever this process installed (the accounts module's), put back after
