@@ -82,6 +82,8 @@ def test_review_pages_fifty_rows_with_fix_column(client):
     last = client.get(f"/review?page={pages}").text
     assert last.count('<tr class="') == total - 50 * (pages - 1)
     assert 'rel="prev"' in last and 'rel="next"' not in last
+    beyond = client.get(f"/review?page={pages + 7}").text  # past the end: the last page, not an empty one
+    assert beyond.count('<tr class="') == total - 50 * (pages - 1) and 'rel="next"' not in beyond
     only_errors = client.get("/review?severity=error&page=1").text
     assert "page=2&" not in only_errors or "severity=error" in only_errors
 

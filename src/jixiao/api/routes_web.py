@@ -142,14 +142,17 @@ def review(request: Request, severity: Annotated[str | None, Query(max_length=20
            document: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
            page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     eng, who, settings = engine(request), principal(request), review_settings(request)
-    where = {"department": department or None, "document_id": document}
-    total = service.findings_page(eng, settings, **where, severity=severity or None, rule=rule or None, limit=0,
-                                  principal=who)[0]
+    where = {"department": department or None, "document_id": document,
+             "severity": severity or None, "rule": rule or None}
+    total, shown = service.findings_page(eng, settings, **where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                         principal=who)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(page, pages)
-    shown = service.findings_page(eng, settings, **where, severity=severity or None, rule=rule or None,
-                                  limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, principal=who)[1]
-    rules = service.finding_rules(eng, settings, **where, principal=who)
+    if page > pages:  # past the end (a bookmarked page of a list that shrank): the last page
+        page = pages
+        total, shown = service.findings_page(eng, settings, **where, limit=PAGE_SIZE,
+                                             offset=(page - 1) * PAGE_SIZE, principal=who)
+    rules = service.finding_rules(eng, settings, department=where["department"], document_id=document,
+                                  principal=who)
     depts = service.department_names(eng, who)
     params = {k: v for k, v in (("department", department), ("document", document), ("severity", severity),
                                 ("rule", rule)) if v}
