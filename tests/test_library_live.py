@@ -235,7 +235,7 @@ def test_reads_never_regroup_nor_write(tmp_path, no_rebuild):
 
 
 def test_the_built_suggester_is_kept_until_the_library_changes(tmp_path):
-    from jixiao.service.library import cached_suggester
+    from jixiao.service.library import _BUILDING, cached_suggester
 
     engine = open_engine(str(tmp_path / "s.db"))
     put(engine, make_doc("a", ["设备完好率"], "设备维护"))
@@ -246,6 +246,11 @@ def test_the_built_suggester_is_kept_until_the_library_changes(tmp_path):
     with engine.connect() as conn:
         second = cached_suggester(conn)
     assert second is not first and len(second.records) == 2
+    put(engine, make_doc("c", ["设备采购数量"], "设备维护"))
+    with _BUILDING, engine.connect() as conn:  # another thread is building: answer from the previous one
+        assert cached_suggester(conn) is second
+    with engine.connect() as conn:
+        assert len(cached_suggester(conn).records) == 3
 
 
 def test_a_store_before_0009_gets_its_library_built_once(store_url):

@@ -47,13 +47,20 @@ def cached_suggester(conn: Connection):
     key = conn.engine.url.render_as_string(hide_password=False)
     now = version(conn)
     hit = _SUGGESTERS.get(key)
-    if hit is None or hit[0] != now:
-        with _BUILDING:
-            hit = _SUGGESTERS.get(key)
-            if hit is None or hit[0] != now:
-                hit = (now, Suggester.from_store(conn))
-                _SUGGESTERS[key] = hit
-    return hit[1]
+    if hit is not None and hit[0] == now:
+        return hit[1]
+    # one thread builds; the others meanwhile answer from the previous one (when there is one) instead of
+    # queueing behind a build of seconds
+    if not _BUILDING.acquire(blocking=hit is None):
+        return hit[1]
+    try:
+        hit = _SUGGESTERS.get(key)
+        if hit is None or hit[0] != now:
+            hit = (now, Suggester.from_store(conn))
+            _SUGGESTERS[key] = hit
+        return hit[1]
+    finally:
+        _BUILDING.release()
 
 
 def library_search(engine: Engine, q: str, limit: int = 20, principal: Principal | None = LOCAL) -> list[dict]:
