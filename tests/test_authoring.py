@@ -365,12 +365,12 @@ def test_delete_and_replace_from_the_api(tmp_path):
         assert c.delete(f"/api/documents/{doc_id}").status_code == 200
         assert c.get(f"/api/documents/{doc_id}").status_code == 404
         assert c.delete(f"/api/documents/{doc_id}").json()["error"] == f"没有编号为 {doc_id} 的文档"
-        with c.app.state.engine.connect() as conn:  # both land in the audit log
+        with c.app.state.engine.connect() as conn:  # both land in the audit log, after the upload's entry
             from sqlalchemy import text
 
             actions = conn.execute(text("SELECT action FROM audit_log WHERE target = :t ORDER BY id"),
                                    {"t": f"document:{doc_id}"}).scalars().all()
-        assert actions == ["document.replace", "document.delete"]
+        assert actions == ["document.ingest", "document.replace", "document.delete"]
         # an authored document takes its draft with it
         draft = _new(c, name="删除测试")
         assert c.delete(f"/api/documents/{draft['document_id']}").status_code == 200
