@@ -13,17 +13,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from ..model import UNNAMED_PROJECT, Budget, Evaluation, Execution, Indicator, Loc, Problem, Project
 from ..readers.sheet import Row
 from ..textnorm import ascii_digits, parse_amount, squash, strip_seps
-from ..values import _OP_RE, _UNIT, op_of, parse_target
+from ..values import _OP_RE, op_of, parse_target
 from .common import loc_of, split_unit_code, strip_code_suffix, title_text, year_of_heading
 from .grid import join_value
+from .stream_cells import (
+    _BARE_NUMBER,
+    _FILLER,
+    _PLACEHOLDER_NULL,
+    _STRONG,
+    NUMERIC,
+    TEXT_COLS,
+    VALUE_KIND,
+    _cell_kind,
+    _fits,
+    _is_unit,
+    _number,
+    _unwrap,
+    is_level_token,
+)
+from .stream_columns import Grid, _infer_header, _is_group_label, _read_header
+from .stream_glued import _DIGITS_THEN_NAME, _glued_rows, _glued_scored_rows, _split_glued_row
+from .stream_labels import (
+    _amount_text,
+    _clean_title,
+    _inline_label,
+    _is_org_name,
+    _is_stop,
+    _is_title,
+    _kind_of,
+    _max_values,
+    _name_from_title,
+    _split_project_code,
+    _value_labels,
+)
 from .tokens import _PHRASES, Tok, tokens_of
 from .vocab import (
-    TICK_REASONS,
     budget_col_role,
     budget_row_role,
     column_role,
@@ -32,24 +60,10 @@ from .vocab import (
     level_points,
 )
 
-VALUE_KIND = ("annual", "period", "half", "prior", "actual", "forecast", "grade_a", "grade_b", "grade_c", "grade_d")
-NUMERIC = ("weight", "score", "points")  # points: a number column whose header is not in the text
-TEXT_COLS = ("description", "basis", "deviation", "other", "valtype", "likelihood")
 _TICK = re.compile(r"^[√✓✔☑■]\s*")
-_TITLE = re.compile(r"(?:绩效目标表|绩效目标申报表|申报表|批复表|审批表|绩效自评表|自评表|绩效目标表[（(].*[)）]|评价指标表"
-                    r"|监控表|绩效公开|整体绩效目标表|绩效目标)\s*(?:[（(][^（）()]{0,12}[)）])?$")
-_BARE_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_OP_ONLY = re.compile(rf"^(?:{_OP_RE}|定性|定量|正向|反向)$")
-_STOP_WORDS = {"合计", "总分", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "自评总分", "附件", "附件:",
-               "附件：", "下载", "打印", "关闭"}
 # a value written as a target: an operator before the number (an actual is what happened, not a bound)
 _TARGET_OP = re.compile(rf"^\s*(?:{_OP_RE})\s*\d")  # the value grammar's operator spellings
 _POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}(?:\.\d+)?)分")
-_FILLER = re.compile(r"^(?:[.…·。、\-—_]+|\.{2,}|…+|——+)$")
-_PLACEHOLDER_NULL = {"无", "无偏差", "—", "-", "/", "——", "--"}
-# a strong value in glued text: an operator before it, or a percent / per-mille / word unit after it
-_GLUED_VALUE = re.compile(
-    rf"(?P<op>{_OP_RE})?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>百分比|{_UNIT})?(?P<post>以上|以下|以内)?")
 
 
 @dataclass
@@ -81,361 +95,6 @@ class StreamResult:
     problems: list[Problem] = field(default_factory=list)
     truncated: bool = False
     unnamed: set[int] = field(default_factory=set)  # projects without a name field (named from the title)
-
-
-def _is_title(text: str) -> bool:
-    s = squash(text)
-    return (5 <= len(s) <= 80 and bool(_TITLE.search(s)) and not s.startswith(("附件", "根据", "按照"))
-            and field_role(text) is None)
-
-
-def _kind_of(title: str | None, columns: set[str]) -> str:
-    s = squash(title or "")
-    if "自评" in s:
-        return "self_evaluation"
-    if "监控" in s:
-        return "monitoring"
-    if "forecast" in columns:
-        return "monitoring"
-    if "actual" in columns or "score" in columns:
-        return "self_evaluation"
-    return "target"
-
-
-def _is_stop(text: str) -> bool:
-    s = squash(text).rstrip("：:")
-    if re.match(r"^(?:合计|总分)\d", s):
-        return True
-    return s in _STOP_WORDS or s.startswith(("评价结论", "存在问题", "改进措施", "项目负责人", "注:", "注：", "注1", "备注:"))
-
-
-@dataclass
-class Grid:
-    cols: list[str]  # roles after the level columns, in printed order
-    has_level1: bool
-    has_level2: bool
-    ticks: dict[int, str] = field(default_factory=dict)  # column → ticked reason name (monitoring tables)
-    positions: dict[int, str] = field(default_factory=dict)  # column → role, where the header's cells have one
-    width: int = 0  # cells in the header's row: a data row as wide as it is read by position
-    seq_col: int | None = None  # a leading 序号 column: its numbers are not indicators
-    has_seq: bool = False
-
-
-def _read_header(toks: list[Tok], i: int, rows: list[Row] | None = None) -> tuple[Grid, int] | None:
-    """A run of column headers starting at token i (group labels such as `绩效指标` skipped)."""
-    pairs: list[tuple[str, int | None]] = []  # (role, column) in printed order
-    texts: list[str] = []
-    j = i
-    n = len(toks)
-    # a header that continues a row of project fields (a flat export) is not this reader's
-    k = i - 1
-    while k >= 0 and toks[k].row == toks[i].row and toks[i].cell and not toks[i].start:
-        if not _is_group_label(toks[k].text):
-            return None
-        k -= 1
-    long_block = k >= 0 and bool(re.search(r"长期|实施期|实施周期", squash(toks[k].text))) and _is_group_label(toks[k].text)
-    while j < n:
-        text = toks[j].text
-        s = squash(text)
-        if _is_group_label(text):
-            if pairs and s == "绩效指标" and all(r != "name" for r, _ in pairs) and pairs[-1][0] == "level1":
-                pairs.append(("name", toks[j].col))  # `绩效指标分类 | 绩效指标 | 绩效指标描述`: the indicator column
-                texts.append(s)
-                j += 1
-                continue
-            if pairs:
-                break
-            long_block = bool(re.search(r"长期|实施期|实施周期", s))
-            j += 1
-            continue
-        role = column_role(text)
-        if role is None:
-            if s == "优良中差":
-                pairs.extend([("grade_a", None), ("grade_b", None), ("grade_c", None), ("grade_d", None)])
-                j += 1
-                continue
-            if (pairs and toks[j].cell and toks[j].row == toks[i].row and not toks[j].start and 2 <= len(s) <= 12
-                    and not re.search(r"\d", s) and not is_level_token(text) and not field_role(text)):
-                pairs.append(("unknown", toks[j].col))  # a header word never seen: its role comes from its place
-                texts.append(s)
-                j += 1
-                continue
-            break
-        pairs.append((role, toks[j].col))
-        texts.append(s)
-        j += 1
-    roles = [r for r, _ in pairs]
-    # `偏差原因分析` over `经费保障 | 制度保障 | … | 其他`: ticked reason columns, read by position
-    ticks: dict[int, str] = {}
-    if "deviation" in roles:
-        while j < n and squash(toks[j].text) in TICK_REASONS and toks[j].col is not None:
-            ticks[toks[j].col] = squash(toks[j].text)
-            j += 1
-        if ticks:
-            pairs = [(r, c) for r, c in pairs if r != "deviation"]
-    # `指标值` over `实施周期 | 年度`: the group label is not a column
-    generic = [x for x, t in enumerate(texts) if t in ("指标值", "目标值")]
-    if generic and sum(1 for r, _ in pairs if r in ("annual", "period")) >= 3:
-        del pairs[generic[0]]
-    while pairs and pairs[-1][0] == "unknown":
-        pairs.pop()
-    roles = [r for r, _ in pairs]
-    if "name" not in roles and "description" not in roles and "unknown" in roles:
-        k = roles.index("unknown")
-        if all(r in ("level1", "level2") for r in roles[:k]) and any(r in VALUE_KIND for r in roles[k + 1:]):
-            pairs[k] = ("name", pairs[k][1])  # the column after the levels and before the values holds the names
-    pairs = [("other", c) if r == "unknown" else (r, c) for r, c in pairs]
-    has_seq, seq_col = bool(pairs) and pairs[0][0] == "seq", None
-    if has_seq:  # `序号 | 一级指标 | …`: the row numbers stand before the levels
-        seq_col = pairs[0][1]
-        pairs = pairs[1:]
-    pairs = [("other", c) if r == "seq" else (r, c) for r, c in pairs]
-    roles = [r for r, _ in pairs]
-    has_value = any(r in roles for r in VALUE_KIND)
-    has_name = "name" in roles or "description" in roles
-    has_level = "level1" in roles or "level2" in roles
-    if not (has_value and (has_name or has_level) and len(roles) >= 3):
-        return None
-    # `绩效指标评价标准` over 优/良/中/差: the grades stand where the group label is
-    if any(r.startswith("grade_") for r in roles):
-        grades = [(r, c) for r, c in pairs if r.startswith("grade_")]
-        rest = [(r, c) for r, c in pairs if not r.startswith("grade_")]
-        k = next((x for x, (r, _) in enumerate(rest) if r == "other"), len(rest))
-        pairs = rest[:k] + grades + rest[k + 1:]
-    roles = [r for r, _ in pairs]
-    if "name" not in roles and "description" in roles:
-        k = roles.index("description")
-        pairs[k] = ("name", pairs[k][1])
-    roles = [r for r, _ in pairs]
-    if roles.count("name") > 1:  # `绩效指标` beside `三级指标`: the group label is not a column
-        first = roles.index("name")
-        del pairs[first]
-    if long_block:  # the 长期绩效指标 block of a form with 长期 and 年度 blocks: its values are `period`
-        pairs = [("period" if r == "annual" else r, c) for r, c in pairs]
-    cols = [r for r, _ in pairs if r not in ("level1", "level2")]
-    if "name" not in cols:
-        cols.insert(0, "name")
-    positions = {c: r for r, c in pairs if c is not None}
-    width = 0
-    if rows is not None and toks[i].cell and toks[i].row < len(rows):
-        width = len(rows[toks[i].row].cells)
-    return Grid(cols, "level1" in roles, "level2" in roles, ticks, positions, width, seq_col, has_seq), j
-
-
-_GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:绩效指标|绩效目标)(?:[（(]\d+分[)）])?$")
-
-
-def _is_group_label(text: str) -> bool:
-    """A label over the indicator block (`绩 效 指 标`, `专项年度绩效指标`, `年度绩效目标(90分)`), or what is
-    left of one in a narrow merged cell (`绩`, `绩效`)."""
-    s = squash(text)
-    return bool(_GROUP_LABEL.match(s)) or s in ("绩", "绩效", "绩效指")
-
-
-def _is_unit(text: str) -> bool:
-    """A unit of measure as the value grammar knows it (`%`, `人次`, `元/人`), not any short word."""
-    if not text or len(text) > 8 or re.search(r"[\d，,。；;]", text):
-        return False
-    target = parse_target("1" + text)
-    return target is not None and target.kind == "number" and target.unit == text
-
-
-def _cell_kind(text: str) -> str:
-    s = ascii_digits(text.strip())
-    if _OP_ONLY.match(squash(s)):
-        return "op"
-    if _BARE_NUMBER.match(s):
-        return "num"
-    if _STRONG.fullmatch(s):
-        return "val"
-    if _is_unit(s):
-        return "unit"
-    return "text"
-
-
-def _infer_header(toks: list[Tok], i: int) -> tuple[Grid, int] | None:
-    """A table that starts mid-way has no header: its columns are read off the first whole row, a name
-    then an operator (`=`, `≥`, `定性`), a number, a unit, and the numbers after them (actual, weight,
-    score). Only a row of that unmistakable shape is used; anything else is not guessed."""
-    row = [toks[i]]
-    j = i + 1
-    while j < len(toks) and toks[j].row == toks[i].row:
-        row.append(toks[j])
-        j += 1
-    cells = [t.text for t in row if not is_level_token(t.text)]
-    if len(cells) < 5 or _cell_kind(cells[0]) != "text":
-        return None
-    kinds = [_cell_kind(c) for c in cells[1:]]
-    if kinds[:3] != ["op", "num", "unit"] or not all(k == "num" for k in kinds[3:]):
-        return None
-    tail = {0: [], 1: ["score"], 2: ["weight", "score"], 3: ["actual", "weight", "score"]}.get(len(kinds) - 3)
-    if tail is None:
-        return None
-    return Grid(["name", "op", "annual", "unit"] + tail, False, False), i
-
-
-def _fits(role: str, text: str, glued: bool) -> bool:
-    s = text.strip()
-    if role in NUMERIC:
-        return bool(_BARE_NUMBER.match(ascii_digits(s)))
-    if role == "op":
-        return bool(_OP_ONLY.match(squash(s)))
-    if role == "unit":
-        return _is_unit(s)
-    if role == "valtype":
-        return s in ("定量", "定性")
-    if role in VALUE_KIND:
-        return True
-    if role in ("description", "basis"):
-        return not _STRONG.fullmatch(s)
-    if role == "likelihood":
-        return bool(re.search(r"可能|确定|能够|无法", s)) and len(s) <= 10
-    return True
-
-
-_STRONG = re.compile(rf"(?:{_OP_RE})\s*\d+(?:\.\d+)?\s*(?:百分比|{_UNIT})?|\d+(?:\.\d+)?\s*(?:%|‰|百分比)")
-
-
-def _glued_scored_rows(text: str, cols: list[str]) -> list[tuple[str, dict[str, str]]] | None:
-    """Rows of a glued self-evaluation (`安装坡面水标尺10≥266米≥266米10水标尺宽度10…`): a name, then one
-    number or value per column in the header's order. None unless the whole run reads that way, every
-    weight is at most 50 and no score exceeds its weight: glued digits are read only where that is certain."""
-    if not cols:
-        return None
-    parts = [r"(?P<name>[^\d≥≤<>=]*?[\u4e00-\u9fff)）][^≥≤<>=]*?)"]
-    for k, c in enumerate(cols):
-        if c in NUMERIC:
-            parts.append(rf"(?P<c{k}>\d{{1,2}}(?:\.\d+)?)")
-        elif k + 1 < len(cols) and cols[k + 1] in VALUE_KIND and c in VALUE_KIND and f"t{k - 1}" not in "".join(parts):
-            # a target and an actual side by side: numbers, or the same words twice (`显著提升显著提升`)
-            num = rf"(?:{_OP_RE})?\d+(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}}(?=\d|≥|≤|>|<|=))?"
-            parts.append(rf"(?:(?P<c{k}>{num})(?P<c{k + 1}>{num})|(?P<t{k}>[\u4e00-\u9fff]{{2,10}}?)(?P=t{k}))")
-        elif k > 0 and f"(?P<c{k}>" in "".join(parts):
-            continue
-        else:
-            parts.append(rf"(?P<c{k}>(?:{_OP_RE})?\d+(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}}(?=\d|≥|≤|>|<|=))?)")
-    pattern = re.compile("".join(parts) + r"(?=$|[\u4e00-\u9fff(（★…])")
-    out: list[tuple[str, dict[str, str]]] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        if m.start() != pos:
-            return None
-        values = {}
-        for k, c in enumerate(cols):
-            text_pair = m.groupdict().get(f"t{k}") or m.groupdict().get(f"t{k - 1}")
-            values[c] = m.group(f"c{k}") or text_pair
-        if not _scored_row_valid(values) or _fused_boundary_ambiguous(cols, values):
-            return None
-        out.append((m.group("name").strip(), values))
-        pos = m.end()
-    if not out or pos < len(text) and not re.fullmatch(r"[…．.\s]*", text[pos:]):
-        return out or None if pos >= len(text) else None
-    return out
-
-
-_PLAIN_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
-_LEADING = re.compile(rf"^(?:{_OP_RE})?(?:0|[1-9]\d*)(?:\.\d+)?(?:\D.*)?$")
-
-
-def _scored_row_valid(values: dict[str, str | None]) -> bool:
-    """Weights of 1–50, scores within their weight, no number with a leading zero."""
-    for col, raw in values.items():
-        if raw is None:
-            continue
-        if col in NUMERIC and not _PLAIN_NUMBER.match(raw):
-            return False
-        if col in VALUE_KIND and re.match(r"^\d", raw) and not _LEADING.match(raw):
-            return False
-    weight, score = _number(values.get("weight")), _number(values.get("score"))
-    if weight is not None and not 1 <= weight <= 50:
-        return False
-    return not (weight is not None and score is not None and score > weight)
-
-
-_VALUE_PIECE = re.compile(rf"^(?:{_OP_RE})?(?:0|[1-9]\d*)(?:\.\d+)?(?:百分比|%|‰|[\u4e00-\u9fff]{{1,3}})?$")
-
-
-def _fused_boundary_ambiguous(cols: list[str], values: dict[str, str | None]) -> bool:
-    """Columns whose digits touch (`20` + `100%` printed `20100%`) are read only if no other cut of the same
-    characters into the same columns gives a valid row."""
-    raws = [values.get(c) or "" for c in cols]
-    if not any(a and b and a[-1].isdigit() and b[0].isdigit() for a, b in zip(raws, raws[1:], strict=False)):
-        return False
-    if any(r and not r[0].isdigit() and not re.match(_OP_RE, r) for r in raws):
-        return False  # words between the numbers mark the cuts
-    whole = "".join(raws)
-    found = 0
-    for cuts in combinations(range(1, len(whole)), len(cols) - 1):
-        pieces = [whole[a:b] for a, b in zip((0, *cuts), (*cuts, len(whole)), strict=True)]
-        ok = all((_PLAIN_NUMBER.match(x) if c in NUMERIC else _VALUE_PIECE.match(x)) for c, x in zip(cols, pieces,
-                                                                                                     strict=True))
-        if ok and _scored_row_valid(dict(zip(cols, pieces, strict=True))):
-            found += 1
-            if found > 1:
-                return True
-    return False
-
-
-# a glued run of scored rows: a row's digits end where the next row's name begins
-_DIGITS_THEN_NAME = re.compile(r"(?<=\d)(?=[\u4e00-\u9fff])")
-
-
-def _glued_rows(text: str) -> list[str]:
-    """Several rows glued into one run (`A≥5个B100%C…`): cut after each run of strong values (an operator
-    before the number, or a percent after it) that is followed by more text."""
-    cuts = []
-    for m in _STRONG.finditer(text):
-        end = m.end()
-        nxt = text[end:end + 1]
-        if nxt and re.match(r"[\u4e00-\u9fff★(（]", nxt) and not re.match(r"(?:以上|以下|以内|内)", text[end:end + 2]):
-            # bare digits right after the run (a score) stay with it
-            tail = re.match(r"\d+(?:\.\d+)?(?=[\u4e00-\u9fff])", text[end:])
-            cuts.append(end + (tail.end() if tail and False else 0))
-    pieces, pos = [], 0
-    for c in cuts:
-        if c - pos >= 4:
-            pieces.append(text[pos:c])
-            pos = c
-    if pos < len(text):
-        pieces.append(text[pos:])
-    return [p for p in pieces if p.strip()]
-
-
-def _split_glued_row(text: str) -> tuple[str, list[str]]:
-    """`农村义务教育学校改造覆盖率100%` → (`农村义务教育学校改造覆盖率`, [`100%`]): the strong values at the
-    end of a glued cell (an operator before them or a percent/word unit after), the rest is the name."""
-    values: list[str] = []
-    rest = text
-    while rest:
-        found = None
-        for m in _GLUED_VALUE.finditer(rest):
-            if m.end() == len(rest) and m.start() > 0:
-                found = m
-        if found is None:
-            break
-        strong = (bool(found.group("op")) or (found.group("unit") or "") in ("%", "‰", "百分比") or bool(values)
-                  or rest[:found.start()].endswith((")", "）")))  # `总面积(亩)80000`: the unit is in the name
-        if not strong and not (found.group("unit") and re.search(r"[\u4e00-\u9fff]$", rest[:found.start()]) is None):
-            if not found.group("unit"):
-                break
-        raw = rest[found.start():]
-        values.insert(0, raw.strip())
-        rest = rest[:found.start()].rstrip()
-        if len(values) >= 4:
-            break
-    if not values:
-        deadline = _GLUED_DEADLINE.search(text)
-        if deadline and deadline.start() >= 2 and parse_target(deadline.group(1)).kind == "deadline":
-            return text[: deadline.start()], [deadline.group(1)]
-    if not rest or not re.search(r"[\u4e00-\u9fffA-Za-z]", rest):
-        return text, []
-    return rest, values
-
-
-# a date to finish by glued after a name that asks for one: `资金支付进度12月底前完成`, `项目完成时间2025年12月底`
-_GLUED_DEADLINE = re.compile(
-    r"(?<=时间|时限|期限|进度|日期|节点)((?:20\d{2}\s*年\s*)?(?:\d{1,2}\s*月\s*(?:底|末|份|\d{1,2}\s*日)?|年底|年内)"
-    r"\s*(?:前|之前|以前)?\s*(?:完成|到位|办结)?)$")
 
 
 class _Reader:
@@ -1203,101 +862,11 @@ class _Reader:
         self.draft.indicators.append(ind)
 
 
-_NOT_ORG = re.compile(r"[:：]|公章|盖章|填报|年月|绩效|预算项目|^[（(]|^及|^[\d\s.,-]+$")
-
-
-def _is_org_name(value: str) -> bool:
-    """A department or unit name, not a label fragment or a run of glued text."""
-    s = squash(value)
-    return 2 <= len(s) <= 40 and not _NOT_ORG.search(s) and field_role(s) is None and column_role(s) is None
-
-
-def _inline_label(text: str) -> str | None:
-    """The role of a label that starts a cell's text (`年初设定目标：…`), or None."""
-    m = re.match(r"^([\u4e00-\u9fff()（）\d-]{2,14})\s*[：:]", text.strip())
-    return field_role(m.group(1)) if m else None
-
-
-_TEXT_FIELDS = ("goal", "long_goal", "content", "result", "conclusion", "problems", "measures")
-
-
-def _max_values(pending: list[str]) -> int:
-    """How many cells after a run of labels can be their values: a name or a department is one cell, a
-    goal or a content may run over several lines."""
-    if any(role in _TEXT_FIELDS for role in pending):
-        return 6
-    if pending == ["total_score"]:
-        return 2  # `总分 | 100 | 98`: the weights' total and the points
-    return len(pending)
-
-
-def _value_labels(pending: list[str], n_values: int) -> list[str]:
-    """The labels a run of values belongs to: the last ones when there are fewer values, and a group label
-    (`年度总体目标` over `预期目标 | 实际完成情况`) is not one of them."""
-    labels = list(pending)
-    if len(labels) >= 3 and labels[0] == labels[1]:
-        labels = labels[1:]
-    if n_values < len(labels):
-        labels = labels[-n_values:]
-    return labels
-
-
-def is_level_token(text: str) -> bool:
-    lv = level_of(text)
-    return lv[0] or lv[2]
-
-
 _EXPLAIN = re.compile(r"^(?:该指标|本指标|反映|考察|未达|未完成|按照|根据|依据)|扣分|酌情|考察|计分|得满分")
-_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）]) (?=[\u4e00-\u9fff，。、；：“”（）])")
-
-
-def _unwrap(text: str) -> str:
-    """A space between two Chinese characters is where a cell's text wrapped (`某市文化广电 和旅游局`)."""
-    return _WRAP_SPACE.sub("", text) if " " in text else text
 
 
 def _row_hinted(toks: list[Tok], i: int) -> bool:
     return toks[i].start
-
-
-def _number(text: str | None) -> float | None:
-    if not text:
-        return None
-    s = ascii_digits(text.strip())
-    return float(s) if _BARE_NUMBER.match(s) else None
-
-
-def _amount_text(text: str) -> str:
-    s = text.strip().rstrip("：:")
-    s = re.sub(r"^[^\d\-—/]*[：:]", "", s)
-    return s.replace("万元", "").strip()
-
-
-_PROJECT_CODE = re.compile(r"^\s*(\d{6,}[A-Z]?\d*)\s*[-－_]\s*(?=[\u4e00-\u9fff])")
-
-
-def _split_project_code(name: str) -> tuple[str, str | None]:
-    m = _PROJECT_CODE.match(name)
-    if m:
-        return name[m.end():].strip(), m.group(1)
-    return name.strip(), None
-
-
-def _name_from_title(title: str | None) -> str | None:
-    if not title:
-        return None
-    s = re.sub(r"^(?:19|20)\d{2}年度?", "", title)
-    s = re.sub(r"(?:项目)?(?:支出)?(?:绩效目标表|绩效自评表|绩效目标申报表|绩效目标审批表|绩效评价指标表|申报表|批复表|审批表|自评表)"
-               r".*$", "", s)
-    return s.strip() or None
-
-
-def _clean_title(title: str) -> str:
-    """A title cut out of glued text may carry the text before it (`…单位公章:年月 日某市…绩效目标表`)."""
-    s = re.split(r"[：:]", title)[-1]
-    s = re.sub(r"^.*\d{4}年\d{1,2}月\d{1,2}日", "", s)  # a covering letter's signature and date before it
-    s = re.sub(r"^[\s年月日]+", "", s).strip() or title
-    return re.sub(r"\s*[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]\s*$", "", s) or s
 
 
 def read_stream(rows: list[Row], name: str, cut_at_end: bool = False) -> StreamResult:
