@@ -289,6 +289,134 @@ def test_every_state_changing_route_leaves_an_audit_entry(world, method, path, v
     assert all(e["at"] and e["actor_role"] for e in mine)
 
 
+# --- every state-changing page route (forms, outside the OpenAPI spec), from the app's routing table ----------
+
+def _routes(routes):
+    """Every endpoint route of the app, through included routers and mounts."""
+    for r in routes:
+        if hasattr(r, "methods") and hasattr(r, "path"):
+            yield r
+        elif hasattr(r, "original_router"):
+            yield from _routes(r.original_router.routes)
+        elif hasattr(r, "routes"):
+            yield from _routes(r.routes)
+
+
+def _literal_values(route) -> list[str | None]:
+    """One case per value of a path parameter typed as a Literal (submit, return, approve), else one case."""
+    import inspect
+    import typing
+
+    for name, param in inspect.signature(route.endpoint).parameters.items():
+        if "{" + name + "}" in route.path:
+            kind = param.annotation
+            kind = typing.get_type_hints(route.endpoint, include_extras=False).get(name, kind)
+            if typing.get_origin(kind) is typing.Literal:
+                return list(typing.get_args(kind))
+    return [None]
+
+
+_PAGE_APP = create_app(f"{tempfile.mkdtemp()}/pages.db", auth=True)
+PAGE_CASES = [(method, r.path, v) for r in _routes(_PAGE_APP.router.routes) if not getattr(r, "include_in_schema", True)
+              for method in sorted(r.methods & {"POST", "PUT", "PATCH", "DELETE"}) for v in _literal_values(r)]
+
+
+def _csrf(client: TestClient) -> str:
+    import re
+
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text).group(1)
+
+
+def _browser(w: World, user: str) -> TestClient:
+    client = TestClient(w.app)
+    assert _login(client, user, w.passwords[user]).status_code == 303
+    return client
+
+
+def _page_paste(w: World, _v) -> Call:
+    data = {"text": table().decode(), "action": "store", "department": DEPT_A}
+    return Call("admin", "/paste", "document.ingest", {"data": data})
+
+
+def _page_comment(w: World, _v) -> Call:
+    return Call("reviewer_a", f"/documents/{w.upload('officer_a')}/workflow/comments", "workflow.comment",
+                {"data": {"text": "表单意见", "opinion": "4"}})
+
+
+def _page_uncomment(w: World, _v) -> Call:
+    doc = w.upload("officer_a")
+    made = w.call("reviewer_a", "POST", f"/api/documents/{doc}/comments", json={"text": "待删除"}).json()
+    return Call("reviewer_a", f"/documents/{doc}/workflow/comments/{made['id']}/delete", "workflow.comment.delete")
+
+
+def _page_move(w: World, action: str) -> Call:
+    api = _workflow(w, action)
+    return Call(api.user, api.url.removeprefix("/api"), api.action, {"data": {"note": "表单"}})
+
+
+def _page_new_draft(w: World, _v) -> Call:
+    return Call("officer_a", "/drafts", "draft.create",
+                {"data": {"name": f"表单草稿{next(_serial)}", "department": DEPT_A, "kind": "purchase"}})
+
+
+def _page_copy(w: World, _v) -> Call:
+    return Call("officer_a", "/drafts/copy", "draft.create", {"data": {"project_id": str(w.project_of(w.upload()))}})
+
+
+def _page_delete(w: World, _v) -> Call:
+    doc = w.upload()
+    return Call("admin", f"/documents/{doc}/delete", "document.delete", {"data": {"confirm": str(doc)}})
+
+
+def _page_replace(w: World, _v) -> Call:
+    doc = w.upload()
+    return Call("admin", f"/documents/{doc}/replace", "document.replace",
+                {"data": {"confirm": str(doc)}, "files": {"file": ("更正.txt", table(), "text/plain")}})
+
+
+def _page_login(w: World, _v) -> Call:
+    return Call("reviewer_a", "/login", "auth.login",
+                {"data": {"name": "reviewer_a", "password": w.passwords["reviewer_a"]}, "fresh": "visitor"})
+
+
+def _page_logout(w: World, _v) -> Call:
+    return Call("reviewer_a", "/logout", "auth.logout", {"data": {}, "fresh": "reviewer_a"})
+
+
+PAGE_RECIPES: dict[tuple[str, str], Callable[[World, object], Call]] = {
+    ("POST", "/paste"): _page_paste,
+    ("POST", "/documents/{doc_id}/workflow/comments"): _page_comment,
+    ("POST", "/documents/{doc_id}/workflow/comments/{comment_id}/delete"): _page_uncomment,
+    ("POST", "/documents/{doc_id}/workflow/{action}"): _page_move,
+    ("POST", "/drafts"): _page_new_draft,
+    ("POST", "/drafts/copy"): _page_copy,
+    ("POST", "/documents/{doc_id}/delete"): _page_delete,
+    ("POST", "/documents/{doc_id}/replace"): _page_replace,
+    ("POST", "/login"): _page_login,
+    ("POST", "/logout"): _page_logout,
+}
+
+
+def test_the_pages_have_state_changing_forms():
+    assert len(PAGE_CASES) >= 10 and {("POST", "/login"), ("POST", "/logout")} <= {(m, p) for m, p, _ in PAGE_CASES}
+
+
+@pytest.mark.parametrize("method,path,variant", PAGE_CASES,
+                         ids=[f"{m} {p}" + (f" {v}" if v else "") for m, p, v in PAGE_CASES])
+def test_every_state_changing_form_leaves_an_audit_entry(world, method, path, variant):
+    recipe = PAGE_RECIPES.get((method, path))
+    assert recipe is not None, f"{method} {path}: no recipe in PAGE_RECIPES"
+    call = recipe(world, variant)
+    fresh = call.kwargs.pop("fresh", None)
+    client = TestClient(world.app) if fresh == "visitor" else _browser(world, fresh or call.user)
+    data = {**call.kwargs.pop("data", {}), "csrf_token": _csrf(client)}
+    last = world.last_id()
+    response = client.request(method, call.url, data=data, follow_redirects=False, **call.kwargs)
+    assert response.status_code < 400, (call.url, response.status_code, response.text[:300])
+    mine = [e for e in world.since(last) if e["action"] == call.action and e["actor"] == call.user]
+    assert mine, (call.action, call.user, [(e["action"], e["actor"]) for e in world.since(last)])
+
+
 def test_paste_without_store_changes_nothing(world):
     last = world.last_id()
     world.call("admin", "POST", "/api/paste", json={"text": table().decode(), "store": False})
