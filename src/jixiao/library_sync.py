@@ -13,8 +13,9 @@ workflow — and `approved`); a draft, or a table submitted or returned, is not 
    key) ending in the same three characters that `similar_keys` finds close, most used roots first; else
    a new entry. New keys of one batch go in `group`'s order (most indicators first), so a library filled in
    one batch from empty is `group`'s result;
-4. every touched entry's columns are computed again from its members (`entry_columns`, the same function
-   `rebuild` uses); an entry left with no member is deleted; the library version is raised.
+4. every touched entry's columns are computed again from its members, counted in SQL (`_tallies`), by the
+   function `rebuild` uses too (`entry_columns`); an entry left with no member is deleted; the library
+   version (`store_meta.library_version`) is raised, so a cached `Suggester` knows it is out of date.
 
 Writers on PostgreSQL (several server workers) are serialized by a transaction-scoped advisory lock, taken
 only when there is something to change and held to the writer's commit, so two workers never create two
