@@ -1,8 +1,9 @@
 """Audit log coverage (issue 15: "every action lands in an audit log"): every state-changing API route, taken
-from the OpenAPI spec rather than listed by hand, called successfully by a user allowed to, adds an entry
-naming that user and the action; the routes that change nothing are an explicit allow-list, and are checked to
-add nothing. Logins (also failed and rate-limited ones, never with the password), logouts, the `jixiao user`
-commands, `jixiao ingest`, `jixiao docs delete|replace` and `jixiao library build` are recorded too; a change
+from the OpenAPI spec rather than listed by hand, and every state-changing page form, taken from the app's
+routing table, called successfully by a user allowed to, adds an entry naming that user and the action; the
+routes that change nothing are an explicit allow-list, and are checked to add nothing. Logins (also failed
+and rate-limited ones, never with the password), logouts, the `jixiao user` commands, `jixiao ingest`,
+`jixiao docs delete|replace`, `jixiao library build` and `jixiao review --refresh` are recorded too; a change
 that rolls back leaves no entry, and an entry that cannot be written fails its change."""
 
 from __future__ import annotations
@@ -644,6 +645,7 @@ def test_ingest_delete_replace_and_library_build_on_the_command_line(tmp_path):
     _cli("docs", "delete", str(first), "--yes", "--db", db)
     _cli("docs", "replace", str(second), str(_write(tmp_path, "更正.txt")), "--yes", "--db", db)
     _cli("library", "build", "--db", db)
+    _cli("review", "--refresh", "--format", "json", "--db", db)
     later = [(e["action"], e["target"], e["actor"]) for e in _entries(db) if e["action"] != "document.ingest"]
     assert later == [("document.delete", f"document:{first}", _me()), ("document.replace", f"document:{second}", _me()),
-                     ("library.rebuild", "library", _me())]
+                     ("library.rebuild", "library", _me()), ("review.refresh", "reviews", _me())]
