@@ -139,6 +139,21 @@ def test_a_whole_store_synced_at_once_is_groups_result(one_by_one):
         assert len(group(list(rows))) == len(full)
 
 
+def test_search_finds_what_a_scan_of_every_entry_finds(one_by_one):
+    """Search reads entries' names from a per-version cache and finds close keys in one pass; the hits are
+    those of checking every entry in turn, most used first."""
+    from rapidfuzz import fuzz
+
+    with one_by_one.connect() as conn:
+        entries = conn.execute(text("SELECT id, key, count, variants FROM library_entries ORDER BY count DESC, id")).all()
+        for term in ("满意度", "正常运行率", "设备", "培训人次", "及时", "资金到位", "不存在的词语", "率"):
+            key = library.entry_key(term)
+            expected = [e.id for e in entries
+                        if any(term in v["name"] for v in _json(e.variants)) or key in e.key
+                        or fuzz.partial_ratio(key, e.key) >= 90 and len(key) >= 3][:30]
+            assert [e["id"] for e in library.search_library(conn, term, 30)] == expected, term
+
+
 # ---- what each write does -----------------------------------------------------------------------------------
 
 @pytest.fixture
