@@ -31,8 +31,6 @@ from .tokens import _PHRASES, Tok
 from .vocab import column_role, field_role, level_of, level_points
 
 _POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}(?:\.\d+)?)分")
-
-
 _EXPLAIN = re.compile(r"^(?:该指标|本指标|反映|考察|未达|未完成|按照|根据|依据)|扣分|酌情|考察|计分|得满分")
 
 
