@@ -154,6 +154,35 @@ def test_search_finds_what_a_scan_of_every_entry_finds(one_by_one):
             assert [e["id"] for e in library.search_library(conn, term, 30)] == expected, term
 
 
+def test_one_batch_of_every_file_stays_close_to_a_rebuild(tmp_path):
+    """`jixiao ingest` of many files counts the touched entries once, at the batch's end: consistent, and as
+    close to a rebuild as one file at a time."""
+    engine = open_engine(str(tmp_path / "batch.db"))
+    assert ingest(engine, SEEDS + CORPUS, workers=1).count("failed") == 0
+    assert_consistent(engine)
+    batch = snapshot(engine)
+    with engine.begin() as conn:
+        library.build_library(conn)
+    full = snapshot(engine)
+    same = set(batch) & set(full)
+    assert all(batch[m] == full[m] for m in same)
+    assert sum(len(m) for m in same) >= 0.95 * sum(len(m) for m in full)
+
+
+def test_a_batch_that_dies_is_mended_by_the_next_write(tmp_path, no_rebuild):
+    engine = open_engine(str(tmp_path / "s.db"))
+    token = library_sync._BATCH.set(set())  # inside a batch: entries are joined, counted at its end
+    put(engine, make_doc("a", ["设备完好率", "群众满意度"]))
+    put(engine, make_doc("b", ["设备完好率"]))
+    library_sync._BATCH.reset(token)  # ... which never comes: the process died
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM library_members")).scalar() == 3
+        assert conn.execute(text("SELECT sum(count) FROM library_entries")).scalar() == 0
+    put(engine, make_doc("c", ["培训人次"]))  # any later write finds the counts that do not add up
+    assert_consistent(engine)
+    assert [e["count"] for e in service.library_search(engine, "设备完好率")] == [2]
+
+
 # ---- what each write does -----------------------------------------------------------------------------------
 
 @pytest.fixture

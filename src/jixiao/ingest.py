@@ -145,8 +145,9 @@ def ingest(engine, paths: Iterable[str | Path], workers: int | None = None, repl
     summary = IngestSummary()
     workers = workers or os.cpu_count() or 1
     unsearchable = 0  # stored rows not yet in SQLite's full-text index
-    for path, doc, _digest, error, *reviewed in parse_many(files, workers, max_bytes, replace, known, executor,
-                                                           (settings,)):
+    # the library counts the entries a batch touched once, at its end
+    for path, doc, _digest, error, *reviewed in library_sync.batched(engine, parse_many(
+            files, workers, max_bytes, replace, known, executor, (settings,))):
         if error is not None:
             result = FileResult(path, "failed", error)
         elif doc is None:

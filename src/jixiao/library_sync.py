@@ -26,12 +26,15 @@ measured in tests/test_library_live.py and docs/benchmarks.md."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy import (
     Connection,
+    Engine,
     and_,
     bindparam,
     case,
@@ -55,6 +58,7 @@ from .store.schema import (
     TargetRow,
 )
 
+T = TypeVar("T")
 LOCK = 0x6A786C6962  # PostgreSQL advisory lock key of library updates ("jxlib")
 VERSION_KEY = "library_version"  # store_meta row raised by every change of the library
 _CHUNK = 500  # values in one IN (...) list: SQLite's older limit is 999 parameters
@@ -226,7 +230,7 @@ class _Plan:
         return bool(self.add or self.remove or self.stale)
 
 
-def _plan(conn: Connection, doc_ids: list[int] | None) -> _Plan:
+def _plan(conn: Connection, doc_ids: list[int] | None, stale: bool = True) -> _Plan:
     mine = (lambda q: q) if doc_ids is None else (lambda q: q.where(IndicatorRow.document_id.in_(doc_ids)))
     not_member = ~exists().where(LibraryMemberRow.indicator_id == IndicatorRow.id)
     add = _members(conn, mine(_member_query().join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
@@ -235,7 +239,7 @@ def _plan(conn: Connection, doc_ids: list[int] | None) -> _Plan:
                                .join(IndicatorRow, IndicatorRow.id == LibraryMemberRow.indicator_id)
                                .join(DocumentRow, DocumentRow.id == IndicatorRow.document_id)
                                .where(~_public()))).all()
-    return _Plan(add, [tuple(r) for r in remove], _stale(conn))
+    return _Plan(add, [tuple(r) for r in remove], _stale(conn) if stale else set())
 
 
 def _stale(conn: Connection) -> set[int]:
@@ -256,12 +260,13 @@ def sync(conn: Connection, doc_ids: Iterable[int] | None = None) -> bool:
     ids = None if doc_ids is None else sorted({i for i in doc_ids if i is not None})
     if ids == []:
         ids = [-1]  # no document of its own: what deletes left behind is still mended
-    plan = _plan(conn, ids)
+    batch = _BATCH.get()
+    plan = _plan(conn, ids, stale=batch is None)
     if not plan:
         return False
     if conn.dialect.name == "postgresql":
         _lock(conn)
-        plan = _plan(conn, ids)  # what another writer committed while this one waited counts
+        plan = _plan(conn, ids, stale=batch is None)  # what another writer committed while this one waited counts
         if not plan:
             return False
     touched = set(plan.stale)
@@ -270,9 +275,39 @@ def sync(conn: Connection, doc_ids: Iterable[int] | None = None) -> bool:
         conn.execute(delete(LibraryMemberRow).where(LibraryMemberRow.indicator_id.in_([ind for _, ind in chunk])))
         touched.update(e for e, _ in chunk)
     touched.update(_add(conn, plan.add))
+    if batch is not None:
+        batch.update(touched)  # counted once when the batch ends
+        return True
     _refresh(conn, touched)
     _bump(conn)
     return True
+
+
+# the entries a batch (`batched`) has touched so far, to be counted when it ends; None outside a batch
+_BATCH: ContextVar[set[int] | None] = ContextVar("library_batch", default=None)
+
+
+def batched(engine: Engine, items: Iterable[T]) -> Iterator[T]:
+    """Iterate a batch of documents being stored (`jixiao ingest`), each in its own transaction: their
+    indicators join their entries in that transaction as always, but the touched entries are counted once
+    when the batch ends instead of after every document (300 generated documents on SQLite: 30 s of counting
+    against 3 s of storing). A batch that dies leaves counts that no longer add up to the members, which the
+    next `sync` anywhere finds (`_stale`) and counts again."""
+    touched: set[int] = set()
+    token = _BATCH.set(touched)
+    try:
+        yield from items
+    finally:
+        try:
+            _BATCH.reset(token)
+        except ValueError:  # finished from another context (a generator closed elsewhere)
+            _BATCH.set(None)
+        with engine.begin() as conn:
+            _lock(conn)
+            touched |= _stale(conn)
+            if touched:
+                _refresh(conn, touched)
+                _bump(conn)
 
 
 def _add(conn: Connection, rows: list[Member]) -> set[int]:
