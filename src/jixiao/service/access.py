@@ -86,7 +86,7 @@ class _FromFile:
 
 
 FROM_FILE = _FromFile()
-PUBLISHED = frozenset({"published", "approved"})
+Department = str | DocumentRef | _FromFile | None  # what `check` takes as the department
 
 
 def document_ref(conn: Connection, doc_id: int) -> DocumentRef:
@@ -140,7 +140,7 @@ def current_policy() -> Policy:
     return _policy
 
 
-def allowed(principal: Principal | None, action: str, department: str | DocumentRef | None = None) -> bool:
+def allowed(principal: Principal | None, action: str, department: Department = None) -> bool:
     """Whether `principal` may do `action` (on `department`'s data; None: not tied to one department; a
     `DocumentRef`: one stored document; `FROM_FILE`: an upload whose file names its department)."""
     principal = principal or LOCAL
@@ -151,7 +151,7 @@ def allowed(principal: Principal | None, action: str, department: str | Document
     return _policy(principal, action, department)
 
 
-def check(principal: Principal | None, action: str, department: str | DocumentRef | None = None) -> None:
+def check(principal: Principal | None, action: str, department: Department = None) -> None:
     """Raise Forbidden (403) unless `principal` may do `action` on `department`'s data."""
     if not allowed(principal, action, department):
         if getattr(principal, "logged_in", True) is False:  # a visitor (AUTH's principal): logging in may help
