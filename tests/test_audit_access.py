@@ -85,7 +85,8 @@ def site() -> Site:
 
 def test_an_officer_cannot_open_a_document_of_no_department(site):
     doc, project = site.unowned, site.unowned_project
-    for url in (f"/api/documents/{doc}", f"/api/projects/{project}", f"/api/documents/{site.unowned_draft}"):
+    for url in (f"/api/documents/{doc}", f"/api/projects/{project}", f"/api/documents/{site.unowned_draft}",
+                f"/api/projects/{project}/template", f"/api/documents/{doc}/template"):
         r = site.api("officer_a", "GET", url)
         assert r.status_code == 403 and UNOWNED not in r.text, (url, r.status_code)
         assert "未注明部门" in r.json()["error"] or "没有权限" in r.json()["error"]
@@ -156,6 +157,8 @@ def test_a_department_named_with_a_slash_has_its_page(site):
     assert site.browser("officer_slash").get(link).status_code == 200
     assert site.browser("officer_a").get(link).status_code == 403
     assert admin.get("/departments/" + quote("教育局/没有的科", safe="")).status_code == 404
+    letter = site.api("admin", "GET", f"/api/departments/{quote(SLASHED, safe='/')}/opinion-letter.docx")
+    assert letter.status_code == 200 and letter.content[:2] == b"PK"
 
 
 # --- an officer's upload and the file's own department ------------------------------------------------------

@@ -110,7 +110,7 @@ def document_letter(request: Request, doc_id: Id) -> Response:
     return _download(data, DOCX, f"文档{doc_id}-审核意见书.docx")
 
 
-@router.get("/api/departments/{name}/opinion-letter.docx", summary="部门的审核意见书（DOCX，部门的全部表）",
+@router.get("/api/departments/{name:path}/opinion-letter.docx", summary="部门的审核意见书（DOCX，部门的全部表）",
             response_class=Response, responses={200: {"content": {DOCX: {}}}})
 def department_letter(request: Request, name: Annotated[str, Path(max_length=200)]) -> Response:
     data = _call(facade.department_letter, _engine(request), principal(request), name,
