@@ -485,6 +485,9 @@ def test_a_rate_limited_login_is_recorded(world):
     [blocked] = world.since(last)
     assert blocked["action"] == "auth.login.blocked" and blocked["target"] == "user:audit_limited"
     assert blocked["after"]["client"] == "testclient" and password not in json.dumps(blocked)
+    for _ in range(20):  # hammering the locked name: refused each time, recorded once per lockout
+        assert _login(client, "audit_limited", password).status_code == 429
+    assert world.since(last) == [blocked]
 
 
 # --- the audit log itself: administrators only ---------------------------------------------------------------

@@ -94,9 +94,13 @@ def test_login_limiter_counts_failures_per_user_and_address():
         limiter.failed("u", "1.2.3.4")
     assert limiter.retry_after("u", "1.2.3.4") > 0
     assert limiter.retry_after("u", "5.6.7.8") == 0 and limiter.retry_after("v", "1.2.3.4") == 0
+    assert [limiter.first_refusal("u", "1.2.3.4") for _ in range(3)] == [True, False, False]  # once a lockout
+    assert not limiter.first_refusal("v", "1.2.3.4")  # not locked out
     now[0] += 61
     assert limiter.retry_after("u", "1.2.3.4") == 0
-    limiter.failed("u", "1.2.3.4")
+    for _ in range(3):
+        limiter.failed("u", "1.2.3.4")
+    assert limiter.first_refusal("u", "1.2.3.4")  # a new lockout is recorded again
     limiter.succeeded("u", "1.2.3.4")
     assert limiter._failures == {}
 

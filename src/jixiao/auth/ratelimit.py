@@ -20,6 +20,7 @@ class LoginLimiter:
         self.window = window
         self.clock = clock
         self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._reported: dict[tuple[str, str], float] = {}  # key → the lockout (its oldest failure) last reported
         self._lock = threading.Lock()
 
     def _recent(self, key: tuple[str, str]) -> deque[float]:
@@ -40,6 +41,18 @@ class LoginLimiter:
             if len(q) < self.max_failures:
                 return 0
             return max(1, int(q[0] + self.window - self.clock()) + 1)
+
+    def first_refusal(self, user: str, client: str) -> bool:
+        """True for the first refused try of a lockout, False for the rest of it: the audit log records each
+        lockout once, so a client hammering a locked name cannot grow the log by one row a request."""
+        with self._lock:
+            q = self._recent((user, client))
+            if not q or self._reported.get((user, client)) == q[0]:
+                return False
+            if len(self._reported) >= _MAX_KEYS:
+                self._reported.clear()
+            self._reported[(user, client)] = q[0]
+            return True
 
     def failed(self, user: str, client: str) -> None:
         with self._lock:

@@ -51,8 +51,9 @@ def login(request: Request, name: Annotated[str, Form(max_length=100)] = "",
     client = _client(request)
     wait = limiter.retry_after(name, client)
     if wait:
-        audit.record(request.app.state.engine, audit.acting(), "auth.login.blocked", f"user:{name[:100]}", None,
-                     {"client": client, "retry_after": wait})
+        if limiter.first_refusal(name, client):  # once per lockout, not once per hammering request
+            audit.record(request.app.state.engine, audit.acting(), "auth.login.blocked", f"user:{name[:100]}",
+                         None, {"client": client, "retry_after": wait})
         return _render("login.html", status_code=429, next=_safe_next(next), login_name=name, user=current(),
                        error=f"登录失败次数过多，请 {wait} 秒后再试")
     with request.app.state.engine.begin() as conn:
