@@ -190,3 +190,17 @@ def test_an_officer_upload_of_another_departments_file_is_refused(site):
                  files=[("files", ("none.txt", table("无部门路灯巡查"), "text/plain"))])
     assert r.status_code == 403 and "请在“部门”一栏填写本部门" in r.json()["error"]
     assert site.api("admin", "GET", "/api/documents").json()["total"] == before
+
+
+def test_an_officer_batch_with_another_departments_file_stores_the_others(site):
+    """One refused file is that file's failure: the files before and after it are still stored."""
+    files = [("files", ("mine1.txt", table("东区路灯巡查一", DEPT_A), "text/plain")),
+             ("files", ("theirs.txt", table("西区路灯巡查二", DEPT_B), "text/plain")),
+             ("files", ("mine2.txt", table("东区路灯巡查三", DEPT_A), "text/plain"))]
+    r = site.api("officer_a", "POST", "/api/documents", files=files)
+    assert r.status_code == 200, r.text
+    status = {x["file"]: x for x in r.json()}
+    assert status["mine1.txt"]["status"] == status["mine2.txt"]["status"] == "stored"
+    assert status["theirs.txt"]["status"] == "failed" and f"部门“{DEPT_B}”" in status["theirs.txt"]["message"]
+    names = {p["name"] for p in site.api("admin", "GET", "/api/projects", params={"limit": 1000}).json()["items"]}
+    assert {"东区路灯巡查一", "东区路灯巡查三"} <= names and "西区路灯巡查二" not in names

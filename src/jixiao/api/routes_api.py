@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from .. import service
+from ..errors import Forbidden
 from ..store import Filters
 from .context import engine as _engine
 from .context import principal, review_settings
@@ -48,20 +49,25 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File(descr
                  ) -> list[FileResult]:
     limit = request.app.state.max_upload_bytes
     engine, who, settings = _engine(request), principal(request), review_settings(request)
-    results = []
+    results, refused = [], False
     for f in files[:200]:
         name = (f.filename or "upload").replace("/", "_")[-200:]
         data = await f.read(limit + 1)
         if len(data) > limit:
             results.append(FileResult(file=name, status="failed", message=f"文件过大（上限 {limit // 1048576} MB）"))
             continue
-        r = service.ingest_bytes(engine, data, name, replace=replace, department=department, year=year,
-                                 max_bytes=limit, settings=settings, principal=who, flush=False)
+        try:
+            r = service.ingest_bytes(engine, data, name, replace=replace, department=department, year=year,
+                                     max_bytes=limit, settings=settings, principal=who, flush=False)
+        except Forbidden as exc:  # this file is another department's: refused, and the rest of the batch goes on
+            refused = True
+            results.append(FileResult(file=name, status="failed", message=str(exc)))
+            continue
         results.append(FileResult(file=name, status=r.status, message=r.message, document_id=r.document_id,
                                   duplicate_of=r.duplicate_of, projects=r.projects, indicators=r.indicators))
     service.flush(engine)
     if any(r.status == "failed" for r in results) and all(r.status == "failed" for r in results):
-        raise HTTPException(400, "；".join(f"{r.file}: {r.message}" for r in results)[:1000])
+        raise HTTPException(403 if refused else 400, "；".join(f"{r.file}: {r.message}" for r in results)[:1000])
     return results
 
 
