@@ -274,6 +274,7 @@ class FindingRow(Base):
                              ondelete="CASCADE"),
         Index("ix_findings_key_document", "settings_key", "document_id", "position"),
         Index("ix_findings_key_rank", "settings_key", "severity_rank", "document"),
+        Index("ix_findings_key_department", "settings_key", "department"),  # a department's review page (0010)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(Integer)
