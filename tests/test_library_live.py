@@ -338,6 +338,7 @@ def test_a_second_writer_waits_for_the_first_on_postgresql(pg_server):
         for _ in range(600):
             waited = watch.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                                         "AND wait_event = 'advisory'")).scalar() > 0
+            watch.rollback()  # pg_stat_activity is read once per transaction: look again in a new one
             if waited or not t.is_alive():
                 break
             time.sleep(0.1)
