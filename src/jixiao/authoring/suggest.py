@@ -4,12 +4,11 @@ into operator, number and unit the way the editor holds them."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine
 
 from ..compare import indicator_key
-from ..library import Suggester, ensure_library
+from ..library import Suggester
 from ..model import Indicator
-from ..store.schema import IndicatorRow, LibraryMemberRow, ProjectRow
 from ..taxonomy import canonical_level1, canonical_level2
 from ..values import parse_target
 from .content import Content, row_of
@@ -25,28 +24,13 @@ def _placement(level: str | None) -> tuple[str | None, str | None]:
     return l1, l2
 
 
-# one built Suggester per store, reused while the store's projects and library are unchanged: building it
-# (TF-IDF over every project) costs far more than a suggestion, and the editor asks again and again
-_CACHE: dict[str, tuple[tuple, Suggester]] = {}
-
-
-def _state(conn: Connection) -> tuple:
-    projects = conn.execute(select(func.count(), func.max(ProjectRow.id)).select_from(ProjectRow)).one()
-    indicators = conn.execute(select(func.count(), func.max(IndicatorRow.id)).select_from(IndicatorRow)).one()
-    members = conn.execute(select(func.count()).select_from(LibraryMemberRow)).scalar()
-    return (*projects, *indicators, members)
-
-
 def _suggester(engine: Engine) -> Suggester:
-    with engine.begin() as conn:
-        ensure_library(conn)
-        state = _state(conn)
-        key = engine.url.render_as_string(hide_password=False)
-        hit = _CACHE.get(key)
-        if hit is None or hit[0] != state:
-            hit = (state, Suggester.from_store(conn))
-            _CACHE[key] = hit
-        return hit[1]
+    """The store's Suggester, shared with the library pages and rebuilt only when the library changed (its
+    version moved): building it is a TF-IDF over every project, far more than one suggestion."""
+    from ..service.library import cached_suggester
+
+    with engine.connect() as conn:
+        return cached_suggester(conn)
 
 
 def suggestions(engine: Engine, content: Content, limit: int = 10) -> list[dict]:
