@@ -100,6 +100,7 @@ def store_parsed(engine: Engine, doc: Document, *, replace: bool = False, settin
     findings = review_for_store(doc, settings)  # before the transaction: the write lock is held briefly
     with engine.begin() as conn:
         status, doc_id = store_reviewed(conn, doc, replace, settings, findings, arrival_status(principal))
+    with engine.connect() as conn:  # after the commit: the library lock the store took is not held meanwhile
         twin = same_table(conn, doc, doc_id)
     if flush:
         flush_search(engine)
