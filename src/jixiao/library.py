@@ -666,8 +666,3 @@ def score_folds(folds: list[Fold], k: int = 10, weights: Weights | None = None) 
     n = len(per)
     means = [sum(p[i] for p in per) / n if n else 0.0 for i in range(2, 6)]
     return Recall(k, *means, n, per, (with_target, same))
-
-
-def ensure_library(conn: Connection) -> None:
-    """Nothing to do: the library is kept up to date by every write (`library_sync.sync`) and an older store's
-    is built once by migration 0009, so no read regroups it. Kept for the callers that still ask."""
