@@ -25,8 +25,9 @@ from ..readers.sheet import Row
 from ..textnorm import parse_amount, squash
 from ..values import op_of
 from .common import title_text, year_of_heading
+from .stream_cells import _STRONG  # noqa: F401  (tokens.py imports it from here)
 from .stream_columns import Grid, _infer_header, _read_header
-from .stream_glued import _STRONG, _split_glued_row  # noqa: F401  (tokens.py imports them from here)
+from .stream_glued import _split_glued_row  # noqa: F401  (tokens.py imports it from here)
 from .stream_labels import (
     _amount_text,
     _clean_title,

@@ -4,8 +4,8 @@ per column).
 
 Separate because this is the one place that guesses where glued characters split, and it refuses to
 guess where two cuts would both read: the rules that keep glued digits out unless certain stand together
-here, apart from the reader that decides when a row is glued. `tokens.py` uses `_split_glued_row` and
-`_STRONG` too (through `stream`, which re-exports them).
+here, apart from the reader that decides when a row is glued. `tokens.py` uses `_split_glued_row` too
+(through `stream`, which re-exports it).
 """
 
 from __future__ import annotations
