@@ -34,10 +34,6 @@ _POINTS_PIECE = re.compile(r"[（(]?(\d{1,3}(?:\.\d+)?)分?[)）]|[（(](\d{1,3}
 _EXPLAIN = re.compile(r"^(?:该指标|本指标|反映|考察|未达|未完成|按照|根据|依据)|扣分|酌情|考察|计分|得满分")
 
 
-def _row_hinted(toks: list[Tok], i: int) -> bool:
-    return toks[i].start
-
-
 class _GridReader(_IndicatorReader):
     """The layer that cuts the grid into rows and levels."""
 
