@@ -478,3 +478,32 @@ def test_a_lone_value_with_an_operator_in_a_short_self_evaluation_row_is_the_tar
     assert got["科目调整次数"] == ("≤10次", False)
     assert got["按时发放率"] == ("=100%", False)
     assert got["培训场次"] == (None, True)
+
+
+_GLUED_2021 = ("项目名称博物馆免费开放\n年度绩效目标提高服务水平一级指标二级指标三级指标指标目标值产出指标数量指标免费开放天数=300天"
+               "成本指标经济成本指标资金使用效率=100百分比效益指标社会效益指标接待观众人数=30000人次"
+               "满意度指标服务对象满意度服务对象满意度%=99百分比")
+
+
+def test_the_last_row_before_a_title_glued_after_a_unit_word_is_kept():
+    """`…=99百分比` + `省级部门预算项目支出绩效目标表`: the row is whole and the title begins the next table."""
+    doc = _parse(_GLUED_2021 + "省级部门预算项目支出绩效目标表2023年度项目名称博物馆提升改造项目\n")
+    last = doc.projects[0].indicators[-1]
+    assert (last.name, last.annual.op, last.annual.value, last.annual.unit) == ("服务对象满意度%", "=", 99.0, "百分比")
+    assert [p.name for p in doc.projects] == ["博物馆免费开放", "博物馆提升改造项目"]
+
+
+def test_a_second_level_printed_without_its_suffix_before_the_same_words_is_split_off():
+    """`服务对象满意度` (a second level without `指标`) glued before `服务对象满意度%`: the words repeat, so the
+    cut is certain; in a table whose first levels include 成本指标 (the 2021 framework) 满意度指标 is a first
+    level, not 效益指标's second."""
+    doc = _parse(_GLUED_2021 + "\n")
+    last = doc.projects[0].indicators[-1]
+    assert (last.level1, last.level2, last.name) == ("满意度指标", "服务对象满意度指标", "服务对象满意度%")
+
+
+def test_without_a_cost_level_a_satisfaction_label_under_benefits_stays_a_second_level():
+    doc = _parse("项目名称某项目\n一级指标二级指标三级指标指标目标值产出指标数量指标培训人数=300人次"
+                 "效益指标社会效益指标受益人数=3000人满意度指标学员满意度≥90%\n")
+    last = doc.projects[0].indicators[-1]
+    assert (last.level1, last.level2, last.name) == ("效益指标", "服务对象满意度指标", "学员满意度")

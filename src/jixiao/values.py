@@ -33,7 +33,7 @@ _POST = [("或以上", ">="), ("及以上", ">="), ("以上", ">="), ("或以下
          ("以下", "<="), ("以内", "<="), ("之内", "<="), ("内", "<=")]
 
 # units as printed after a number; longest first. A `/` joins a rate unit: `元/人`, `万元/台`.
-_UNIT_WORDS = sorted(
+UNIT_WORDS = sorted(
     """
     万平方米 万立方米 立方米 万亩 万公顷 厘米 毫米 平方千米 个百分点 百分点 百分比 个工作日 工作日 个月 个 次 人次 人天 人月 人 件 份 家 台次 台套 台 套 项 名 户次 户 场次 场
     期 篇 条 本 册 张 亿元 万元 千元 元 亿 万笔 笔 万人次 万人 万 千 小时 分钟 秒 天 日 周 月 年 课时 学时
@@ -45,7 +45,7 @@ _UNIT_WORDS = sorted(
     reverse=True,
 )
 _ASCII_UNIT = r"(?:%|‰|％|[A-Za-z]{1,5}(?![A-Za-z]))"
-_CJK_UNIT = ("(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS)
+_CJK_UNIT = ("(?:" + "|".join(re.escape(u) for u in UNIT_WORDS)
              + r"|(?![以或及内之每的和与至到共约])[\u4e00-\u9fff](?=$|[^\u4e00-\u9fff]|以上|以下|以内|内))")
 _UNIT = (rf"(?:{_ASCII_UNIT}|{_CJK_UNIT})"
          rf"(?:\s*[/／*＊]\s*(?:{_ASCII_UNIT}|每?{_CJK_UNIT}|[\u4e00-\u9fff]{{1,2}})(?:[·.][\u4e00-\u9fff])?){{0,2}}")

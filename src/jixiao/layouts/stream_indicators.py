@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Indicator, Loc, Problem
+from ..taxonomy import canonical_level2
 from ..textnorm import ascii_digits, strip_seps
 from ..values import _OP_RE, parse_target
 from .common import loc_of
@@ -246,6 +247,8 @@ class _IndicatorReader(_ProjectReader):
         if deviation in _PLACEHOLDER_NULL:
             deviation = None
         likelihood = values.get("likelihood")
+        if self.level2 is None and (doubled := _doubled_level2(name)):
+            self.level2, name = doubled
         seq = len(self.draft.indicators) + 1
         first = row[0]
         src = self.rows[first.row] if first.row < len(self.rows) else None
@@ -260,3 +263,15 @@ class _IndicatorReader(_ProjectReader):
                         deviation=strip_seps(deviation or "") or None, likelihood=likelihood or None,
                         level1_points=self.level1_points, loc=loc, problem=problem)
         self.draft.indicators.append(ind)
+
+
+def _doubled_level2(name: str) -> tuple[str, str] | None:
+    """(second level, name) of `服务对象满意度服务对象满意度%`: a second level printed without `指标`, glued
+    before a name that begins with the same words. The cut is certain because the words repeat; a name that
+    merely begins with a level's words (`服务对象满意度`) is left whole."""
+    for n in range(len(name) // 2, 3, -1):
+        head = name[:n]
+        if name.startswith(head, n):
+            level2 = canonical_level2(head)[0]
+            return (level2, name[n:]) if level2 else None
+    return None

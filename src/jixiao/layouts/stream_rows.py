@@ -219,6 +219,8 @@ class _GridReader(_IndicatorReader):
             return False
         if l1 == "成本指标" and self.level1 == "产出指标":
             return True
+        if l1 == "满意度指标" and any(i.level1 == "成本指标" for i in self.draft.indicators):
+            return False  # the 2021 framework (成本指标 is a first level here): 满意度指标 is a first level too
         return l2 == "服务对象满意度指标" and self.level1 == "效益指标"
 
     def _row_full(self, grid: Grid, row: list[Tok]) -> bool:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..readers.sheet import Row
 from ..taxonomy import LEVEL_WORDS, is_level_fragment
 from ..textnorm import squash
+from ..values import UNIT_WORDS
 from .vocab import _COLUMN_ROLES, _FIELD_LABELS, budget_col_role, column_role, field_role, is_level, level_of
 
 
@@ -126,6 +127,10 @@ def split_glued(text: str) -> tuple[str, ...]:
 # ideograph after a percent sign
 _NUMBERED_TITLE = re.compile(r"(?<=[\u4e00-\u9fff%‰)）])\d{1,2}[.、．](?=[\u4e00-\u9fff])")
 _TITLE_AFTER_PERCENT = re.compile(r"(?<=[%‰])(?=[\u4e00-\u9fff][^%‰\d]*$)")
+# or after a number and a unit word of two characters or more (`=99百分比` + `省级部门…目标表`): a one-character
+# unit could as well be the title's first character (`个`, `省`), so it never marks the cut
+_TITLE_AFTER_UNIT = re.compile(r"\d(?:" + "|".join(re.escape(u) for u in UNIT_WORDS if len(u) >= 2)
+                               + r")(?=[\u4e00-\u9fff][^%‰\d]*$)")
 
 
 def _title_start(text: str) -> int | None:
@@ -133,6 +138,9 @@ def _title_start(text: str) -> int | None:
     m = numbered[-1] if numbered else None
     if m is None:
         m = _TITLE_AFTER_PERCENT.search(text)
+    if m is None:
+        unit = _TITLE_AFTER_UNIT.search(text)
+        return unit.end() if unit else None
     return m.start() if m and m.start() > 0 else None
 
 
