@@ -507,3 +507,10 @@ def test_without_a_cost_level_a_satisfaction_label_under_benefits_stays_a_second
                  "效益指标社会效益指标受益人数=3000人满意度指标学员满意度≥90%\n")
     last = doc.projects[0].indicators[-1]
     assert (last.level1, last.level2, last.name) == ("效益指标", "服务对象满意度指标", "学员满意度")
+
+
+def test_an_amount_with_the_next_label_glued_after_its_unit_is_read():
+    """`项目总投资` at a line's end, `174.78万元中央补助安排0` on the next: the amount ends at 万元."""
+    doc = _parse("项目名称某项目项目总投资\n174.78万元中央补助安排0\n一级指标二级指标三级指标指标目标值"
+                 "产出指标数量指标培训人数=300人次\n")
+    assert doc.projects[0].budget.total == 174.78

@@ -87,7 +87,13 @@ def _value_labels(pending: list[str], n_values: int) -> list[str]:
 def _amount_text(text: str) -> str:
     s = text.strip().rstrip("：:")
     s = re.sub(r"^[^\d\-—/]*[：:]", "", s)
+    glued = _AMOUNT_THEN_LABEL.match(s)
+    if glued:  # `174.78万元中央补助安排`: the amount ends at its unit, the next label is glued after it
+        return glued.group(1)
     return s.replace("万元", "").strip()
+
+
+_AMOUNT_THEN_LABEL = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)万元(?=[\u4e00-\u9fff])")
 
 
 _PROJECT_CODE = re.compile(r"^\s*(\d{6,}[A-Z]?\d*)\s*[-－_]\s*(?=[\u4e00-\u9fff])")
