@@ -514,3 +514,13 @@ def test_an_amount_with_the_next_label_glued_after_its_unit_is_read():
     doc = _parse("项目名称某项目项目总投资\n174.78万元中央补助安排0\n一级指标二级指标三级指标指标目标值"
                  "产出指标数量指标培训人数=300人次\n")
     assert doc.projects[0].budget.total == 174.78
+
+
+def test_a_funding_row_with_its_subtotal_cell_is_read():
+    """`财政拨款 | 小计 | 80` (one cell per line, corpus 037): the fiscal amount is the subtotal's."""
+    from conftest import SHARED
+
+    from jixiao.ingest import parse_path
+
+    budget = parse_path(SHARED / "corpus" / "037.txt").projects[0].budget
+    assert (budget.total, budget.fiscal) == (80.0, 80.0)

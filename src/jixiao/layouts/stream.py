@@ -124,7 +124,10 @@ class _Reader(_GridReader):
             if brow and (self.draft.budget_cols or brow in ("total", "fiscal") or in_block or s.endswith(("：", ":"))) and not (
                     brow == "total" and s == "合计" and self.draft.indicators):
                 vals = []
-                j = i + 1
+                start = i + 1
+                if start < n and squash(toks[start].text) == "小计":
+                    start += 1  # `财政拨款 | 小计 | 80`: the row's subtotal, its label in a cell of its own
+                j = start
                 while j < n and (parse_amount(_amount_text(toks[j].text)) is not None
                                  or squash(toks[j].text) in ("—", "-", "/")
                                  or (toks[j].text.strip().endswith("%") and self.draft.budget_cols)):
@@ -132,7 +135,7 @@ class _Reader(_GridReader):
                         break
                     vals.append(_amount_text(toks[j].text))
                     j += 1
-                cells = toks[i + 1:j]
+                cells = toks[start:j]
                 bpos = self.draft.budget_positions
                 if vals and bpos and all(c.col in bpos and c.row == t.row for c in cells):
                     # a row that kept its empty cells: each amount under its own column
