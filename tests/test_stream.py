@@ -524,3 +524,13 @@ def test_a_funding_row_with_its_subtotal_cell_is_read():
 
     budget = parse_path(SHARED / "corpus" / "037.txt").projects[0].budget
     assert (budget.total, budget.fiscal) == (80.0, 80.0)
+
+
+def test_a_points_total_glued_after_the_indicators_is_not_the_budget():
+    """`合计100` after a self-evaluation's rows (corpus 025) is the points' total, never the budget's."""
+    from conftest import SHARED
+
+    from jixiao.ingest import parse_path
+
+    project = parse_path(SHARED / "corpus" / "025.txt").projects[0]
+    assert project.budget is None and project.evaluation.score == 100.0

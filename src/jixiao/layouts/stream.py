@@ -114,7 +114,8 @@ class _Reader(_GridReader):
                 self.pending = []
                 continue
             inline_amount = re.fullmatch(r"(.{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:万元|元)?", s)
-            if inline_amount and budget_row_role(inline_amount.group(1)):
+            if inline_amount and budget_row_role(inline_amount.group(1)) and not (
+                    squash(inline_amount.group(1)) == "合计" and self.draft.indicators):  # the points' total
                 role_ = budget_row_role(inline_amount.group(1))
                 self.draft.budget_rows.setdefault(role_, [inline_amount.group(2)])  # `年度资金总额:16`
                 i += 1
