@@ -29,10 +29,30 @@ def resolve_url(db: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser()}"
 
 
+def _wal(cur, wait: float = 60.0) -> None:
+    """Switch the file to write-ahead logging. Switching a fresh file needs it to itself, and SQLite answers
+    "database is locked" at once, without its busy wait, when another process opening the same fresh store
+    holds it: so wait here, as every other statement would (two ingests started at once on a new store)."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
+    _wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     # a 64 MB page cache (the default is 2 MB) keeps the indexes of a large store in memory
     cur.execute("PRAGMA cache_size=-65536")
