@@ -346,53 +346,55 @@ def test_a_second_writer_waits_for_the_first_on_postgresql(pg_server):
     first.close()
     t.join()
     assert errors == [] and waited
-    with engine.connect() as conn:
-        counts = dict(conn.execute(text("SELECT key, count FROM library_entries")).all())
+    counts = _entry_counts(engine)
     assert all(counts[library.entry_key(n)] == 2 for n in SHARED_NAMES)
     assert_consistent(engine)
 
 
-def test_concurrent_writers_leave_consistent_counts_on_postgresql(pg_server):
-    engine = open_engine(pg_server.create_database("jixiao_live_many"))
-    barrier = threading.Barrier(4)
+def _at_once(jobs: list) -> list[BaseException]:
+    """Run each job in its own thread, all started together; what any of them raised."""
+    barrier = threading.Barrier(len(jobs))
     errors: list[BaseException] = []
 
-    def writer(w: int) -> None:
+    def run(job) -> None:
         try:
             barrier.wait()
-            for n in range(4):
-                service.store_parsed(engine, make_doc(f"w{w}n{n}", SHARED_NAMES + [f"并发写入{w}{n}号独有"]),
-                                     flush=False)
-            doc = put(engine, make_doc(f"w{w}x", SHARED_NAMES), status="submitted")
-            facade.move(engine, REVIEWER, doc, "approve")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+            job()
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
             errors.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
-    assert_consistent(engine)
+    return errors
+
+
+def _entry_counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        counts = dict(conn.execute(text("SELECT key, count FROM library_entries")).all())
+        return dict(conn.execute(text("SELECT key, count FROM library_entries")).all())
+
+
+def test_concurrent_writers_leave_consistent_counts_on_postgresql(pg_server):
+    engine = open_engine(pg_server.create_database("jixiao_live_many"))
+
+    def writer(w: int) -> None:
+        for n in range(4):
+            service.store_parsed(engine, make_doc(f"w{w}n{n}", SHARED_NAMES + [f"并发写入{w}{n}号独有"]),
+                                 flush=False)
+        doc = put(engine, make_doc(f"w{w}x", SHARED_NAMES), status="submitted")
+        facade.move(engine, REVIEWER, doc, "approve")
+
+    assert _at_once([lambda w=w: writer(w) for w in range(4)]) == []
+    assert_consistent(engine)
+    counts = _entry_counts(engine)
     assert all(counts[library.entry_key(n)] == 20 for n in SHARED_NAMES)
 
 
 def test_stores_deletes_and_approvals_at_once_on_postgresql(pg_server):
     """Writers, deleters and approvers on one library at the same time: no deadlock, nothing lost or doubled."""
     engine = open_engine(pg_server.create_database("jixiao_live_mixed"))
-    barrier = threading.Barrier(3)
-    errors: list[BaseException] = []
-
-    def run(job) -> None:
-        try:
-            barrier.wait()
-            for n in range(4):
-                job(n)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
 
     def store(n: int) -> None:
         put(engine, make_doc(f"s{n}", SHARED_NAMES + [f"只存{n}号指标"]))
@@ -403,14 +405,11 @@ def test_stores_deletes_and_approvals_at_once_on_postgresql(pg_server):
     def approve(n: int) -> None:
         facade.move(engine, REVIEWER, put(engine, make_doc(f"a{n}", SHARED_NAMES), status="submitted"), "approve")
 
-    threads = [threading.Thread(target=run, args=(job,)) for job in (store, store_and_delete, approve)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    def four_times(job):
+        return lambda: [job(n) for n in range(4)]
+
+    assert _at_once([four_times(job) for job in (store, store_and_delete, approve)]) == []
     assert_consistent(engine)
-    with engine.connect() as conn:
-        counts = dict(conn.execute(text("SELECT key, count FROM library_entries")).all())
+    counts = _entry_counts(engine)
     assert all(counts[library.entry_key(n)] == 8 for n in SHARED_NAMES)
     assert not any("删除" in name for name in names_in_library(engine))

@@ -53,9 +53,22 @@ class Entry:
 
     @property
     def name(self) -> str:
-        """The most used name without template marks (`★`, `(≥**人)`), else the most used name."""
-        clean = [n for n in self.names if not _NAME_NOISE.search(n)]
-        return max(clean or self.names, key=lambda n: self.names[n])
+        return shown_name(self.names)
+
+
+def shown_name(names: Counter) -> str:
+    """An entry's name: the most used without template marks (`★`, `(≥**人)`), else the most used."""
+    clean = [n for n in names if not _NAME_NOISE.search(n)]
+    return max(clean or names, key=lambda n: names[n])
+
+
+def variant_evidence(name: str, key: str, root: str, names: Counter, shown: str) -> str:
+    """Why the variant `name` (whose entry key is `key`) belongs to the entry of `root` shown as `shown`."""
+    if name == shown:
+        return "最常用的写法" if names[name] == names.most_common(1)[0][1] else "不带模板标记的最常用写法"
+    if key == root:
+        return "只有括号全半角、标点、末尾编号或限定语不同"
+    return similar_keys(key, root) or "相近名称"
 
 
 def similar_keys(a: str, b: str) -> str | None:
@@ -79,18 +92,14 @@ def group(rows: list[tuple[int, str, str | None, str | None, str | None, int | N
         by_key[entry_key(row[1])].append(row)
     roots: dict[str, list[str]] = defaultdict(list)  # suffix block → group roots
     root_of: dict[str, str] = {}
-    why: dict[str, str] = {}
     for key in sorted(by_key, key=lambda k: (-len(by_key[k]), k)):
         best = None
         for root in roots[key[-3:]]:
-            if min(len(root), len(key)) / max(len(root), len(key)) < 0.7:
-                continue
-            reason = similar_keys(key, root)
-            if reason:
-                best = (root, reason)
+            if min(len(root), len(key)) / max(len(root), len(key)) >= 0.7 and similar_keys(key, root):
+                best = root
                 break
         if best:
-            root_of[key], why[key] = best
+            root_of[key] = best
         else:
             root_of[key] = key
             roots[key[-3:]].append(key)
@@ -107,15 +116,8 @@ def group(rows: list[tuple[int, str, str | None, str | None, str | None, int | N
             if project_id is not None:
                 e.projects.add(project_id)
     for e in entries.values():
-        canonical = e.name
-        for name in e.names:
-            if name == canonical:
-                most = e.names.most_common(1)[0][1]
-                e.evidence[name] = "最常用的写法" if e.names[name] == most else "不带模板标记的最常用写法"
-            elif entry_key(name) == e.key:
-                e.evidence[name] = "只有括号全半角、标点、末尾编号或限定语不同"
-            else:
-                e.evidence[name] = why.get(entry_key(name), "相近名称")
+        shown = e.name
+        e.evidence = {n: variant_evidence(n, entry_key(n), e.key, e.names, shown) for n in e.names}
     return sorted(entries.values(), key=lambda e: (-len(e.members), e.key))
 
 

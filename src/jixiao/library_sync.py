@@ -48,7 +48,15 @@ from sqlalchemy import (
     update,
 )
 
-from .library import _NAME_NOISE, PUBLIC_STATUSES, _target_label, entry_key, group, similar_keys
+from .library import (
+    PUBLIC_STATUSES,
+    _target_label,
+    entry_key,
+    group,
+    shown_name,
+    similar_keys,
+    variant_evidence,
+)
 from .store.schema import (
     DocumentRow,
     IndicatorRow,
@@ -126,19 +134,9 @@ def tally(members: list[Member]) -> Tally:
 def entry_columns(key: str, t: Tally) -> dict:
     """An entry's stored columns: name, count, projects, variants with evidence, placements, targets."""
     names = t.names
-    clean = [n for n in names if not _NAME_NOISE.search(n)]
-    name = max(clean or names, key=lambda n: names[n])
-    most = names.most_common(1)[0][1]
-    variants = []
-    for n, c in names.most_common():
-        k = _key(n)
-        if n == name:
-            why = "最常用的写法" if c == most else "不带模板标记的最常用写法"
-        elif k == key:
-            why = "只有括号全半角、标点、末尾编号或限定语不同"
-        else:
-            why = similar_keys(k, key) or "相近名称"
-        variants.append({"name": n, "count": c, "evidence": why})
+    name = shown_name(names)
+    variants = [{"name": n, "count": c, "evidence": variant_evidence(n, _key(n), key, names, name)}
+                for n, c in names.most_common()]
     return {"name": name, "count": t.count, "n_projects": t.projects, "variants": variants,
             "placements": [{"level": k, "count": v} for k, v in t.placements.most_common()],
             "targets": [{"target": k, "count": v, **dict(zip(("kind", "op", "value", "unit"), t.parts[k], strict=True))}
