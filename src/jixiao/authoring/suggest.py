@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ..compare import indicator_key
-from ..library import Suggester
 from ..model import Indicator
+from ..service.library import cached_suggester
 from ..taxonomy import canonical_level1, canonical_level2
 from ..values import parse_target
 from .content import Content, row_of
@@ -24,15 +24,6 @@ def _placement(level: str | None) -> tuple[str | None, str | None]:
     return l1, l2
 
 
-def _suggester(engine: Engine) -> Suggester:
-    """The store's Suggester, shared with the library pages and rebuilt only when the library changed (its
-    version moved): building it is a TF-IDF over every project, far more than one suggestion."""
-    from ..service.library import cached_suggester
-
-    with engine.connect() as conn:
-        return cached_suggester(conn)
-
-
 def suggestions(engine: Engine, content: Content, limit: int = 10) -> list[dict]:
     """The library's suggestions for the project's name, content and goal, less the indicators the draft
     already has; each with `row`, the grid row one click adds."""
@@ -40,7 +31,9 @@ def suggestions(engine: Engine, content: Content, limit: int = 10) -> list[dict]
     text = " ".join(x for x in (f.name, f.content, f.goal) if x.strip())
     if not text.strip():
         return []
-    found = _suggester(engine).suggest(text, limit=limit + len(content.rows))
+    with engine.connect() as conn:  # the library pages' Suggester, rebuilt only when the library changed
+        suggester = cached_suggester(conn)
+    found = suggester.suggest(text, limit=limit + len(content.rows))
     have = {indicator_key(r.name) for r in content.rows if r.name.strip()}
     out = []
     for s in found:

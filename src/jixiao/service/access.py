@@ -103,6 +103,13 @@ def document_ref(conn: Connection, doc_id: int) -> DocumentRef:
     return DocumentRef(department, row.status)
 
 
+def project_ref(conn: Connection, doc_id: int, department: str | None) -> DocumentRef:
+    """What reading one project of document `doc_id` is checked against: the project's department (its own,
+    else its document's) with the document's status; when neither names one, the document's own ref."""
+    ref = document_ref(conn, doc_id)
+    return DocumentRef(department, ref.status) if department else ref
+
+
 def _ask(principal: Principal, action: str, department: str | None, status: str | None = None) -> bool:
     if status is not None and _policy_takes_status:
         return _policy(principal, action, department, status)

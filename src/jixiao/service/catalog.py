@@ -15,7 +15,7 @@ from ..model import Document
 from ..store import Filters, document_ids, load_document, query_indicators, query_projects
 from ..store.queries import indicator_hits, project_ids
 from ..store.schema import DocumentRow, IndicatorRow, LibraryEntryRow, ProjectRow
-from .access import LOCAL, DocumentRef, Principal, check, document_ref, visible_departments, visible_statuses
+from .access import LOCAL, Principal, check, document_ref, visible_departments, visible_statuses
 
 NO_DEPARTMENT = "（未注明部门）"
 
@@ -48,16 +48,10 @@ def document_exists(conn: Connection, doc_id: int) -> bool:
     return conn.execute(select(DocumentRow.id).where(DocumentRow.id == doc_id)).scalar() is not None
 
 
-def document_department(conn: Connection, doc_id: int) -> DocumentRef:
-    """The department a document's data belongs to (its own, else its first project's) and its status, for
-    the permission check: `access.document_ref` (a document naming no department is not open to all)."""
-    return document_ref(conn, doc_id)
-
-
 def get_document(engine: Engine, doc_id: int, principal: Principal | None = LOCAL) -> Document:
     """One stored document; NotFound (404) when there is none."""
     with engine.connect() as conn:
-        check(principal, "read", document_department(conn, doc_id))
+        check(principal, "read", document_ref(conn, doc_id))
         return load_document(conn, doc_id)
 
 
@@ -65,7 +59,7 @@ def iter_documents(engine: Engine, ids: list[int], principal: Principal | None =
     """The stored documents with these ids, one at a time (an export of a large store stays small)."""
     with engine.connect() as conn:
         for i in ids:
-            check(principal, "read", document_department(conn, i))
+            check(principal, "read", document_ref(conn, i))
             yield load_document(conn, i)
 
 

@@ -6,11 +6,10 @@ from sqlalchemy import Engine
 
 from ..errors import JixiaoError, NotFound
 from ..store import Filters, document_ids, load_document
-from .access import LOCAL, Principal, check, visible_departments
+from .access import LOCAL, Principal, check, document_ref, visible_departments
 from .catalog import (
     _narrow,
     department_list,
-    document_department,
     document_exists,
     documents_of,
     years_with_data,
@@ -30,7 +29,7 @@ def compare_stored(engine: Engine, *, a_year: int | None = None, b_year: int | N
             if doc is not None:
                 ids = [doc] if document_exists(conn, doc) else []
                 for i in ids:
-                    check(principal, "read", document_department(conn, i))
+                    check(principal, "read", document_ref(conn, i))
             elif year is not None:
                 ids = document_ids(conn, _narrow(Filters(year=year, department=department), principal))
             else:

@@ -167,15 +167,14 @@ def stored_project_for(engine, project_id: int, principal=None):
     """(document, project) of a stored project, for its pre-filled template; NotFound when there is none."""
     from ..errors import NotFound
     from ..export.templates import stored_project
-    from .access import DocumentRef, check
-    from .catalog import document_department, project_position
+    from .access import check, project_ref
+    from .catalog import project_position
 
     with engine.connect() as conn:
         found = stored_project(conn, project_id)
         if found is None:
             raise NotFound(f"没有编号为 {project_id} 的项目")
         doc, project = found
-        ref = document_department(conn, project_position(conn, project_id).document_id)  # status; owner if unnamed
-    department = project.department or doc.department
-    check(principal, "read", DocumentRef(department, ref.status) if department else ref)  # as the project page
+        ref = project_ref(conn, project_position(conn, project_id).document_id, project.department or doc.department)
+    check(principal, "read", ref)  # as the project page
     return doc, project

@@ -12,10 +12,9 @@ from ..review import Settings
 from ..review.report import DepartmentReport, build_report
 from ..store import findings as stored
 from ..store.reader import load_documents_shared, load_project_document
-from .access import LOCAL, DocumentRef, Principal, check
+from .access import LOCAL, Principal, check, document_ref, project_ref
 from .catalog import (
     department_documents,
-    document_department,
     document_name,
     project_ids_of,
     project_position,
@@ -45,7 +44,7 @@ def document_group_detail(engine: Engine, doc_id: int, cfg=None, settings: Setti
         row = document_name(conn, doc_id)
         if row is None:
             raise NotFound(f"没有编号为 {doc_id} 的文档")
-        check(principal, "read", document_department(conn, doc_id))
+        check(principal, "read", document_ref(conn, doc_id))
     detail = _group_detail(engine, row.title or row.source_name, [doc_id],
                            lambda doc, p: not (p.department or doc.department), lambda doc: True, cfg, settings)
     detail["document_id"] = doc_id
@@ -120,10 +119,10 @@ def _project(engine: Engine, project_id: int, settings: Settings | None, princip
         if row is None:
             raise NotFound(f"没有编号为 {project_id} 的项目")
         doc = load_project_document(conn, row.document_id, row.position)
-        ref = document_department(conn, row.document_id)  # its status; its owner when the project names none
-    project = doc.projects[0]
-    department = project.department or doc.department
-    check(principal, "read", DocumentRef(department, ref.status) if department else ref)
+        project = doc.projects[0]
+        department = project.department or doc.department
+        ref = project_ref(conn, row.document_id, department)
+    check(principal, "read", ref)
     ensure_reviewed(engine, settings, [row.document_id])
     with engine.connect() as conn:
         mine = stored.project_findings(conn, settings_key(settings), row.document_id, row.position, project.name,
