@@ -138,10 +138,10 @@ def _title_start(text: str) -> int | None:
     m = numbered[-1] if numbered else None
     if m is None:
         m = _TITLE_AFTER_PERCENT.search(text)
-    if m is None:
-        unit = _TITLE_AFTER_UNIT.search(text)
-        return unit.end() if unit else None
-    return m.start() if m and m.start() > 0 else None
+    if m is not None:
+        return m.start() or None
+    unit = _TITLE_AFTER_UNIT.search(text)  # the cut is after the unit, where the title begins
+    return unit.end() if unit else None
 
 
 def _glue_count(text: str) -> int:
